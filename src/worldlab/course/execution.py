@@ -1,0 +1,69 @@
+"""Execute notebooks headless, the way the course wants them executed."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbformat import NotebookNode
+
+from worldlab.course.errors import ExecutionFailed
+
+#: Set for every kernel the tooling starts: interactive demos draw a static figure instead of
+#: widgets, so executed notebooks (solutions/, CI) show every default figure.
+STATIC_FIGURES_ENV = "WORLDLAB_STATIC_FIGURES"
+
+
+@contextmanager
+def kernel_environment():
+    """Environment a headless kernel inherits.
+
+    ``MPLBACKEND`` is removed on purpose: a non-inline backend in the kernel's environment
+    silently drops every inline figure from executed notebooks.
+    """
+    saved = dict(os.environ)
+    os.environ.pop("MPLBACKEND", None)
+    os.environ[STATIC_FIGURES_ENV] = "1"
+    os.environ["PYTHONHASHSEED"] = "0"
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120) -> NotebookNode:
+    """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; fail on the first error.
+
+    Outputs are written into ``nb`` (no timing metadata, no widget state, so the result is
+    reproducible). Raises :class:`ExecutionFailed` naming ``label`` and the failing cell.
+    """
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
+        resources={"metadata": {"path": str(cwd)}},
+        record_timing=False,
+        store_widget_state=False,
+    )
+    with kernel_environment():
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            index = _failing_cell(nb)
+            summary = f"{exc.ename}: {exc.evalue}".strip()
+            raise ExecutionFailed(f"{label}: cell {index} failed: {summary}") from None
+        except Exception as exc:  # kernel died, timeout: name the notebook anyway
+            raise ExecutionFailed(f"{label}: execution failed: {type(exc).__name__}: {exc}") from None
+    return nb
+
+
+def _failing_cell(nb: NotebookNode) -> int | str:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"{index} ({cell.get('id', '?')})"
+    return "?"

@@ -1,0 +1,185 @@
+"""The course's look: one palette, one style, and the plots several lessons share.
+
+Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms of
+colour blindness; where two things must be told apart, line style or marker differs too.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+
+#: Okabe & Ito (2008), colour-blind safe, in the order lessons use them.
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+CAMP_COLORS = {"O": PALETTE["blue"], "S": PALETTE["vermillion"], "E": PALETTE["green"]}
+CAMP_NAMES = {"O": "optimists", "S": "skeptic", "E": "side thread"}
+
+
+def use_course_style() -> None:
+    """Apply the course's matplotlib style (call once at the top of a lesson)."""
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (7.0, 4.0),
+            "figure.dpi": 100,
+            "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.titlesize": 12,
+            "axes.labelsize": 11,
+            "legend.frameon": False,
+            "font.size": 10,
+        }
+    )
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_means_with_ci(
+    summary: pd.DataFrame,
+    ax: Axes | None = None,
+    ylabel: str = "value",
+    title: str | None = None,
+    color: str = PALETTE["blue"],
+) -> Axes:
+    """Means as dots with their confidence intervals as error bars, one per condition.
+
+    Parameters
+    ----------
+    summary
+        A table like :func:`worldlab.stats.mean_ci` returns: indexed by condition, with columns
+        ``mean``, ``ci_low``, ``ci_high``.
+    """
+    ax = _axes(ax)
+    labels = [str(label) for label in summary.index]
+    x = np.arange(len(labels))
+    errors = np.vstack([summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]])
+    ax.errorbar(x, summary["mean"], yerr=errors, fmt="o", capsize=6, color=color, markersize=7)
+    ax.set_xticks(x, labels)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_paired_difference(
+    difference: dict,
+    ax: Axes | None = None,
+    label: str = "a − b",
+    title: str | None = None,
+) -> Axes:
+    """One paired difference (from :func:`worldlab.stats.paired_difference`) against zero."""
+    ax = _axes(ax)
+    mean = difference["mean"]
+    error = [[mean - difference["ci_low"]], [difference["ci_high"] - mean]]
+    ax.axhline(0.0, color="grey", linewidth=1, linestyle=":")
+    ax.errorbar([0], [mean], yerr=error, fmt="s", capsize=6, color=PALETTE["vermillion"])
+    ax.set_xticks([0], [label])
+    ax.set_xlim(-1, 1)
+    ax.set_ylabel("paired difference")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def argument_map_layout(claims: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Positions for drawing the map: one column per topic (in order of appearance), claims
+    stacked top to bottom in id order."""
+    positions = {}
+    topics = list(dict.fromkeys(claims["topic"]))
+    for column, topic in enumerate(topics):
+        ids = sorted(claims.loc[claims["topic"] == topic, "id"])
+        for row, claim_id in enumerate(ids):
+            positions[claim_id] = (float(column), -float(row))
+    return positions
+
+
+def draw_argument_map(
+    claims: pd.DataFrame, edges: pd.DataFrame, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Draw the claims as coloured nodes by topic column, and the replies as arrows.
+
+    ``supports`` arrows are solid, ``rebuts`` arrows dashed, so the map reads without colour.
+    """
+    ax = _axes(ax, figsize=(10, 5.5))
+    positions = argument_map_layout(claims)
+    for edge in edges.itertuples(index=False):
+        if edge.source not in positions or edge.target not in positions:
+            continue
+        (x0, y0), (x1, y1) = positions[edge.source], positions[edge.target]
+        same_column = x0 == x1
+        arrow = FancyArrowPatch(
+            (x0, y0),
+            (x1, y1),
+            arrowstyle="-|>",
+            mutation_scale=11,
+            shrinkA=13,
+            shrinkB=13,
+            linewidth=1.1,
+            linestyle="--" if edge.relation == "rebuts" else "-",
+            color="#555555",
+            connectionstyle=f"arc3,rad={0.45 if same_column else 0.12}",
+            zorder=1,
+        )
+        ax.add_patch(arrow)
+    for claim in claims.itertuples(index=False):
+        x, y = positions[claim.id]
+        ax.scatter(x, y, s=520, color=CAMP_COLORS.get(claim.camp, "grey"), zorder=2)
+        ax.text(x, y, claim.id[1:], ha="center", va="center", color="white", fontsize=8, zorder=3,
+                fontweight="bold")
+    topics = list(dict.fromkeys(claims["topic"]))
+    titles = dict(zip(claims["topic"], claims.get("topic_title", claims["topic"]), strict=False))
+    top = max((y for _, y in positions.values()), default=0.0)
+    for column, topic in enumerate(topics):
+        ax.text(column, top + 0.9, _wrap(titles.get(topic, topic)), ha="center", va="bottom",
+                fontsize=9)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=10, color=color, label=CAMP_NAMES[camp])
+        for camp, color in CAMP_COLORS.items()
+        if camp in set(claims["camp"])
+    ]
+    handles += [
+        Line2D([], [], color="#555555", linestyle="-", label="supports"),
+        Line2D([], [], color="#555555", linestyle="--", label="rebuts"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles))
+    bottom = min((y for _, y in positions.values()), default=0.0)
+    ax.set_xlim(-0.6, max(len(topics) - 0.4, 0.6))
+    ax.set_ylim(bottom - 0.7, top + 2.0)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""Experiments over seeds, and what can honestly be said about their results.
+
+Every stochastic experiment in the course is run the same way: one function of
+``(seed, **condition)`` that returns a number (or a dict of numbers), called for several seeds and
+several conditions, collected into a *tidy* table (one row per seed and condition). From that table
+we report a mean with a 95% confidence interval per condition, and compare two conditions on the
+*same* seeds (a paired comparison).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import product
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _scipy_stats
+
+
+def run_over_seeds(
+    experiment: Callable[..., float | Mapping[str, float]],
+    seeds: Iterable[int],
+    **conditions: Sequence[Any],
+) -> pd.DataFrame:
+    """Run ``experiment(seed=s, **condition)`` for every seed and every combination of conditions.
+
+    Parameters
+    ----------
+    experiment
+        A function taking ``seed`` and one keyword per condition; it returns a float (stored in
+        the column ``value``) or a mapping of named floats (one column each).
+    seeds
+        The seeds, e.g. ``range(10)``. The same seeds are used for every condition, which is what
+        makes a paired comparison possible.
+    **conditions
+        Each keyword maps a condition name to the list of its levels, e.g. ``learner=["copy",
+        "count"]``.
+
+    Returns
+    -------
+    DataFrame, one row per (seed, condition combination): columns ``seed``, one per condition,
+    then ``value`` or the experiment's named results.
+
+    Examples
+    --------
+    >>> run_over_seeds(lambda seed, n: seed * n, seeds=range(2), n=[1, 10])
+       seed   n  value
+    0     0   1      0
+    1     0  10      0
+    2     1   1      1
+    3     1  10     10
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("run_over_seeds needs at least one seed")
+    for name, levels in conditions.items():
+        if isinstance(levels, str) or not isinstance(levels, Sequence) or len(levels) == 0:
+            raise ValueError(
+                f"condition {name!r} must be a non-empty list of levels, got {levels!r}"
+            )
+    names = list(conditions)
+    rows = []
+    for seed in seeds:
+        for levels in product(*(conditions[name] for name in names)):
+            condition = dict(zip(names, levels, strict=True))
+            result = experiment(seed=seed, **condition)
+            measured = dict(result) if isinstance(result, Mapping) else {"value": result}
+            rows.append({"seed": seed, **condition, **measured})
+    return pd.DataFrame(rows)
+
+
+def t_critical(n: int, confidence: float = 0.95) -> float:
+    """Two-sided Student-t critical value for a mean of ``n`` observations."""
+    if n < 2:
+        raise ValueError(f"a confidence interval needs at least 2 observations, got {n}")
+    return float(_scipy_stats.t.ppf(0.5 + confidence / 2, df=n - 1))
+
+
+def mean_ci(
+    df: pd.DataFrame, by: str | list[str], value: str = "value", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Mean and Student-t confidence interval of ``value`` for each group of ``by``.
+
+    Parameters
+    ----------
+    df
+        Tidy results, one row per observation (e.g. from :func:`run_over_seeds`).
+    by
+        Column(s) that name the condition.
+    value
+        The measured column.
+
+    Returns
+    -------
+    DataFrame indexed by ``by`` with columns ``mean``, ``ci_low``, ``ci_high``, ``n``: the interval
+    is ``mean ± t(0.975, n-1) · s / sqrt(n)`` with ``s`` the sample standard deviation (ddof=1).
+    """
+    _require_columns(df, [*([by] if isinstance(by, str) else by), value])
+    groups = df.groupby(by, sort=True)[value]
+    summary = groups.agg(mean="mean", sd=lambda x: x.std(ddof=1), n="count")
+    if (summary["n"] < 2).any():
+        small = summary.index[summary["n"] < 2].tolist()
+        raise ValueError(f"groups {small} have fewer than 2 observations: no interval possible")
+    half = summary["sd"] / np.sqrt(summary["n"]) * summary["n"].map(
+        lambda n: t_critical(int(n), confidence)
+    )
+    summary["ci_low"] = summary["mean"] - half
+    summary["ci_high"] = summary["mean"] + half
+    return summary[["mean", "ci_low", "ci_high", "n"]]
+
+
+def paired_difference(
+    df: pd.DataFrame,
+    by: str,
+    a: Any,
+    b: Any,
+    value: str = "value",
+    pair_on: str = "seed",
+    confidence: float = 0.95,
+) -> dict[str, float]:
+    """Mean of ``value[a] - value[b]`` over the seeds both conditions share, with its CI.
+
+    Returns
+    -------
+    dict with ``mean``, ``ci_low``, ``ci_high`` and ``n`` (number of pairs). When the interval
+    excludes 0, the difference is unlikely to be seed noise.
+    """
+    _require_columns(df, [by, value, pair_on])
+    left = df[df[by] == a].set_index(pair_on)[value]
+    right = df[df[by] == b].set_index(pair_on)[value]
+    if left.index.has_duplicates or right.index.has_duplicates:
+        raise ValueError(f"each {pair_on!r} must appear once per condition to pair them")
+    diffs = (left - right).dropna()
+    n = len(diffs)
+    if n < 2:
+        raise ValueError(f"conditions {a!r} and {b!r} share {n} {pair_on}s; need at least 2")
+    half = t_critical(n, confidence) * diffs.std(ddof=1) / np.sqrt(n)
+    mean = float(diffs.mean())
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+
+
+def _require_columns(df: pd.DataFrame, columns: list[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [column for column in columns if column not in df.columns]
+    if missing:
+        raise KeyError(f"columns {missing} not in the table (it has {list(df.columns)})")

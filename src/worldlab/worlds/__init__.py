@@ -1,0 +1,1 @@
+"""Toy worlds: small, seeded environments, each in its own module."""
