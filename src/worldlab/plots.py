@@ -183,3 +183,63 @@ def _wrap(text: str, width: int = 18) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+def show_argument_map(
+    claims: pd.DataFrame, edges: pd.DataFrame, camp: str | None = None, topic: str | None = None
+) -> None:
+    """Demo callback: draw the part of the map for one camp and/or topic (``None`` = all)."""
+    from worldlab.debate import CAMPS, filter_map
+
+    chosen, links = filter_map(claims, edges, camp=camp, topic=topic)
+    who = CAMPS[camp] if camp else "all camps"
+    where = topic if topic else "all topics"
+    if chosen.empty:
+        _, ax = plt.subplots(figsize=(7, 2))
+        ax.text(0.5, 0.5, f"No claim of the {who} in this topic.", ha="center", va="center")
+        ax.set_axis_off()
+    else:
+        draw_argument_map(chosen, links, title=f"{len(chosen)} claims, {len(links)} replies "
+                          f"({who}, {where})")
+    plt.show()
+
+
+def plot_paired_comparison(
+    df: pd.DataFrame,
+    by: str,
+    a,
+    b,
+    value: str = "value",
+    ylabel: str = "value",
+    n_seeds: int | None = None,
+) -> np.ndarray:
+    """Three panels comparing conditions ``a`` and ``b`` measured on the same seeds.
+
+    Left: each condition's mean with its 95% CI (as if the seeds were unrelated). Middle: one line
+    per seed from ``a`` to ``b`` — the seeds' shared ups and downs. Right: the paired difference
+    ``a − b`` with its 95% CI. ``n_seeds`` keeps only the first seeds (in sorted order).
+
+    Returns
+    -------
+    The array of the three Axes.
+    """
+    from worldlab.stats import mean_ci, paired_difference
+
+    data = df[df[by].isin([a, b])]
+    if n_seeds is not None:
+        keep = sorted(data["seed"].unique())[:n_seeds]
+        data = data[data["seed"].isin(keep)]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.3, 0.8]})
+    summary = mean_ci(data, by=by, value=value).loc[[a, b]]
+    plot_means_with_ci(summary, ax=axes[0], ylabel=ylabel, title="means ± 95% CI")
+    wide = data.pivot(index="seed", columns=by, values=value)[[a, b]]
+    for _, row in wide.iterrows():
+        axes[1].plot([0, 1], row.to_numpy(), color=PALETTE["sky"], marker="o", alpha=0.8)
+    axes[1].set_xticks([0, 1], [str(a), str(b)])
+    axes[1].set_xlim(-0.3, 1.3)
+    axes[1].set_ylabel(ylabel)
+    axes[1].set_title(f"each seed ({len(wide)} seeds)")
+    difference = paired_difference(data, by=by, a=a, b=b, value=value)
+    plot_paired_difference(difference, ax=axes[2], label=f"{a} − {b}", title="paired difference")
+    fig.tight_layout()
+    return axes

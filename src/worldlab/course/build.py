@@ -34,7 +34,12 @@ from worldlab.course.markings import (
     END_SOLUTION,
     instructor_notebook,
 )
-from worldlab.course.nbgrader_setup import course_config, quiet_nbgrader, scratch_config
+from worldlab.course.nbgrader_setup import (
+    course_config,
+    nbgrader_failure,
+    quiet_nbgrader,
+    scratch_config,
+)
 
 
 def notebook_bytes(nb: NotebookNode) -> bytes:
@@ -79,10 +84,8 @@ def student_version(lesson: Lesson, instructor: NotebookNode, scratch: Path) -> 
         api = NbGraderAPI(config=scratch_config(lesson.root, scratch))
         result = api.generate_assignment(lesson.id, force=True, create=True)
     if not result.get("success"):
-        detail = (result.get("error") or result.get("log") or "").strip().splitlines()
         raise CourseError(
-            f"{lesson.source}: nbgrader generate_assignment failed: "
-            f"{detail[-1] if detail else 'no detail'}"
+            f"{lesson.source}: nbgrader generate_assignment failed: {nbgrader_failure(result)}"
         )
     return scratch / "release" / lesson.id
 

@@ -75,6 +75,9 @@ def _validate(nb: NotebookNode, lesson: Lesson, folder: Path, invert: bool) -> d
     config = scratch_config(lesson.root, folder)
     config.Validator.validate_all = not invert
     config.Validator.invert = invert
+    # Unix sockets rather than TCP (see worldlab.course.execution.local_kernel_manager)
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(folder / "kernel")
     with quiet_nbgrader(), kernel_environment():
         return Validator(config=config).validate(str(path))
 

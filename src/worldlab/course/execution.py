@@ -6,6 +6,9 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import tempfile
+
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import NotebookNode
@@ -41,15 +44,16 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
     Outputs are written into ``nb`` (no timing metadata, no widget state, so the result is
     reproducible). Raises :class:`ExecutionFailed` naming ``label`` and the failing cell.
     """
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
-        resources={"metadata": {"path": str(cwd)}},
-        record_timing=False,
-        store_widget_state=False,
-    )
-    with kernel_environment():
+    kernel_name = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-kernel-") as sockets:
+        client = NotebookClient(
+            nb,
+            km=local_kernel_manager(kernel_name, Path(sockets)),
+            timeout=timeout,
+            resources={"metadata": {"path": str(cwd)}},
+            record_timing=False,
+            store_widget_state=False,
+        )
         try:
             client.execute()
         except CellExecutionError as exc:
@@ -59,6 +63,15 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
         except Exception as exc:  # kernel died, timeout: name the notebook anyway
             raise ExecutionFailed(f"{label}: execution failed: {type(exc).__name__}: {exc}") from None
     return nb
+
+
+def local_kernel_manager(kernel_name: str, sockets: Path) -> KernelManager:
+    """A kernel manager that talks to its kernel over Unix sockets in ``sockets``.
+
+    Unix sockets instead of TCP: nothing listens on the network, and the kernel does not warn
+    about unencrypted TCP on every start.
+    """
+    return KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets / "kernel"))
 
 
 def _failing_cell(nb: NotebookNode) -> int | str:

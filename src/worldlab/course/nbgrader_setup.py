@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +15,21 @@ from traitlets.config.loader import PyFileConfigLoader
 from worldlab.course.errors import CourseError
 
 
+def ensure_environment_on_path() -> None:
+    """Put this Python's ``bin`` folder first on PATH.
+
+    nbgrader runs ``alembic`` (and Jupyter runs its helpers) by name, so a tool called as
+    ``.venv/bin/worldlab`` without activating the environment must still find them.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if parts[0] != bin_dir:
+        os.environ["PATH"] = os.pathsep.join([bin_dir, *parts])
+
+
 def course_config(root: Path) -> Config:
     """The configuration nbgrader itself reads from ``<root>/nbgrader_config.py``."""
+    ensure_environment_on_path()
     config_file = root / "nbgrader_config.py"
     if not config_file.is_file():
         raise CourseError(f"{config_file} is missing: run worldlab from the course repository")
@@ -48,3 +63,14 @@ def quiet_nbgrader():
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
+
+
+def nbgrader_failure(result: dict) -> str:
+    """The most telling line of a failed NbGraderAPI call (the real exception, not the summary)."""
+    text = "\n".join(filter(None, [result.get("log"), result.get("error")]))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        head = line.split(":", 1)[0]
+        if head.endswith(("Error", "Exception")) and "NbGraderException" not in head:
+            return line
+    return lines[-1] if lines else "no detail"
