@@ -15,6 +15,9 @@ from pathlib import Path
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
 ROOT = Path(__file__).resolve().parent
+GRADING = ROOT / "grading"
+# sqlite cannot create the gradebook in a missing folder, and a fresh clone has none.
+GRADING.mkdir(exist_ok=True)
 
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = "predicting-the-world"
@@ -24,7 +27,7 @@ c.CourseDirectory.submitted_directory = "grading/submitted"
 c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.solution_directory = "grading/solution"
-c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading' / 'gradebook.db'}"
+c.CourseDirectory.db_url = f"sqlite:///{GRADING / 'gradebook.db'}"
 # The MyST sources hold solutions and hidden tests: they must never reach the student folder.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
 

@@ -146,14 +146,24 @@ def draw_argument_map(
     for claim in claims.itertuples(index=False):
         x, y = positions[claim.id]
         ax.scatter(x, y, s=520, color=CAMP_COLORS.get(claim.camp, "grey"), zorder=2)
-        ax.text(x, y, claim.id[1:], ha="center", va="center", color="white", fontsize=8, zorder=3,
-                fontweight="bold")
+        ax.text(
+            x,
+            y,
+            claim.id[1:],
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=8,
+            zorder=3,
+            fontweight="bold",
+        )
     topics = list(dict.fromkeys(claims["topic"]))
     titles = dict(zip(claims["topic"], claims.get("topic_title", claims["topic"]), strict=False))
     top = max((y for _, y in positions.values()), default=0.0)
     for column, topic in enumerate(topics):
-        ax.text(column, top + 0.9, _wrap(titles.get(topic, topic)), ha="center", va="bottom",
-                fontsize=9)
+        ax.text(
+            column, top + 0.9, _wrap(titles.get(topic, topic)), ha="center", va="bottom", fontsize=9
+        )
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=10, color=color, label=CAMP_NAMES[camp])
         for camp, color in CAMP_COLORS.items()
@@ -199,8 +209,9 @@ def show_argument_map(
         ax.text(0.5, 0.5, f"No claim of the {who} in this topic.", ha="center", va="center")
         ax.set_axis_off()
     else:
-        draw_argument_map(chosen, links, title=f"{len(chosen)} claims, {len(links)} replies "
-                          f"({who}, {where})")
+        draw_argument_map(
+            chosen, links, title=f"{len(chosen)} claims, {len(links)} replies ({who}, {where})"
+        )
     plt.show()
 
 

@@ -102,8 +102,10 @@ def mean_ci(
     if (summary["n"] < 2).any():
         small = summary.index[summary["n"] < 2].tolist()
         raise ValueError(f"groups {small} have fewer than 2 observations: no interval possible")
-    half = summary["sd"] / np.sqrt(summary["n"]) * summary["n"].map(
-        lambda n: t_critical(int(n), confidence)
+    half = (
+        summary["sd"]
+        / np.sqrt(summary["n"])
+        * summary["n"].map(lambda n: t_critical(int(n), confidence))
     )
     summary["ci_low"] = summary["mean"] - half
     summary["ci_high"] = summary["mean"] + half

@@ -13,6 +13,8 @@ For every lesson, from a fresh kernel and nbgrader's own validator (its Python A
 from __future__ import annotations
 
 import copy
+import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,6 +29,8 @@ from worldlab.course.execution import kernel_environment
 from worldlab.course.lessons import Lesson
 from worldlab.course.markings import instructor_notebook
 from worldlab.course.nbgrader_setup import quiet_nbgrader, scratch_config
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -98,7 +102,7 @@ def check_lesson(lesson: Lesson) -> LessonCheck:
         found = _validate(instructor, lesson, Path(scratch) / "solution", invert=False)
         result.seconds_solution = time.perf_counter() - start
         for cell in found.get("failed", []):
-            error = (cell.get("raw_error") or "").strip().splitlines()
+            error = ANSI_ESCAPE.sub("", cell.get("raw_error") or "").strip().splitlines()
             last = error[-1] if error else "wrote to stderr"
             result.problems.append(
                 f"{lesson.id}: cell {_grade_id_of(cell['source'], instructor)!r} fails "
@@ -132,8 +136,16 @@ def format_table(results: list[LessonCheck]) -> str:
     return "\n".join(lines)
 
 
-def check(lessons: list[Lesson], report: Callable[[str], None] = print) -> list[LessonCheck]:
-    """Check ``lessons``, print the table and every problem; return the results."""
+def _print_error(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def check(
+    lessons: list[Lesson],
+    report: Callable[[str], None] = print,
+    report_error: Callable[[str], None] = _print_error,
+) -> list[LessonCheck]:
+    """Check ``lessons``; print the table, then every problem as an ``error:`` line."""
     results = []
     for lesson in lessons:
         report(f"checking {lesson.id}")
@@ -146,5 +158,5 @@ def check(lessons: list[Lesson], report: Callable[[str], None] = print) -> list[
     report(format_table(results))
     for item in results:
         for problem in item.problems:
-            report(f"error: {problem}")
+            report_error(f"error: {problem}")
     return results

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-
-import tempfile
 
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -61,7 +60,9 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
             summary = f"{exc.ename}: {exc.evalue}".strip()
             raise ExecutionFailed(f"{label}: cell {index} failed: {summary}") from None
         except Exception as exc:  # kernel died, timeout: name the notebook anyway
-            raise ExecutionFailed(f"{label}: execution failed: {type(exc).__name__}: {exc}") from None
+            raise ExecutionFailed(
+                f"{label}: execution failed: {type(exc).__name__}: {exc}"
+            ) from None
     return nb
 
 

@@ -1,0 +1,59 @@
+"""The committed generated files match their single source (run `worldlab build` to fix)."""
+
+import nbformat
+import pytest
+
+from worldlab.course.build import notebook_bytes, solution_sources, student_version
+from worldlab.course.lessons import all_lessons
+from worldlab.course.markings import instructor_notebook
+
+LESSONS = all_lessons()
+FIX = "is stale: run `worldlab build {id}` and commit the result"
+
+
+def test_there_are_lessons():
+    assert LESSONS and LESSONS[0].id == "00-the-debate"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_instructor_notebook_is_fresh(lesson):
+    expected = notebook_bytes(instructor_notebook(lesson.source, lesson.id))
+    assert lesson.instructor.is_file(), f"{lesson.instructor} is missing: run `worldlab build`"
+    assert lesson.instructor.read_bytes() == expected, f"{lesson.instructor} " + FIX.format(
+        id=lesson.id
+    )
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_student_folder_is_fresh(lesson, tmp_path):
+    release = student_version(lesson, instructor_notebook(lesson.source, lesson.id), tmp_path)
+    expected = {p.relative_to(release): p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    folder = lesson.student.parent
+    committed = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert sorted(committed) == sorted(expected), f"{folder} holds other files than the build makes"
+    for name, data in expected.items():
+        assert committed[name] == data, f"{folder / name} " + FIX.format(id=lesson.id)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_solution_sources_are_fresh(lesson):
+    """Outputs may differ in the last digits between machines: compare the cells' sources."""
+    expected = solution_sources(instructor_notebook(lesson.source, lesson.id))
+    assert lesson.solution.is_file(), f"{lesson.solution} is missing: run `worldlab build`"
+    committed = nbformat.read(lesson.solution, as_version=4)
+    assert [(c.cell_type, c.source) for c in committed.cells] == [
+        (c.cell_type, c.source) for c in expected.cells
+    ], f"{lesson.solution} " + FIX.format(id=lesson.id)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_solutions_are_executed_without_errors(lesson):
+    committed = nbformat.read(lesson.solution, as_version=4)
+    code = [c for c in committed.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.execution_count for c in code), f"{lesson.solution} has unexecuted cells"
+    for cell in code:
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{lesson.solution}: cell {cell.id} raised"
+            assert output.get("name") != "stderr", f"{lesson.solution}: cell {cell.id} wrote stderr"
+    images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
+    assert images >= 1, f"{lesson.solution} renders no figure"

@@ -1,0 +1,110 @@
+"""nbgrader works natively from the repository root, end to end, on lesson 00.
+
+Three made-up students: one correct, one who left the stubs, one with a plausible wrong answer
+that passes the visible test of exercise 1 but not its hidden test.
+"""
+
+import copy
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from worldlab.course.build import strip_solution_markers
+
+REPO = Path(__file__).resolve().parents[2]
+LESSON = "00-the-debate"
+
+
+def _nbgrader(root, *args):
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("MPLBACKEND", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    return result
+
+
+def _answered(student_nb, instructor_nb, replace=None):
+    """The student notebook with every answer cell filled from the instructor's solution."""
+    solutions = {
+        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
+        for c in instructor_nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    }
+    nb = copy.deepcopy(student_nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            cell.source = solutions[grade_id]
+            if replace and grade_id in replace:
+                cell.source = cell.source.replace(*replace[grade_id])
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "I would change my mind about C24 if ..."
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class") / "repo"
+    root.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "course" / LESSON, root / "course" / LESSON)
+    _nbgrader(root, "generate_assignment", LESSON, "--force")
+    released = root / "notebooks" / LESSON / f"{LESSON}.ipynb"
+    assert released.read_bytes() == (REPO / "notebooks" / LESSON / f"{LESSON}.ipynb").read_bytes()
+    student = nbformat.read(released, as_version=4)
+    instructor = nbformat.read(root / "course" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    submissions = {
+        "alice": _answered(student, instructor),
+        "bob": student,
+        "carol": _answered(
+            student,
+            instructor,
+            replace={"rebuttal_counts": ('reindex(claims["id"]', 'reindex(sorted(claims["id"])')},
+        ),
+    }
+    for name, nb in submissions.items():
+        folder = root / "grading" / "submitted" / name / LESSON
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{LESSON}.ipynb")
+    _nbgrader(root, "autograde", LESSON)
+    _nbgrader(root, "generate_feedback", LESSON)
+    _nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    return root
+
+
+def test_gradebook_lives_in_the_grading_folder(graded_class):
+    assert (graded_class / "grading" / "gradebook.db").is_file()
+    assert not (graded_class / "gradebook.db").exists()
+
+
+def test_exported_scores_are_exact(graded_class):
+    with open(graded_class / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    scores = {name: float(row["raw_score"]) for name, row in rows.items()}
+    # 3 exercises x (1 visible + 3 hidden) = 12 autograded points; the reflection (2) awaits
+    # manual grading. carol's rebuttal_counts follows sorted ids: the hidden test (3) fails.
+    assert scores == {"alice": 12.0, "bob": 0.0, "carol": 9.0}
+    assert {float(row["max_score"]) for row in rows.values()} == {14.0}
+
+
+def test_feedback_is_generated_for_every_student(graded_class):
+    for name in ("alice", "bob", "carol"):
+        html = graded_class / "grading" / "feedback" / name / LESSON / f"{LESSON}.html"
+        assert html.is_file(), html
+    alice = (
+        graded_class / "grading" / "feedback" / "alice" / LESSON / f"{LESSON}.html"
+    ).read_text()
+    assert "grading_rng(stream=1)" not in alice, "hidden tests must not reach the feedback"

@@ -1,0 +1,69 @@
+"""The layout of DESIGN.md, dependencies in step, and CI running the README's commands."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _spec(requirement: str) -> str:
+    return re.sub(r"\s", "", requirement[len(_name(requirement)) :]).replace("==", "=")
+
+
+def test_layout_exists():
+    for path in (
+        "README.md",
+        "environment.yml",
+        "pyproject.toml",
+        "nbgrader_config.py",
+        "course",
+        "notebooks",
+        "solutions",
+        "data",
+        "src/worldlab",
+        "tests",
+        "benchmarks",
+        ".ci/run",
+        ".gitignore",
+    ):
+        assert (ROOT / path).exists(), f"{path} is missing"
+
+
+def test_gitignore_keeps_grading_runtime_out():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert "/grading/" in ignored
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [
+        d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")
+    ]
+    assert {_name(r): _spec(r) for r in wanted} == {_name(d): _spec(d) for d in conda}, (
+        "environment.yml and pyproject.toml list different packages or versions"
+    )
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_section == ["-e ."]
+
+
+def _readme_block(title: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- {title} -->\s*```bash\n(.*?)```", text, re.S)
+    assert match, f"README.md has no '<!-- {title} -->' command block"
+    return [line for line in match.group(1).splitlines() if line.strip()]
+
+
+def test_ci_runs_the_readme_commands():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for title in ("install", "test"):
+        for line in _readme_block(title):
+            assert line in ci, f".ci/run does not run the README's {title} command {line!r}"
