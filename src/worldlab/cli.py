@@ -30,6 +30,25 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="execute and validate lessons with nbgrader")
     check.add_argument("lessons", nargs="*", metavar="LESSON")
     commands.add_parser("lessons", help="list the lessons")
+    grade = commands.add_parser("grade", help="autograde every submission of a lesson, safely")
+    grade.add_argument("lesson", metavar="LESSON")
+    grade.add_argument(
+        "--student",
+        action="append",
+        dest="students",
+        metavar="ID",
+        help="grade only this student (repeatable)",
+    )
+    grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
+    grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell")
+    grade.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per kernel (MiB)")
+    grade.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)",
+    )
     return parser
 
 
@@ -52,6 +71,8 @@ def _run(args: argparse.Namespace) -> int:
         for lesson in lesson_index.resolve(None):
             print(lesson.id)
         return 0
+    if args.command == "grade":
+        return _grade(args)
     chosen = lesson_index.resolve(args.lessons)
     if args.command == "build":
         from worldlab.course.build import build
@@ -64,6 +85,35 @@ def _run(args: argparse.Namespace) -> int:
         results = check(chosen)
         return 0 if all(item.ok for item in results) else 1
     raise AssertionError(args.command)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    import os
+
+    from worldlab.course.lessons import resolve
+    from worldlab.grading.execute import Limits
+    from worldlab.grading.pipeline import GradeOptions, grade
+
+    lesson = resolve([args.lesson])[0]
+    if args.unsafe_no_sandbox:
+        print(
+            "WARNING: grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs with "
+            "your rights and can read the solutions, change the gradebook and use the network.",
+            file=sys.stderr,
+        )
+    options = GradeOptions(
+        jobs=args.jobs or max(1, os.cpu_count() or 1),
+        limits=Limits(
+            cell_timeout=args.cell_timeout,
+            notebook_timeout=args.notebook_timeout,
+            memory_bytes=args.memory_mb * 1024**2,
+        ),
+        sandbox=not args.unsafe_no_sandbox,
+        force=args.force,
+        students=args.students,
+    )
+    grade(lesson.root, lesson.id, options)
+    return 0
 
 
 if __name__ == "__main__":
