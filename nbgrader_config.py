@@ -34,9 +34,11 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # A cell that runs longer than this scores 0 and grading goes on with the next cell.
 c.Execute.timeout = 60
 
-# Students never see hidden tests in their feedback.
+# Students never see hidden tests in their feedback: neither their source nor their lines in
+# tracebacks (worldlab.grading.feedback), only which exercise failed and its message.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "worldlab.grading.feedback.HideHiddenTestTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

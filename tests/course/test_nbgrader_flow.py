@@ -7,6 +7,7 @@ that passes the visible test of exercise 1 but not its hidden test.
 import copy
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,11 +101,24 @@ def test_exported_scores_are_exact(graded_class):
     assert {float(row["max_score"]) for row in rows.values()} == {14.0}
 
 
+def _feedback_text(root, student):
+    html = root / "grading" / "feedback" / student / LESSON / f"{LESSON}.html"
+    assert html.is_file(), html
+    return re.sub(r"<[^>]+>", "", html.read_text())  # code is split into highlighted spans
+
+
 def test_feedback_is_generated_for_every_student(graded_class):
     for name in ("alice", "bob", "carol"):
-        html = graded_class / "grading" / "feedback" / name / LESSON / f"{LESSON}.html"
-        assert html.is_file(), html
-    alice = (
-        graded_class / "grading" / "feedback" / "alice" / LESSON / f"{LESSON}.html"
-    ).read_text()
-    assert "grading_rng(stream=1)" not in alice, "hidden tests must not reach the feedback"
+        _feedback_text(graded_class, name)
+
+
+def test_feedback_hides_hidden_tests_but_says_what_failed(graded_class):
+    carol = _feedback_text(graded_class, "carol")
+    assert "Hidden tests check rebuttal_counts" in carol  # the visible part of the cell stays
+    for secret in ("grading_rng(stream=1)", "hidden_edges", "n_claims"):
+        assert secret not in carol, f"hidden test code {secret!r} reached the feedback"
+    assert "A hidden test of this exercise failed" in carol
+    assert (
+        "index must follow claims[&#39;id&#39;]" in carol
+        or "index must follow claims['id']" in carol
+    )
