@@ -1,0 +1,178 @@
+"""Unit tests for k-grams, the oracle, the behavioural tests and linear probes."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from worldlab import world_model_tests as wm
+from worldlab.mlp import MLP
+from worldlab.worlds import grid_walks as gw
+
+
+def test_kgram_contexts_encode_last_moves_with_start_symbol():
+    moves = np.array([[0, 1, 2]])
+    assert wm.kgram_contexts(moves, 0).tolist() == [[0, 0, 0]]
+    assert wm.kgram_contexts(moves, 1).tolist() == [[4, 0, 1]]
+    assert wm.kgram_contexts(moves, 2).tolist() == [[4 * 5 + 4, 4 * 5 + 0, 0 * 5 + 1]]
+    with pytest.raises(ValueError, match="k must"):
+        wm.kgram_contexts(moves, -1)
+
+
+def test_fit_kgram_counts_and_probabilities():
+    moves = np.array([[0, 1, 0, 1], [0, 1, 0, 0]])
+    tables = wm.fit_kgram(moves, 1)
+    assert [t.shape for t in tables] == [(1, 4), (5, 4)]
+    assert tables[0][0].tolist() == [5, 3, 0, 0]
+    assert tables[1][0].tolist() == [1, 3, 0, 0]  # after N: S three times, N once
+    probs = wm.kgram_probabilities(tables, np.array([[0, 1]]))
+    assert np.allclose(probs[0, 1], [0.25, 0.75, 0, 0])
+    assert np.allclose(probs[0, 0], [1, 0, 0, 0]), "after the start, always N"
+
+
+def test_kgram_backs_off_for_unseen_contexts():
+    tables = wm.fit_kgram(np.array([[0, 1, 0, 1]]), 1)
+    probs = wm.kgram_probabilities(tables, np.array([[2, 2]]))
+    assert np.allclose(probs[0, 1], [0.5, 0.5, 0, 0]), "E never seen as a context: use k = 0"
+    assert np.allclose(probs.sum(axis=-1), 1)
+
+
+def test_oracle_bets_on_legal_moves_only():
+    walks = gw.random_walks(0, 30, 10, size=4)
+    probs = wm.oracle_probabilities(walks.moves, 4)
+    legal = walks.legal()[:, :-1]
+    assert np.allclose(probs.sum(axis=-1), 1)
+    assert np.all((probs > 0) == legal)
+    assert wm.top1_legality(probs, legal) == 1.0
+
+
+def test_history_features_show_only_the_past():
+    features = wm.history_features(np.array([[2, 0, 3]]))
+    assert features.shape == (1, 3, 12)
+    assert features[0, 0].sum() == 0
+    assert features[0, 1].tolist() == [0, 0, 1, 0] + [0] * 8
+    assert features[0, 2].tolist() == [0, 0, 1, 0, 1, 0, 0, 0] + [0] * 4
+
+
+def test_mlp_helpers_shapes():
+    walks = gw.random_walks(0, 20, 6)
+    model = wm.train_next_move_mlp(walks.moves, n_hidden=8, seed=0, epochs=2)
+    assert isinstance(model, MLP)
+    assert wm.mlp_probabilities(model, walks.moves).shape == (20, 6, 4)
+    assert wm.mlp_hidden(model, walks.moves).shape == (20, 6, 8)
+
+
+def test_top1_legality_and_accepted_moves():
+    probs = np.array([[0.7, 0.1, 0.1, 0.1], [0.1, 0.1, 0.02, 0.78]])
+    legal = np.array([[True, True, True, False], [True, True, True, False]])
+    assert wm.top1_legality(probs, legal) == 0.5
+    assert wm.accepted_moves(probs).tolist() == [[True] * 4, [True, True, False, True]]
+    with pytest.raises(ValueError, match="shape"):
+        wm.top1_legality(probs, legal[:1])
+    with pytest.raises(ValueError, match="threshold"):
+        wm.accepted_moves(probs, 1.5)
+
+
+def _pairwise(accepted, cells, legal):
+    """The definition, pair by pair (slow but obvious)."""
+    same, same_ok, diff, diff_ok = 0, 0, 0, 0
+    for i in range(len(cells)):
+        for j in range(i + 1, len(cells)):
+            equal = bool(np.all(accepted[i] == accepted[j]))
+            if cells[i] == cells[j]:
+                same += 1
+                same_ok += equal
+            if np.any(legal[i] != legal[j]):
+                diff += 1
+                diff_ok += not equal
+    return same_ok / same, diff_ok / diff
+
+
+def test_compression_distinction_matches_pairwise_definition():
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        n = 40
+        cells = rng.integers(0, 6, n)
+        legal = rng.random((6, 4))[cells] < 0.6
+        accepted = np.where(rng.random((n, 4)) < 0.3, rng.random((n, 4)) < 0.5, legal)
+        assert np.allclose(
+            wm.compression_distinction(accepted, cells, legal), _pairwise(accepted, cells, legal)
+        )
+
+
+def test_compression_distinction_extremes_and_validation():
+    cells = np.array([0, 0, 1, 1])
+    legal = np.array([[1, 1, 1, 1], [1, 1, 1, 1], [0, 1, 1, 1], [0, 1, 1, 1]], dtype=bool)
+    assert wm.compression_distinction(legal, cells, legal) == (1.0, 1.0)
+    constant = np.ones((4, 4), dtype=bool)
+    assert wm.compression_distinction(constant, cells, legal) == (1.0, 0.0)
+    single = wm.compression_distinction(constant[:1], cells[:1], legal[:1])
+    assert np.isnan(single[0]) and np.isnan(single[1])
+    with pytest.raises(ValueError, match="expected accepted"):
+        wm.compression_distinction(constant, cells[:3], legal)
+
+
+def test_behavioural_scores_for_the_oracle():
+    walks = gw.random_walks(0, 50, 12)
+    scores = wm.behavioural_scores(wm.oracle_probabilities(walks.moves, 5), walks, min_prefix=4)
+    assert scores == {"legality": 1.0, "compression": 1.0, "distinction": 1.0}
+    with pytest.raises(ValueError, match="min_prefix"):
+        wm.behavioural_scores(wm.oracle_probabilities(walks.moves, 5), walks, min_prefix=12)
+
+
+def test_linear_probe_recovers_a_linear_map():
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(200, 3))
+    targets = features @ np.array([[1.0, -2.0], [0.5, 0.0], [0.0, 3.0]]) + np.array([4.0, -1.0])
+    weights = wm.fit_linear_probe(features, targets, ridge=0.0)
+    assert weights.shape == (4, 2)
+    assert np.allclose(weights[-1], [4.0, -1.0])
+    assert np.allclose(wm.apply_linear_probe(weights, features), targets)
+    assert wm.fit_linear_probe(features, targets[:, 0]).shape == (4,)
+    with pytest.raises(ValueError, match="same n"):
+        wm.fit_linear_probe(features, targets[:5])
+    with pytest.raises(ValueError, match="rows of weights"):
+        wm.apply_linear_probe(weights, features[:, :2])
+
+
+def test_position_probe_on_raw_input_is_exact():
+    train, test = gw.random_walks(0, 100, 10), gw.random_walks(1, 50, 10)
+    accuracy = wm.position_probe_accuracy(
+        wm.history_features(train.moves).reshape(1000, -1),
+        train.positions[:, :-1].reshape(-1, 2),
+        wm.history_features(test.moves).reshape(500, -1),
+        test.positions[:, :-1].reshape(-1, 2),
+    )
+    assert accuracy == 1.0, "the cell is a linear function of the one-hot history"
+
+
+def test_experiments_return_their_keys():
+    result = wm.probe_experiment(0, n_train=30, n_test=20, n_hidden=8, epochs=2)
+    assert set(result) == {
+        "trained",
+        "random_init",
+        "raw_input",
+        "legality",
+        "compression",
+        "distinction",
+    }
+    rows = wm.kgram_experiment(0, (0, 2), n_train=30, n_test=20)
+    assert [row["model"] for row in rows] == ["k=0", "k=2", "oracle"]
+    with pytest.raises(ValueError, match="min_prefix"):
+        wm.kgram_experiment(0, (9,))
+
+
+def test_figures_draw():
+    walks = gw.random_walks(0, 2, 8)
+    ax = wm.draw_walk(walks, index=1, n_moves=5)
+    assert ax.get_xlabel().startswith("column")
+    with pytest.raises(ValueError, match="index"):
+        wm.draw_walk(walks, index=2)
+    assert wm.plot_kgram_tests(k=3, n_seeds=1) is None
+    assert plt.gcf().axes[0].get_xlabel() == "k (moves of context)"
+    with pytest.raises(ValueError, match="k must"):
+        wm.plot_kgram_tests(k=7)
+    results = [{"trained": 0.9, "random_init": 0.7, "raw_input": 1.0}] * 3
+    assert wm.plot_probe_controls(results) is None
+    assert "probe" in plt.gcf().axes[0].get_ylabel()
+    with pytest.raises(ValueError):
+        wm.plot_probe_controls([])
