@@ -1,8 +1,12 @@
-"""The ``worldlab`` command: build and check the course (grading commands join later).
+"""The ``worldlab`` command: build, check and grade the course.
 
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab lessons              list the lessons
+    worldlab collect LESSON ZIP   unpack an LMS download into grading/submitted/
+    worldlab grade LESSON         autograde every submission, sandboxed and in parallel
+    worldlab export LESSON        per-student and per-exercise grade CSVs
+    worldlab report LESSON        the class report (CSV and HTML with figures)
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from worldlab.course.errors import CourseError
 
@@ -49,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)",
     )
+    collect = commands.add_parser("collect", help="unpack an LMS zip into grading/submitted/")
+    collect.add_argument("lesson", metavar="LESSON")
+    collect.add_argument("zip", type=Path, metavar="ZIP")
+    collect.add_argument(
+        "--pattern",
+        default=None,
+        help="regular expression with a group (?P<student>...) matched against each file's "
+        "path in the zip (default: Canvas file names)",
+    )
+    for name, text in (
+        ("export", "write per-student and per-exercise grade CSVs"),
+        ("report", "write the class report (CSV and HTML with figures)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("lesson", metavar="LESSON")
     return parser
 
 
@@ -73,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "grade":
         return _grade(args)
+    if args.command in ("collect", "export", "report"):
+        return _grading_files(args)
     chosen = lesson_index.resolve(args.lessons)
     if args.command == "build":
         from worldlab.course.build import build
@@ -118,3 +140,26 @@ def _grade(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _grading_files(args: argparse.Namespace) -> int:
+    from worldlab.course.lessons import resolve
+    from worldlab.grading.pipeline import Course
+
+    lesson = resolve([args.lesson])[0]
+    course = Course.load(lesson.root, lesson.id)
+    if args.command == "collect":
+        from worldlab.grading.collect import CANVAS_PATTERN, collect_zip
+
+        result = collect_zip(args.zip, lesson.id, course.submitted, args.pattern or CANVAS_PATTERN)
+        for line in result.lines():
+            print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
+        return 0
+    from worldlab.grading.report import export, report
+
+    if args.command == "export":
+        for path in export(course):
+            print(f"wrote {path}")
+        return 0
+    print(f"wrote {report(course)}")
+    return 0

@@ -1,0 +1,104 @@
+"""Collect submissions from an LMS download (a zip of files named per student).
+
+    worldlab collect <lesson> submissions.zip [--pattern REGEX]
+
+Every file of the zip is matched against ``--pattern``, a regular expression with a named group
+``student`` (matched against the file's path inside the zip). The default fits Canvas, which names
+files ``<login>[_LATE]_<user id>_<submission id>_<original name>``; for Moodle, whose folders are
+``<Full Name>_<participant id>_assignsubmission_file_/<original name>``, use
+``--pattern '^[^/]*_(?P<student>\\d+)_assignsubmission_file_/'``.
+
+A matched notebook goes to ``grading/submitted/<student>/<lesson>/<lesson>.ipynb`` (nbgrader's
+layout) with the zip's date in ``timestamp.txt``; a matched file that is not a notebook is put there
+under its own name, so grading reports that student's submission as broken. Nothing is dropped
+silently: files that match no student are listed, and when a student has several notebooks the
+newest is kept and the others are listed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from worldlab.course.errors import CourseError
+
+CANVAS_PATTERN = r"^(?:.*/)?(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*?)_(?:LATE_)?\d+_\d+_[^/]+$"
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+
+
+@dataclass
+class Collected:
+    """What came out of one zip."""
+
+    students: dict[str, str] = field(default_factory=dict)  # student -> file in the zip
+    unmatched: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    not_notebooks: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"collected {len(self.students)} submission(s)"]
+        out += [f"warning: no student matches {name!r}; not collected" for name in self.unmatched]
+        out += [f"warning: {name}" for name in self.superseded]
+        out += [
+            f"warning: {name!r} is not a notebook; collected as is, it will grade as broken"
+            for name in self.not_notebooks
+        ]
+        return out
+
+
+def collect_zip(
+    archive: Path, lesson: str, submitted: Path, pattern: str = CANVAS_PATTERN
+) -> Collected:
+    """Unpack ``archive`` into nbgrader's submitted layout for ``lesson``."""
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise CourseError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
+    if "student" not in regex.groupindex:
+        raise CourseError(f"--pattern {pattern!r} has no named group (?P<student>...)")
+    if not zipfile.is_zipfile(archive):
+        raise CourseError(f"{archive} is not a zip file")
+    result = Collected()
+    chosen: dict[str, zipfile.ZipInfo] = {}
+    with zipfile.ZipFile(archive) as zipped:
+        for info in zipped.infolist():
+            name = info.filename
+            if info.is_dir() or PurePosixPath(name).name.startswith(".") or "__MACOSX" in name:
+                continue
+            match = regex.search(name)
+            student = match.group("student") if match else None
+            if not student or not STUDENT_ID.match(student):
+                result.unmatched.append(name)
+                continue
+            previous = chosen.get(student)
+            if previous is None:
+                chosen[student] = info
+                continue
+            newer, older = sorted((previous, info), key=_sort_key, reverse=True)
+            chosen[student] = newer
+            result.superseded.append(
+                f"two files for student {student}: kept {newer.filename!r}, "
+                f"ignored {older.filename!r}"
+            )
+        for student, info in sorted(chosen.items()):
+            folder = submitted / student / lesson
+            folder.mkdir(parents=True, exist_ok=True)
+            is_notebook = info.filename.lower().endswith(".ipynb")
+            target = folder / (
+                f"{lesson}.ipynb" if is_notebook else PurePosixPath(info.filename).name
+            )
+            target.write_bytes(zipped.read(info))
+            stamp = datetime(*info.date_time).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            (folder / "timestamp.txt").write_text(stamp + "\n")
+            if not is_notebook:
+                result.not_notebooks.append(info.filename)
+            result.students[student] = info.filename
+    return result
+
+
+def _sort_key(info: zipfile.ZipInfo) -> tuple:
+    """Newest first: notebooks before other files, then the zip's date, then the name."""
+    return (info.filename.lower().endswith(".ipynb"), info.date_time, info.filename)

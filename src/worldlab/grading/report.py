@@ -1,0 +1,221 @@
+"""Grades out of the gradebook: CSV exports and the class report.
+
+``worldlab export <lesson>`` writes, under ``grading/exports/``:
+
+* ``<lesson>-grades.csv``    one row per student: score, max score, status, flag and reason;
+* ``<lesson>-exercises.csv`` one row per student and graded cell: its score and maximum.
+
+``worldlab report <lesson>`` writes, under ``grading/reports/<lesson>/``, ``exercises.csv`` (pass
+rate of every graded cell, the most failed first) and ``report.html``: pass rates and the score
+distribution as figures, and every student with a missing, broken or flagged submission with its
+reason and the lines that triggered a flag.
+
+The gradebook is the truth for scores (manual grades included); ``grading/runs/<lesson>.json``
+adds what the gradebook cannot hold: why a submission was broken or flagged.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from nbgrader.api import Gradebook, MissingEntry
+
+from worldlab.grading.pipeline import Course
+
+
+def _manifest(course: Course) -> dict[str, dict]:
+    return json.loads(course.manifest.read_text()) if course.manifest.is_file() else {}
+
+
+def cell_table(course: Course) -> pd.DataFrame:
+    """One row per student and graded cell: ``student, cell, score, max_score, needs_manual``.
+
+    Students of the gradebook without a submission get one row per cell with a score of 0.
+    """
+    rows = []
+    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gb:
+        warnings.simplefilter("ignore")
+        try:
+            assignment = gb.find_assignment(course.lesson)
+        except MissingEntry:
+            return pd.DataFrame(columns=["student", "cell", "score", "max_score", "needs_manual"])
+        cells = [(c.name, c.max_score) for nb in assignment.notebooks for c in nb.grade_cells]
+        for student in gb.students:
+            try:
+                submission = gb.find_submission(course.lesson, student.id)
+            except MissingEntry:
+                rows += [(student.id, name, 0.0, top, False, False) for name, top in cells]
+                continue
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    rows.append(
+                        (
+                            student.id,
+                            grade.name,
+                            float(grade.score or 0.0),
+                            float(grade.max_score),
+                            bool(grade.needs_manual_grade),
+                            True,
+                        )
+                    )
+    return pd.DataFrame(
+        rows, columns=["student", "cell", "score", "max_score", "needs_manual", "submitted"]
+    )
+
+
+def student_table(course: Course, cells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per student: score, max_score, status (graded/broken/error/missing), reason."""
+    cells = cell_table(course) if cells is None else cells
+    manifest = _manifest(course)
+    if cells.empty:
+        return pd.DataFrame(
+            columns=[
+                "student",
+                "score",
+                "max_score",
+                "status",
+                "flagged",
+                "reason",
+                "tamper",
+                "notes",
+            ]
+        )
+    totals = cells.groupby("student").agg(
+        score=("score", "sum"), max_score=("max_score", "sum"), submitted=("submitted", "all")
+    )
+    rows = []
+    for student, row in totals.iterrows():
+        entry = manifest.get(student, {})
+        status = entry.get("status", "graded") if row["submitted"] else "missing"
+        tamper = entry.get("tamper", [])
+        reason = entry.get("reason") or ("no submission" if status == "missing" else "")
+        rows.append(
+            {
+                "student": student,
+                "score": row["score"],
+                "max_score": row["max_score"],
+                "status": status,
+                "flagged": status != "graded" or bool(entry.get("reason")) or bool(tamper),
+                "reason": reason,
+                "tamper": " | ".join(tamper),
+                "notes": " | ".join(entry.get("notes", [])),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def export(course: Course) -> tuple[Path, Path]:
+    """Write the per-student and per-cell CSVs; return their paths."""
+    folder = course.grading / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = cell_table(course)
+    students = student_table(course, cells)
+    grades_csv = folder / f"{course.lesson}-grades.csv"
+    cells_csv = folder / f"{course.lesson}-exercises.csv"
+    students.to_csv(grades_csv, index=False)
+    cells.drop(columns=["submitted"]).to_csv(cells_csv, index=False)
+    return grades_csv, cells_csv
+
+
+def exercise_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Pass rate of every autograded cell among submitted notebooks, the most failed first."""
+    auto = cells[cells["submitted"] & ~cells["needs_manual"]]
+    if auto.empty:
+        return pd.DataFrame(columns=["cell", "pass_rate", "mean_score", "max_score", "students"])
+    table = (
+        auto.assign(passed=auto["score"] >= auto["max_score"])
+        .groupby("cell")
+        .agg(
+            pass_rate=("passed", "mean"),
+            mean_score=("score", "mean"),
+            max_score=("max_score", "first"),
+            students=("student", "nunique"),
+        )
+    )
+    return table.sort_values(["pass_rate", "max_score"], ascending=[True, False]).reset_index()
+
+
+def _figure_png(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def report(course: Course) -> Path:
+    """Write the class report (CSV and HTML with figures); return the HTML path."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    folder = course.grading / "reports" / course.lesson
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = cell_table(course)
+    students = student_table(course, cells)
+    exercises = exercise_table(cells)
+    exercises.to_csv(folder / "exercises.csv", index=False)
+    students.to_csv(folder / "students.csv", index=False)
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, max(3.0, 0.35 * len(exercises) + 1)))
+    if not exercises.empty:
+        ordered = exercises.iloc[::-1]
+        axes[0].barh(ordered["cell"], ordered["pass_rate"], color="#0072B2")
+        axes[0].set_xlim(0, 1)
+    axes[0].set_xlabel("fraction of submissions passing")
+    axes[0].set_title("Autograded tests, most failed at the top")
+    submitted = students[students["status"] != "missing"]
+    if not submitted.empty:
+        axes[1].hist(
+            submitted["score"],
+            bins=min(15, max(3, len(submitted))),
+            color="#E69F00",
+            edgecolor="white",
+        )
+        axes[1].axvline(submitted["max_score"].max(), color="grey", linestyle=":", label="maximum")
+        axes[1].legend()
+    axes[1].set_xlabel("score (manual grades included once given)")
+    axes[1].set_ylabel("students")
+    axes[1].set_title(f"Score distribution ({len(submitted)} submissions)")
+    fig.tight_layout()
+    image = _figure_png(fig)
+    plt.close(fig)
+
+    attention = students[students["flagged"]]
+    html_path = folder / "report.html"
+    html_path.write_text(
+        _html(course.lesson, students, exercises, attention, image), encoding="utf-8"
+    )
+    return html_path
+
+
+def _table(df: pd.DataFrame) -> str:
+    if df.empty:
+        return "<p>None.</p>"
+    return df.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.2f}")
+
+
+def _html(lesson, students, exercises, attention, image) -> str:
+    counts = students["status"].value_counts().to_dict() if not students.empty else {}
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no students"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Class report: {html.escape(lesson)}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse}}
+td,th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}</style>
+</head><body>
+<h1>Class report: {html.escape(lesson)}</h1>
+<p>{html.escape(summary)}.</p>
+<img alt="Pass rate of each autograded test, and the distribution of scores" src="data:image/png;base64,{image}">
+<h2>Needs attention: missing, broken or flagged submissions</h2>
+{_table(attention[["student", "status", "score", "reason", "tamper", "notes"]] if not attention.empty else attention)}
+<h2>Exercises, most failed first</h2>
+{_table(exercises)}
+<h2>All students</h2>
+{_table(students)}
+</body></html>
+"""
