@@ -79,7 +79,7 @@ def _validate(nb: NotebookNode, lesson: Lesson, folder: Path, invert: bool) -> d
     config = scratch_config(lesson.root, folder)
     config.Validator.validate_all = not invert
     config.Validator.invert = invert
-    # Unix sockets rather than TCP (see worldlab.course.execution.local_kernel_manager)
+    # Unix sockets rather than TCP (see worldlab.course.execution.ipc_config)
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(folder / "kernel")
     with quiet_nbgrader(), kernel_environment():

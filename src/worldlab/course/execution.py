@@ -7,10 +7,10 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import NotebookNode
+from traitlets.config import Config
 
 from worldlab.course.errors import ExecutionFailed
 
@@ -47,7 +47,8 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-kernel-") as sockets:
         client = NotebookClient(
             nb,
-            km=local_kernel_manager(kernel_name, Path(sockets)),
+            config=ipc_config(Path(sockets)),  # nbclient owns (and shuts down) the kernel
+            kernel_name=kernel_name,
             timeout=timeout,
             resources={"metadata": {"path": str(cwd)}},
             record_timing=False,
@@ -66,13 +67,13 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
     return nb
 
 
-def local_kernel_manager(kernel_name: str, sockets: Path) -> KernelManager:
-    """A kernel manager that talks to its kernel over Unix sockets in ``sockets``.
+def ipc_config(sockets: Path) -> Config:
+    """Config for kernels that talk over Unix sockets in ``sockets``.
 
     Unix sockets instead of TCP: nothing listens on the network, and the kernel does not warn
     about unencrypted TCP on every start.
     """
-    return KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets / "kernel"))
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
 def _failing_cell(nb: NotebookNode) -> int | str:

@@ -98,13 +98,14 @@ def _run_unsandboxed(nb: NotebookNode, limits: Limits) -> tuple[NotebookNode, st
 
     from nbclient import NotebookClient
 
-    from worldlab.course.execution import kernel_environment, local_kernel_manager
+    from worldlab.course.execution import ipc_config, kernel_environment
 
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-grade-") as work:
         os.environ.pop("WORLDLAB_ROOT", None)
         client = NotebookClient(
             nb,
-            km=local_kernel_manager("python3", Path(work)),
+            config=ipc_config(Path(work)),
+            kernel_name="python3",
             timeout=limits.cell_timeout,
             allow_errors=True,
             interrupt_on_timeout=True,

@@ -44,13 +44,29 @@ def cell_table(course: Course) -> pd.DataFrame:
         try:
             assignment = gb.find_assignment(course.lesson)
         except MissingEntry:
-            return pd.DataFrame(columns=["student", "cell", "score", "max_score", "needs_manual"])
-        cells = [(c.name, c.max_score) for nb in assignment.notebooks for c in nb.grade_cells]
+            return pd.DataFrame(
+                columns=[
+                    "student",
+                    "cell",
+                    "score",
+                    "max_score",
+                    "needs_manual",
+                    "autograded",
+                    "submitted",
+                ]
+            )
+        cells = [
+            (c.name, c.max_score, c.cell_type == "code")
+            for nb in assignment.notebooks
+            for c in nb.grade_cells
+        ]
         for student in gb.students:
             try:
                 submission = gb.find_submission(course.lesson, student.id)
             except MissingEntry:
-                rows += [(student.id, name, 0.0, top, False, False) for name, top in cells]
+                rows += [
+                    (student.id, name, 0.0, top, False, auto, False) for name, top, auto in cells
+                ]
                 continue
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
@@ -65,7 +81,16 @@ def cell_table(course: Course) -> pd.DataFrame:
                         )
                     )
     return pd.DataFrame(
-        rows, columns=["student", "cell", "score", "max_score", "needs_manual", "submitted"]
+        rows,
+        columns=[
+            "student",
+            "cell",
+            "score",
+            "max_score",
+            "needs_manual",
+            "autograded",
+            "submitted",
+        ],
     )
 
 
@@ -125,7 +150,7 @@ def export(course: Course) -> tuple[Path, Path]:
 
 def exercise_table(cells: pd.DataFrame) -> pd.DataFrame:
     """Pass rate of every autograded cell among submitted notebooks, the most failed first."""
-    auto = cells[cells["submitted"] & ~cells["needs_manual"]]
+    auto = cells[cells["submitted"] & cells["autograded"]]
     if auto.empty:
         return pd.DataFrame(columns=["cell", "pass_rate", "mean_score", "max_score", "students"])
     table = (

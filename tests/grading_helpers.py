@@ -1,0 +1,213 @@
+"""A small course for grading tests: a two-exercise lesson, a class of made-up submissions."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from worldlab.course.build import strip_solution_markers
+
+REPO = Path(__file__).resolve().parents[1]
+HEADER = (REPO / "tests" / "course_helpers.py").read_text().split('HEADER = """')[1].split('"""')[0]
+
+#: Two exercises (visible 1 point + hidden 2 points each) and a reflection (2 points): 8 points.
+TWO_EXERCISES = HEADER + textwrap.dedent(
+    '''
+    # Two exercises
+
+    ```{code-cell} ipython3
+    import numpy as np
+    ```
+
+    ```{code-cell} ipython3
+    def double(x):
+        """Twice x."""
+        ### BEGIN SOLUTION
+        return 2 * x
+        ### END SOLUTION
+    ```
+
+    ```{code-cell} ipython3
+    :test: double_visible
+    :points: 1
+
+    assert double(2) == 4, "double(2) should be 4"
+    ```
+
+    ```{code-cell} ipython3
+    :test: double_hidden
+    :points: 2
+
+    # Hidden tests check double on numbers you have not seen.
+    ### BEGIN HIDDEN TESTS
+    from worldlab.testing import grading_rng
+
+    values = grading_rng(stream=1).integers(-1000, 1000, size=5)
+    for v in values:
+        assert double(int(v)) == 2 * int(v), f"double({v}) should be {2 * v}"
+    ### END HIDDEN TESTS
+    ```
+
+    ```{code-cell} ipython3
+    def triple(x):
+        """Three times x."""
+        ### BEGIN SOLUTION
+        return 3 * x
+        ### END SOLUTION
+    ```
+
+    ```{code-cell} ipython3
+    :test: triple_visible
+    :points: 1
+
+    assert triple(2) == 6, "triple(2) should be 6"
+    ```
+
+    ```{code-cell} ipython3
+    :test: triple_hidden
+    :points: 2
+
+    # Hidden tests check triple on numbers you have not seen.
+    ### BEGIN HIDDEN TESTS
+    assert triple(-7) == -21
+    assert triple(0.5) == 1.5
+    ### END HIDDEN TESTS
+    ```
+
+    Why does it matter?
+
+    +++ {"answer": "why", "points": 2}
+
+    Because.
+    '''
+)
+
+LESSON = "01-two"
+
+
+def make_graded_course(tmp_path: Path, lessons: dict[str, str] | None = None) -> Path:
+    """A course repository with built lessons (instructor + student notebooks) and a data folder."""
+    root = tmp_path / "repo"
+    (root / "course").mkdir(parents=True)
+    (root / "data").mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    for lesson_id, text in (lessons or {LESSON: TWO_EXERCISES}).items():
+        (root / "course" / lesson_id).mkdir()
+        (root / "course" / lesson_id / f"{lesson_id}.md").write_text(text)
+    result = worldlab(root, "build", "--no-execute")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def copy_real_lessons(tmp_path: Path, lesson_ids: list[str]) -> Path:
+    """A course repository holding real lessons of this repository (built files included)."""
+    root = tmp_path / "repo"
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "data", root / "data")
+    for lesson_id in lesson_ids:
+        for tree in ("course", "notebooks"):
+            shutil.copytree(REPO / tree / lesson_id, root / tree / lesson_id)
+    return root
+
+
+def worldlab(root: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    full_env = {**os.environ, "WORLDLAB_ROOT": str(root), **(env or {})}
+    full_env.pop("MPLBACKEND", None)
+    return subprocess.run(
+        [sys.executable, "-m", "worldlab", *args],
+        cwd=root,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def release(root: Path, lesson: str = LESSON) -> nbformat.NotebookNode:
+    return nbformat.read(root / "notebooks" / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def instructor(root: Path, lesson: str = LESSON) -> nbformat.NotebookNode:
+    return nbformat.read(root / "course" / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+def answered(
+    root: Path,
+    lesson: str = LESSON,
+    answers: dict[str, str] | None = None,
+    reflection: str = "My reflection.",
+) -> nbformat.NotebookNode:
+    """The released notebook with every answer filled: the solution, or ``answers[grade_id]``."""
+    solutions = {
+        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
+        for c in instructor(root, lesson).cells
+        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    }
+    solutions.update(answers or {})
+    nb = copy.deepcopy(release(root, lesson))
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = solutions[meta["grade_id"]]
+        elif meta.get("solution"):
+            cell.source = reflection
+    return nb
+
+
+def submit(
+    root: Path, student: str, content, lesson: str = LESSON, name: str | None = None
+) -> Path:
+    """Put a submission where nbgrader's exchange would: grading/submitted/<student>/<lesson>/."""
+    folder = root / "grading" / "submitted" / student / lesson
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    path = folder / (name or f"{lesson}.ipynb")
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content)
+    else:
+        nbformat.write(content, path)
+    return path
+
+
+def index_of(nb: nbformat.NotebookNode, grade_id: str) -> int:
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def gradebook_scores(root: Path, lesson: str = LESSON) -> dict[str, dict[str, float | None]]:
+    """``student -> {grade_id: score}`` (the manual score where given) from the gradebook."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with (
+        warnings.catch_warnings(),
+        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
+    ):
+        warnings.simplefilter("ignore")
+        for submission in gb.assignment_submissions(lesson):
+            for notebook in submission.notebooks:
+                scores[submission.student.id] = {g.name: g.score for g in notebook.grades}
+    return scores
+
+
+def totals(root: Path, lesson: str = LESSON) -> dict[str, float]:
+    return {
+        s: sum(v or 0.0 for v in cells.values())
+        for s, cells in gradebook_scores(root, lesson).items()
+    }
