@@ -6,7 +6,13 @@ drop their inline figures. Importing pyplot here also builds matplotlib's font c
 any kernel starts, so no kernel prints "building the font cache" on stderr.
 """
 
-import matplotlib
+import os
+
+# Small matrices: one BLAS thread is faster than several fighting over two cores (also for the
+# kernels that notebook tests start, which inherit this).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 

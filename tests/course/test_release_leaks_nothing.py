@@ -31,14 +31,24 @@ def test_student_folder_reveals_no_solution_or_hidden_test(lesson):
     assert BEGIN_SOLUTION not in student_text and BEGIN_HIDDEN not in student_text
     instructor = instructor_notebook(lesson.source, lesson.id)
     student = nbformat.read(lesson.student, as_version=4)
-    student_sources = "\n".join(c.source for c in student.cells)
+    student_cells = {
+        c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in student.cells
+    }
+    everything = "\n".join(c.source for c in student.cells)
     for cell in instructor.cells:
         meta = cell.metadata.get("nbgrader", {})
-        secret = _regions(cell.source, "### BEGIN SOLUTION", "### END SOLUTION")
-        secret += _regions(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-        if cell.cell_type == "markdown" and meta.get("solution"):
-            secret += [line.strip() for line in cell.source.splitlines() if len(line.strip()) > 20]
-        # A solution line may legitimately repeat visible code (e.g. `return result`): only
-        # lines long enough to be specific count as leaks.
-        leaked = [line for line in secret if len(line) > 25 and line in student_sources]
-        assert not leaked, f"{lesson.id}: cell {cell.id} leaks {leaked[:3]}"
+        grade_id = meta.get("grade_id")
+        # Hidden tests must appear nowhere. A solution must not survive in its own answer cell
+        # (an author may still choose to spell a step out in a hint or a docstring).
+        hidden = _regions(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+        leaked = [line for line in hidden if len(line) > 25 and line in everything]
+        assert not leaked, f"{lesson.id}: hidden tests of {grade_id} leak: {leaked[:3]}"
+        if meta.get("solution"):
+            secret = _regions(cell.source, "### BEGIN SOLUTION", "### END SOLUTION")
+            if cell.cell_type == "markdown":
+                secret = [line.strip() for line in cell.source.splitlines() if line.strip()]
+            released = student_cells.get(grade_id, "")
+            leaked = [line for line in secret if len(line) > 12 and line in released]
+            assert not leaked, (
+                f"{lesson.id}: answer cell {grade_id} keeps its solution {leaked[:3]}"
+            )

@@ -30,6 +30,8 @@ def kernel_environment():
     os.environ.pop("MPLBACKEND", None)
     os.environ[STATIC_FIGURES_ENV] = "1"
     os.environ["PYTHONHASHSEED"] = "0"
+    # The lessons' matrices are small: one BLAS thread is faster than several fighting for cores.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         yield
     finally:

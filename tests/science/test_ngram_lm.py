@@ -1,0 +1,72 @@
+"""Lesson 03's headline effects, on the mean over 10 seeds (each seed: a new corpus of the
+grammar, a new model, a new sample of model text and of held-out text).
+
+* closure: an unsmoothed bigram model writes no bigram (and no word) it did not read, on every
+  seed and at any temperature, while held-out grammatical text does;
+* novelty anyway: most of its 4- and 5-grams and most of its sentences are new;
+* the price: most of its new sentences are ungrammatical;
+* a longer context copies more and errs less; smoothing leaves the closure.
+"""
+
+import numpy as np
+import pytest
+
+from worldlab.ngram_lm import closure_experiment
+from worldlab.stats import paired_difference, run_over_seeds
+
+SEEDS = range(10)
+
+
+@pytest.fixture(scope="module")
+def results():
+    bigram = run_over_seeds(closure_experiment, SEEDS, n=[2, 4], temperature=[1.0])
+    hot = run_over_seeds(closure_experiment, SEEDS, n=[2], temperature=[2.0])
+    smoothed = run_over_seeds(closure_experiment, SEEDS, n=[2], smoothing=[0.2])
+    return bigram, hot, smoothed
+
+
+def test_bigram_model_never_leaves_its_closure(results):
+    bigram, hot, _ = results
+    for table in (bigram[bigram.n == 2], hot):
+        assert (table["novelty_1"] == 0).all()
+        assert (table["novelty_2"] == 0).all(), "temperature reshapes but cannot add bigrams"
+        assert (table["in_closure"] == 1).all()
+
+
+def test_heldout_text_leaves_the_bigram_closure(results):
+    bigram, _, _ = results
+    two = bigram[bigram.n == 2]
+    assert two["heldout_novelty_2"].mean() > 0.005  # measured ≈ 0.012
+    assert two["heldout_in_closure"].mean() < 0.97  # measured ≈ 0.92
+
+
+def test_bigram_model_is_new_on_long_ngrams_and_sentences(results):
+    bigram, _, _ = results
+    two = bigram[bigram.n == 2]
+    assert two["novelty_4"].mean() > 0.7  # measured ≈ 0.83
+    assert two["novelty_5"].mean() > 0.9  # measured ≈ 0.98
+    assert two["sentence_novelty"].mean() > 0.8  # measured ≈ 0.92
+
+
+def test_most_new_sentences_are_ungrammatical(results):
+    bigram, _, _ = results
+    two = bigram[bigram.n == 2]
+    assert two["grammatical_new"].mean() < 0.3  # measured ≈ 0.09
+    assert two["new_ungrammatical"].mean() > 0.6  # measured ≈ 0.83
+    # The held-out text is new too, and always grammatical: novelty alone is not the problem.
+    assert two["heldout_sentence_novelty"].mean() > 0.7
+
+
+def test_longer_context_copies_more_and_errs_less(results):
+    bigram, _, _ = results
+    grammatical = paired_difference(bigram, by="n", a=4, b=2, value="grammatical")
+    assert grammatical["ci_low"] > 0.15  # measured mean ≈ 0.29
+    novelty = paired_difference(bigram, by="n", a=2, b=4, value="sentence_novelty")
+    assert novelty["ci_low"] > 0.1  # measured mean ≈ 0.21
+
+
+def test_smoothing_leaves_the_closure(results):
+    _, _, smoothed = results
+    assert smoothed["novelty_2"].mean() > 0.015  # measured ≈ 0.027
+    assert smoothed["in_closure"].mean() < 0.9  # measured ≈ 0.84
+    assert np.isfinite(smoothed["grammatical"]).all()
