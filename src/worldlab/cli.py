@@ -134,6 +134,12 @@ def _grade(args: argparse.Namespace) -> int:
         force=args.force,
         students=args.students,
     )
+    import signal
+
+    def _stop(signum, frame):  # a terminated run cleans up its sandboxes like a Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     grade(lesson.root, lesson.id, options)
     return 0
 

@@ -1,0 +1,1 @@
+"""Safe autograding: run untrusted student notebooks in a sandbox and grade them."""
