@@ -6,6 +6,7 @@ exercise, 6 autograded points; the reflection waits for a human), graded once in
 
 import copy
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -22,6 +23,11 @@ from grading_helpers import (
 )
 
 from worldlab.testing import DEFAULT_GRADING_SEED
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("bwrap") is None,
+    reason="the safe grader needs bubblewrap (apt-get install bubblewrap)",
+)
 
 SECRET = {"WORLDLAB_GRADING_SEED": "4242"}
 
