@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -20,11 +23,9 @@ kernelspec:
 ---
 """
 
-#: A minimal valid lesson: one exercise (visible + hidden test) and one reflection.
-TINY_LESSON = HEADER + textwrap.dedent(
+#: One exercise: an answer cell ``double`` with a visible (1 point) and a hidden (2 points) test.
+DOUBLE_EXERCISE = textwrap.dedent(
     '''
-    # Tiny lesson
-
     ```{code-cell} ipython3
     def double(x):
         """Twice x."""
@@ -39,24 +40,74 @@ TINY_LESSON = HEADER + textwrap.dedent(
 
     assert double(2) == 4, "double(2) should be 4"
     ```
+    '''
+)
 
-    ```{code-cell} ipython3
-    :test: double_hidden
-    :points: 2
-
-    # hidden tests
-    ### BEGIN HIDDEN TESTS
-    assert double(21) == 42
-    ### END HIDDEN TESTS
-    ```
-
+#: A manually graded reflection worth 2 points.
+REFLECTION = textwrap.dedent(
+    """
     Why?
 
     +++ {"answer": "why", "points": 2}
 
     Because.
-    '''
+    """
 )
+
+#: A minimal valid lesson: one exercise (visible + hidden test) and one reflection.
+TINY_LESSON = (
+    HEADER
+    + "\n# Tiny lesson\n"
+    + DOUBLE_EXERCISE
+    + textwrap.dedent(
+        """
+        ```{code-cell} ipython3
+        :test: double_hidden
+        :points: 2
+
+        # hidden tests
+        ### BEGIN HIDDEN TESTS
+        assert double(21) == 42
+        ### END HIDDEN TESTS
+        ```
+        """
+    )
+    + REFLECTION
+)
+
+
+def _subprocess_env(extra: dict | None = None) -> dict:
+    """The test process's environment, minus MPLBACKEND, with this Python's bin first on PATH."""
+    env = {**os.environ, **(extra or {})}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("MPLBACKEND", None)
+    return env
+
+
+def run_worldlab(root: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    """``python -m worldlab ARGS`` on the course repository ``root``."""
+    return subprocess.run(
+        [sys.executable, "-m", "worldlab", *args],
+        cwd=root,
+        env=_subprocess_env({"WORLDLAB_ROOT": str(root), **(env or {})}),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_nbgrader(root: Path, *args: str):
+    """``nbgrader ARGS`` from ``root``; fails the test with nbgrader's stderr if it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=root,
+        env=_subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    return result
 
 
 def make_course(tmp_path: Path, lessons: dict[str, str]) -> Path:

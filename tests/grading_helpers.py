@@ -3,90 +3,66 @@
 from __future__ import annotations
 
 import copy
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
+from course_helpers import DOUBLE_EXERCISE, HEADER, REFLECTION, run_worldlab
 
 from worldlab.course.build import strip_solution_markers
 
 REPO = Path(__file__).resolve().parents[1]
-HEADER = (REPO / "tests" / "course_helpers.py").read_text().split('HEADER = """')[1].split('"""')[0]
 
 #: Two exercises (visible 1 point + hidden 2 points each) and a reflection (2 points): 8 points.
-TWO_EXERCISES = HEADER + textwrap.dedent(
-    '''
-    # Two exercises
+TWO_EXERCISES = (
+    HEADER
+    + "\n# Two exercises\n\n```{code-cell} ipython3\nimport numpy as np\n```\n"
+    + DOUBLE_EXERCISE
+    + textwrap.dedent(
+        '''
+        ```{code-cell} ipython3
+        :test: double_hidden
+        :points: 2
 
-    ```{code-cell} ipython3
-    import numpy as np
-    ```
+        # Hidden tests check double on numbers you have not seen.
+        ### BEGIN HIDDEN TESTS
+        from worldlab.testing import grading_rng
 
-    ```{code-cell} ipython3
-    def double(x):
-        """Twice x."""
-        ### BEGIN SOLUTION
-        return 2 * x
-        ### END SOLUTION
-    ```
+        values = grading_rng(stream=1).integers(-1000, 1000, size=5)
+        for v in values:
+            assert double(int(v)) == 2 * int(v), f"double({v}) should be {2 * v}"
+        ### END HIDDEN TESTS
+        ```
 
-    ```{code-cell} ipython3
-    :test: double_visible
-    :points: 1
+        ```{code-cell} ipython3
+        def triple(x):
+            """Three times x."""
+            ### BEGIN SOLUTION
+            return 3 * x
+            ### END SOLUTION
+        ```
 
-    assert double(2) == 4, "double(2) should be 4"
-    ```
+        ```{code-cell} ipython3
+        :test: triple_visible
+        :points: 1
 
-    ```{code-cell} ipython3
-    :test: double_hidden
-    :points: 2
+        assert triple(2) == 6, "triple(2) should be 6"
+        ```
 
-    # Hidden tests check double on numbers you have not seen.
-    ### BEGIN HIDDEN TESTS
-    from worldlab.testing import grading_rng
+        ```{code-cell} ipython3
+        :test: triple_hidden
+        :points: 2
 
-    values = grading_rng(stream=1).integers(-1000, 1000, size=5)
-    for v in values:
-        assert double(int(v)) == 2 * int(v), f"double({v}) should be {2 * v}"
-    ### END HIDDEN TESTS
-    ```
-
-    ```{code-cell} ipython3
-    def triple(x):
-        """Three times x."""
-        ### BEGIN SOLUTION
-        return 3 * x
-        ### END SOLUTION
-    ```
-
-    ```{code-cell} ipython3
-    :test: triple_visible
-    :points: 1
-
-    assert triple(2) == 6, "triple(2) should be 6"
-    ```
-
-    ```{code-cell} ipython3
-    :test: triple_hidden
-    :points: 2
-
-    # Hidden tests check triple on numbers you have not seen.
-    ### BEGIN HIDDEN TESTS
-    assert triple(-7) == -21
-    assert triple(0.5) == 1.5
-    ### END HIDDEN TESTS
-    ```
-
-    Why does it matter?
-
-    +++ {"answer": "why", "points": 2}
-
-    Because.
-    '''
+        # Hidden tests check triple on numbers you have not seen.
+        ### BEGIN HIDDEN TESTS
+        assert triple(-7) == -21
+        assert triple(0.5) == 1.5
+        ### END HIDDEN TESTS
+        ```
+        '''
+    )
+    + REFLECTION
 )
 
 LESSON = "01-two"
@@ -118,17 +94,7 @@ def copy_real_lessons(tmp_path: Path, lesson_ids: list[str]) -> Path:
     return root
 
 
-def worldlab(root: Path, *args: str, env: dict | None = None, timeout: int = 900):
-    full_env = {**os.environ, "WORLDLAB_ROOT": str(root), **(env or {})}
-    full_env.pop("MPLBACKEND", None)
-    return subprocess.run(
-        [sys.executable, "-m", "worldlab", *args],
-        cwd=root,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+worldlab = run_worldlab
 
 
 def release(root: Path, lesson: str = LESSON) -> nbformat.NotebookNode:

@@ -1,23 +1,6 @@
 """Bad input to `worldlab build/check`: one clear line, non-zero exit, nothing half-written."""
 
-import os
-import subprocess
-import sys
-
-from course_helpers import TINY_LESSON, make_course
-
-
-def _worldlab(root, *args):
-    env = {**os.environ, "WORLDLAB_ROOT": str(root)}
-    env.pop("MPLBACKEND", None)
-    return subprocess.run(
-        [sys.executable, "-m", "worldlab", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=root,
-        timeout=300,
-    )
+from course_helpers import TINY_LESSON, make_course, run_worldlab
 
 
 def _error_lines(result):
@@ -26,7 +9,7 @@ def _error_lines(result):
 
 def test_missing_lesson_is_named(tmp_path):
     root = make_course(tmp_path, {"01-tiny": TINY_LESSON})
-    result = _worldlab(root, "build", "07-nope")
+    result = run_worldlab(root, "build", "07-nope")
     assert result.returncode == 1
     assert _error_lines(result) == [
         "error: no lesson '07-nope': expected course/07-nope/07-nope.md (lessons: 01-tiny)"
@@ -37,7 +20,7 @@ def test_missing_lesson_is_named(tmp_path):
 def test_malformed_marking_writes_nothing(tmp_path):
     broken = TINY_LESSON.replace(":points: 2\n", "")
     root = make_course(tmp_path, {"01-tiny": TINY_LESSON, "02-broken": broken})
-    result = _worldlab(root, "build", "--no-execute")
+    result = run_worldlab(root, "build", "--no-execute")
     assert result.returncode == 1
     (line,) = _error_lines(result)
     assert "course/02-broken/02-broken.md:" in line and "test 'double_hidden' has no points" in line
@@ -50,7 +33,7 @@ def test_notebook_that_fails_to_execute_names_the_cell(tmp_path):
         "# Tiny lesson", "# Tiny lesson\n\n```{code-cell} ipython3\n1 / 0\n```\n"
     )
     root = make_course(tmp_path, {"01-tiny": failing})
-    result = _worldlab(root, "build")
+    result = run_worldlab(root, "build")
     assert result.returncode == 1
     (line,) = _error_lines(result)
     assert "01-tiny.md: cell 1" in line and "ZeroDivisionError" in line
@@ -59,7 +42,7 @@ def test_notebook_that_fails_to_execute_names_the_cell(tmp_path):
 
 def test_build_then_check_a_good_lesson(tmp_path):
     root = make_course(tmp_path, {"01-tiny": TINY_LESSON})
-    assert _worldlab(root, "build").returncode == 0
+    assert run_worldlab(root, "build").returncode == 0
     for path in (
         "course/01-tiny/01-tiny.ipynb",
         "notebooks/01-tiny/01-tiny.ipynb",
@@ -70,9 +53,9 @@ def test_build_then_check_a_good_lesson(tmp_path):
         p: (root / p).read_bytes()
         for p in ("notebooks/01-tiny/01-tiny.ipynb", "solutions/01-tiny/01-tiny.ipynb")
     }
-    assert _worldlab(root, "build", "01").returncode == 0
+    assert run_worldlab(root, "build", "01").returncode == 0
     assert first == {p: (root / p).read_bytes() for p in first}, "a rebuild changed bytes"
-    result = _worldlab(root, "check", "01-tiny")
+    result = run_worldlab(root, "check", "01-tiny")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "01-tiny" in result.stdout and " ok" in result.stdout
 
@@ -85,7 +68,7 @@ def test_check_reports_a_failing_solution_and_a_passing_stub(tmp_path):
         'import sys\nprint("careful", file=sys.stderr)\nassert double(2) == 4',
     )
     root = make_course(tmp_path, {"01-wrong": wrong, "02-loose": loose, "03-noisy": noisy})
-    result = _worldlab(root, "check")
+    result = run_worldlab(root, "check")
     assert result.returncode == 1
     errors = _error_lines(result)
     assert any("01-wrong: cell 'double_hidden' fails with the solutions in" in e for e in errors)

@@ -6,35 +6,18 @@ that passes the visible test of exercise 1 but not its hidden test.
 
 import copy
 import csv
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from course_helpers import run_nbgrader
 
 from worldlab.course.build import strip_solution_markers
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "00-the-debate"
-
-
-def _nbgrader(root, *args):
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("MPLBACKEND", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
-    return result
 
 
 def _answered(student_nb, instructor_nb, replace=None):
@@ -62,7 +45,7 @@ def graded_class(tmp_path_factory):
     root.mkdir()
     shutil.copy(REPO / "nbgrader_config.py", root)
     shutil.copytree(REPO / "course" / LESSON, root / "course" / LESSON)
-    _nbgrader(root, "generate_assignment", LESSON, "--force")
+    run_nbgrader(root, "generate_assignment", LESSON, "--force")
     released = root / "notebooks" / LESSON / f"{LESSON}.ipynb"
     assert released.read_bytes() == (REPO / "notebooks" / LESSON / f"{LESSON}.ipynb").read_bytes()
     student = nbformat.read(released, as_version=4)
@@ -80,9 +63,9 @@ def graded_class(tmp_path_factory):
         folder = root / "grading" / "submitted" / name / LESSON
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{LESSON}.ipynb")
-    _nbgrader(root, "autograde", LESSON)
-    _nbgrader(root, "generate_feedback", LESSON)
-    _nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    run_nbgrader(root, "autograde", LESSON)
+    run_nbgrader(root, "generate_feedback", LESSON)
+    run_nbgrader(root, "export", "--to", str(root / "grades.csv"))
     return root
 
 

@@ -8,17 +8,14 @@ on the roster who submitted nothing. Then: `worldlab grade`, manual grading of t
 
 import copy
 import csv
-import os
 import re
 import shutil
-import subprocess
-import sys
 import warnings
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
+from course_helpers import run_nbgrader
 from grading_helpers import answered, copy_real_lessons, index_of, release, totals, worldlab
 
 pytestmark = pytest.mark.skipif(
@@ -83,27 +80,12 @@ def _class(root, lesson):
     return submissions, expected
 
 
-def _nbgrader(root, *args):
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("MPLBACKEND", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = copy_real_lessons(tmp_path_factory.mktemp("loop"), LESSONS)
     expected = {}
     for lesson in LESSONS:
-        _nbgrader(root, "generate_assignment", lesson, "--force")  # release, as the README says
+        run_nbgrader(root, "generate_assignment", lesson, "--force")  # release, as the README says
         submissions, expected[lesson] = _class(root, lesson)
         if lesson == LESSONS[0]:  # the JupyterHub exchange layout
             for student, nb in submissions.items():
@@ -143,10 +125,10 @@ def course(tmp_path_factory):
                         grade.manual_score = grade.max_score
         gb.db.commit()
     for lesson in LESSONS:
-        _nbgrader(root, "generate_feedback", lesson, "--force")
+        run_nbgrader(root, "generate_feedback", lesson, "--force")
         assert worldlab(root, "export", lesson).returncode == 0
         assert worldlab(root, "report", lesson).returncode == 0
-    _nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    run_nbgrader(root, "export", "--to", str(root / "grades.csv"))
     return root, expected
 
 

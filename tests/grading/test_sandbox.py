@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -405,3 +406,16 @@ def test_graders_ctrl_c_is_a_keyboardinterrupt_and_kills_the_kernel():
         timer.cancel()
     if os.geteuid() == 0:
         assert leftover_sandbox_processes(policy) == []
+
+
+@needs_bwrap
+def test_a_folder_nested_in_tmp_is_readable_by_the_sandbox_user(tmp_path):
+    """A course cloned under /tmp keeps its .venv there (CI does): every parent of a bound
+    folder must be traversable by the kernel's unprivileged user, tmpfs or not."""
+    nested = tmp_path / "clone" / ".venv"
+    nested.mkdir(parents=True)
+    (nested / "pyvenv.cfg").write_text("home = x\n")
+    policy = SandboxPolicy(ro_binds=((nested, str(nested)),))
+    argv = sandbox_argv(["/bin/cat", str(nested / "pyvenv.cfg")], policy)
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert result.stdout == "home = x\n", result.stderr

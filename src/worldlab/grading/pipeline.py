@@ -302,34 +302,14 @@ class Grader:
             pending_scores = {
                 gid: (None, maximum) for gid, (_, maximum) in cell_scores(self.instructor).items()
             }
-            books.record_submission(
-                self.course.db_url,
-                self.course.course_id,
-                self.course.lesson,
-                self.course.lesson,
-                outcome.student,
-                pending_scores,
-                set(),
-                True,
-                _timestamp(folder),
-            )
+            self._record(outcome.student, pending_scores, set(), True, _timestamp(folder))
             self._remember(outcome, pending_scores, manifest)
             return
         nb = settle_test_outputs(nbformat.reads(result.notebook_json, as_version=4), result.reason)
         outcome.reason = result.reason
         scores = cell_scores(nb)
         self._write_autograded(outcome.student, nb)
-        books.record_submission(
-            self.course.db_url,
-            self.course.course_id,
-            self.course.lesson,
-            self.course.lesson,
-            outcome.student,
-            scores,
-            unanswered(nb),
-            outcome.flagged,
-            _timestamp(folder),
-        )
+        self._record(outcome.student, scores, unanswered(nb), outcome.flagged, _timestamp(folder))
         self._remember(outcome, scores, manifest)
 
     def _finish_broken(self, outcome: Outcome, manifest: dict[str, dict]) -> None:
@@ -342,18 +322,23 @@ class Grader:
         )
         self._write_autograded(outcome.student, assign_cell_ids(release))
         zero = {gid: (0.0, m) for gid, (_, m) in cell_scores(release).items()}
-        books.record_submission(
-            self.course.db_url,
-            self.course.course_id,
-            self.course.lesson,
-            self.course.lesson,
-            outcome.student,
-            zero,
-            set(),
-            True,
-            None,
-        )
+        self._record(outcome.student, zero, set(), True, None)
         self._remember(outcome, zero, manifest)
+
+    def _record(self, student, scores, unanswered_ids, flagged, timestamp) -> None:
+        """Write one submission's scores into the gradebook (one transaction)."""
+        course = self.course
+        books.record_submission(
+            course.db_url,
+            course.course_id,
+            course.lesson,
+            course.lesson,
+            student,
+            scores,
+            unanswered_ids,
+            flagged,
+            timestamp,
+        )
 
     def _write_autograded(self, student: str, nb: NotebookNode) -> None:
         target = (

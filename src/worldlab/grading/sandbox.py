@@ -531,12 +531,15 @@ def sandbox_argv(
     for target, link in symlinks:
         argv += ["--symlink", target, link]
     # bwrap makes missing parents of a mount point mode 0700: make them explicitly, 0755.
-    mounted = [Path(p) for p in ("/proc", "/dev", "/tmp", SANDBOX_HOME)] + [Path(d) for _, d in ro]
+    # Inside the writable in-memory mounts (/tmp, HOME) such parents must be made too: a course
+    # cloned under /tmp has its .venv there. Inside read-only binds they already exist.
+    tmpfs_mounts = [Path(p) for p in ("/tmp", SANDBOX_HOME)]
+    mounted = [Path(p) for p in ("/proc", "/dev")] + [Path(d) for _, d in ro]
     parents = {
         parent
         for dest in [Path(d) for _, d in ro]
         for parent in dest.parents
-        if parent != Path("/") and not _inside(parent, mounted)
+        if parent != Path("/") and parent not in tmpfs_mounts and not _inside(parent, mounted)
     }
     for parent in sorted(parents, key=lambda p: p.parts):
         argv += ["--perms", "0755", "--dir", str(parent)]
