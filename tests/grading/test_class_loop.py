@@ -1,7 +1,8 @@
 """The instructor's whole loop on two real lessons, as the README walks it.
 
 Lesson 00 arrives through nbgrader's exchange layout, lesson 01 as an LMS (Canvas) zip. Each class
-has a correct, a partial, a broken, a copied-cells and a warning-emitting submission, and a student
+has a correct, a partial, a broken, a copied-cells, a warning-emitting and a non-notebook (PDF)
+submission, and a student
 on the roster who submitted nothing. Then: `worldlab grade`, manual grading of the reflection,
 `nbgrader generate_feedback`, `nbgrader export`, `worldlab export` and `worldlab report`.
 """
@@ -68,6 +69,7 @@ def _class(root, lesson):
         "cat": nbformat.writes(answered(root, lesson))[:2000],
         "dan": copied,
         "eve": noisy,
+        "gus": ("essay.pdf", b"%PDF-1.4 a report, not a notebook"),
     }
     expected = {
         "ann": auto,
@@ -76,6 +78,7 @@ def _class(root, lesson):
         "dan": auto,
         "eve": auto,
         "fay": 0.0,
+        "gus": 0.0,
     }
     return submissions, expected
 
@@ -91,15 +94,22 @@ def course(tmp_path_factory):
             for student, nb in submissions.items():
                 folder = root / "grading" / "submitted" / student / lesson
                 folder.mkdir(parents=True)
-                target = folder / f"{lesson}.ipynb"
-                target.write_text(nb if isinstance(nb, str) else nbformat.writes(nb))
+                if isinstance(nb, tuple):  # a file that is not a notebook
+                    (folder / nb[0]).write_bytes(nb[1])
+                else:
+                    target = folder / f"{lesson}.ipynb"
+                    target.write_text(nb if isinstance(nb, str) else nbformat.writes(nb))
                 (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC\n")
         else:  # a Canvas download
             archive = root / "canvas.zip"
             with zipfile.ZipFile(archive, "w") as zipped:
                 for number, (student, nb) in enumerate(submissions.items()):
+                    prefix = f"{student}_{100 + number}_{900 + number}_"
+                    if isinstance(nb, tuple):
+                        zipped.writestr(prefix + nb[0], nb[1])
+                        continue
                     text = nb if isinstance(nb, str) else nbformat.writes(nb)
-                    zipped.writestr(f"{student}_{100 + number}_{900 + number}_{lesson}.ipynb", text)
+                    zipped.writestr(f"{prefix}{lesson}.ipynb", text)
                 zipped.writestr(
                     zipfile.ZipInfo("ann_100_800_old-attempt.ipynb", (2026, 1, 1, 0, 0, 0)), "{}"
                 )
@@ -145,7 +155,8 @@ def test_every_score_is_exact(course, lesson):
 def test_zip_collection_reports_what_it_did_not_take(course):
     _, expected = course
     output = expected[f"{LESSONS[1]}-collect"]
-    assert "collected 5 submission(s)" in output.stdout
+    assert "collected 6 submission(s)" in output.stdout
+    assert "'gus_105_905_essay.pdf' is not a notebook" in output.stderr
     assert "no student matches 'instructions.txt'" in output.stderr
     assert "two files for student ann: kept 'ann_100_900_" in output.stderr
     assert "ignored 'ann_100_800_old-attempt.ipynb'" in output.stderr
@@ -156,15 +167,16 @@ def test_exports_have_one_row_per_student_and_per_exercise(course):
     with open(root / "grades.csv", newline="") as handle:
         nbgrader_rows = list(csv.DictReader(handle))
     students = {row["student_id"] for row in nbgrader_rows}
-    assert students == {"ann", "ben", "cat", "dan", "eve", "fay"}
+    assert students == {"ann", "ben", "cat", "dan", "eve", "fay", "gus"}
     for lesson in LESSONS:
         with open(root / "grading" / "exports" / f"{lesson}-grades.csv", newline="") as handle:
             rows = {row["student"]: row for row in csv.DictReader(handle)}
         assert rows["fay"]["status"] == "missing" and rows["cat"]["status"] == "broken"
+        assert rows["gus"]["status"] == "broken" and "essay.pdf" in rows["gus"]["reason"]
         with open(root / "grading" / "exports" / f"{lesson}-exercises.csv", newline="") as handle:
             cells = list(csv.DictReader(handle))
         assert len({row["cell"] for row in cells}) >= 7
-        assert len(cells) == 6 * len({row["cell"] for row in cells})
+        assert len(cells) == 7 * len({row["cell"] for row in cells})
 
 
 def test_feedback_for_each_student_hides_hidden_tests(course):
