@@ -2,8 +2,7 @@
 
 Lesson 00 arrives through nbgrader's exchange layout, lesson 01 as an LMS (Canvas) zip. Each class
 has a correct, a partial, a broken, a copied-cells, a warning-emitting and a non-notebook (PDF)
-submission, and a student
-on the roster who submitted nothing. Then: `worldlab grade`, manual grading of the reflection,
+submission, and a student on the roster who submitted nothing. Then: `worldlab grade`, manual grading of the reflection,
 `nbgrader generate_feedback`, `nbgrader export`, `worldlab export` and `worldlab report`.
 """
 
