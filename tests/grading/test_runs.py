@@ -1,5 +1,6 @@
 """Grading runs: parallel equals sequential, one run per lesson at a time, Ctrl-C and resume."""
 
+import csv
 import fcntl
 import json
 import os
@@ -38,6 +39,16 @@ def test_parallel_grading_gives_the_same_scores_as_sequential(tmp_path):
     assert worldlab(sequential, "grade", LESSON, "--jobs", "1").returncode == 0
     assert worldlab(parallel, "grade", LESSON, "--jobs", "2").returncode == 0
     assert totals(sequential) == totals(parallel) == expected
+    # the report of a class with no one missing (correct, stub, wrong triple, correct)
+    assert worldlab(sequential, "report", LESSON).returncode == 0
+    with open(sequential / "grading" / "reports" / LESSON / "exercises.csv") as handle:
+        rates = {row["cell"]: float(row["pass_rate"]) for row in csv.DictReader(handle)}
+    assert rates == {
+        "triple_hidden": 0.5,
+        "double_hidden": 0.75,
+        "double_visible": 0.75,
+        "triple_visible": 0.75,
+    }
 
 
 def test_a_second_run_of_the_same_lesson_is_refused(tmp_path):

@@ -77,6 +77,7 @@ def cell_table(course: Course) -> pd.DataFrame:
                             float(grade.score or 0.0),
                             float(grade.max_score),
                             bool(grade.needs_manual_grade),
+                            grade.cell.cell_type == "code",
                             True,
                         )
                     )
