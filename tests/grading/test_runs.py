@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 from grading_helpers import LESSON, answered, make_graded_course, release, submit, totals, worldlab
 
@@ -92,3 +93,24 @@ def test_an_interrupted_run_leaves_a_consistent_gradebook_and_resumes(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.count("already graded, skipped") == len(done)
     assert totals(root) == expected
+
+
+def test_collecting_again_replaces_and_keeps_the_earlier_files(tmp_path):
+    import zipfile
+
+    root = make_graded_course(tmp_path)
+    for attempt, payload in enumerate([b"%PDF first attempt", None]):
+        archive = tmp_path / f"download{attempt}.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            if payload:
+                zipped.writestr("kim_1_2_report.pdf", payload)
+            else:
+                zipped.writestr(f"kim_1_3_{LESSON}.ipynb", nbformat.writes(answered(root)))
+        assert worldlab(root, "collect", LESSON, str(archive)).returncode == 0
+    folder = root / "grading" / "submitted" / "kim" / LESSON
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == [
+        f"{LESSON}.ipynb",
+        "timestamp.txt",
+    ]
+    (replaced,) = folder.glob(".replaced-*")
+    assert (replaced / "kim_1_2_report.pdf").read_bytes() == b"%PDF first attempt"

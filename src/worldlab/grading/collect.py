@@ -12,7 +12,8 @@ A matched notebook goes to ``grading/submitted/<student>/<lesson>/<lesson>.ipynb
 layout) with the zip's date in ``timestamp.txt``; a matched file that is not a notebook is put there
 under its own name, so grading reports that student's submission as broken. Nothing is dropped
 silently: files that match no student are listed, and when a student has several notebooks the
-newest is kept and the others are listed.
+newest is kept and the others are listed. Collecting again replaces a student's earlier files,
+which are moved aside into a ``.replaced-<time>`` folder rather than deleted.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def collect_zip(
         for student, info in sorted(chosen.items()):
             folder = submitted / student / lesson
             folder.mkdir(parents=True, exist_ok=True)
+            _set_aside(folder)
             is_notebook = info.filename.lower().endswith(".ipynb")
             target = folder / (
                 f"{lesson}.ipynb" if is_notebook else PurePosixPath(info.filename).name
@@ -97,6 +99,17 @@ def collect_zip(
                 result.not_notebooks.append(info.filename)
             result.students[student] = info.filename
     return result
+
+
+def _set_aside(folder: Path) -> None:
+    """Move an earlier collection's files into ``folder/.replaced-<time>/`` (kept, not graded)."""
+    old = [p for p in folder.iterdir() if p.is_file()]
+    if not old:
+        return
+    keep = folder / f".replaced-{datetime.now().strftime('%Y%m%dT%H%M%S%f')}"
+    keep.mkdir()
+    for path in old:
+        path.rename(keep / path.name)
 
 
 def _sort_key(info: zipfile.ZipInfo) -> tuple:
