@@ -66,6 +66,18 @@ def lesson_extra_files(lesson: Lesson) -> list[Path]:
     return extras
 
 
+def write_lesson_folder(lesson: Lesson, nb: NotebookNode, folder: Path) -> Path:
+    """Write ``nb`` as ``folder/<id>.ipynb`` beside copies of the lesson's extra files."""
+    folder.mkdir(parents=True)
+    for extra in lesson_extra_files(lesson):
+        target = folder / extra.relative_to(lesson.source.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(extra, target)
+    path = folder / lesson.instructor.name
+    path.write_bytes(notebook_bytes(nb))
+    return path
+
+
 def student_version(lesson: Lesson, instructor: NotebookNode, scratch: Path) -> Path:
     """Run nbgrader's ``generate_assignment`` on ``instructor`` in a scratch course folder.
 
@@ -73,13 +85,7 @@ def student_version(lesson: Lesson, instructor: NotebookNode, scratch: Path) -> 
     """
     from nbgrader.apps import NbGraderAPI
 
-    source = scratch / "source" / lesson.id
-    source.mkdir(parents=True)
-    (source / lesson.instructor.name).write_bytes(notebook_bytes(instructor))
-    for extra in lesson_extra_files(lesson):
-        target = source / extra.relative_to(lesson.source.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(extra, target)
+    write_lesson_folder(lesson, instructor, scratch / "source" / lesson.id)
     with quiet_nbgrader():
         api = NbGraderAPI(config=scratch_config(lesson.root, scratch))
         result = api.generate_assignment(lesson.id, force=True, create=True)

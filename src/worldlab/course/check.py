@@ -23,7 +23,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from worldlab.course.build import lesson_extra_files, notebook_bytes
+from worldlab.course.build import write_lesson_folder
 from worldlab.course.errors import CourseError
 from worldlab.course.execution import kernel_environment
 from worldlab.course.lessons import Lesson
@@ -69,13 +69,7 @@ def _grade_id_of(source: str, nb: NotebookNode) -> str:
 def _validate(nb: NotebookNode, lesson: Lesson, folder: Path, invert: bool) -> dict:
     from nbgrader.validator import Validator
 
-    folder.mkdir(parents=True)
-    for extra in lesson_extra_files(lesson):
-        target = folder / extra.relative_to(lesson.source.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(extra.read_bytes())
-    path = folder / lesson.instructor.name
-    path.write_bytes(notebook_bytes(nb))
+    path = write_lesson_folder(lesson, nb, folder)
     config = scratch_config(lesson.root, folder)
     config.Validator.validate_all = not invert
     config.Validator.invert = invert

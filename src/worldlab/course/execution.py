@@ -18,6 +18,10 @@ from worldlab.course.errors import ExecutionFailed
 #: widgets, so executed notebooks (solutions/, CI) show every default figure.
 STATIC_FIGURES_ENV = "WORLDLAB_STATIC_FIGURES"
 
+#: What every headless kernel gets: static demo figures, and a fixed hash seed so that grading
+#: and solution outputs do not depend on set ordering.
+HEADLESS_KERNEL_ENV = {STATIC_FIGURES_ENV: "1", "PYTHONHASHSEED": "0"}
+
 
 @contextmanager
 def kernel_environment():
@@ -28,8 +32,7 @@ def kernel_environment():
     """
     saved = dict(os.environ)
     os.environ.pop("MPLBACKEND", None)
-    os.environ[STATIC_FIGURES_ENV] = "1"
-    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ.update(HEADLESS_KERNEL_ENV)
     # The lessons' matrices are small: one BLAS thread is faster than several fighting for cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:

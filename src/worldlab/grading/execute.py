@@ -72,6 +72,7 @@ def run_job(job: Job) -> JobResult:
 
 
 def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None]:
+    from worldlab.course.execution import HEADLESS_KERNEL_ENV
     from worldlab.grading.sandbox import SandboxPolicy, execute_in_sandbox
 
     policy = SandboxPolicy(
@@ -79,7 +80,7 @@ def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None
         deny=tuple(Path(p) for p in job.deny),
         memory_bytes=job.limits.memory_bytes,
         max_processes=job.limits.max_processes,
-        env={"PYTHONHASHSEED": "0", "WORLDLAB_STATIC_FIGURES": "1"},
+        env=HEADLESS_KERNEL_ENV,
     )
     return execute_in_sandbox(
         nb,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+from worldlab.course.markings import BEGIN_HIDDEN
 
 
 class HideHiddenTestTracebacks(Preprocessor):

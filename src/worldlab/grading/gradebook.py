@@ -51,8 +51,16 @@ def no_interrupts():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+@contextmanager
+def open_gradebook(db_url: str, course_id: str):
+    """nbgrader's Gradebook, without its harmless SQLAlchemy session warnings."""
+    with warnings.catch_warnings(), Gradebook(db_url, course_id) as gb:
+        warnings.simplefilter("ignore")
+        yield gb
+
+
 def has_assignment(db_url: str, course_id: str, lesson_id: str) -> bool:
-    with Gradebook(db_url, course_id) as gb:
+    with open_gradebook(db_url, course_id) as gb:
         try:
             gb.find_assignment(lesson_id)
         except MissingEntry:
@@ -77,8 +85,7 @@ def record_submission(
     no grade from an earlier run survives); manual scores given by a grader are kept, and such
     cells are marked for review as nbgrader does.
     """
-    with no_interrupts(), warnings.catch_warnings(), Gradebook(db_url, course_id) as gb:
-        warnings.simplefilter("ignore")  # nbgrader's harmless SQLAlchemy session warnings
+    with no_interrupts(), open_gradebook(db_url, course_id) as gb:
         try:
             gb.update_or_create_student(student_id)
             if timestamp is not None:

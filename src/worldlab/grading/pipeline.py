@@ -20,6 +20,7 @@ are skipped unless ``--force``.
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import hashlib
 import json
@@ -203,7 +204,8 @@ class Grader:
         self.options = options
         self.report = report
         self.instructor = nbformat.read(course.instructor, as_version=4)
-        self.provided = provided_lines(nbformat.read(course.release, as_version=4))
+        self.release = nbformat.read(course.release, as_version=4)
+        self.provided = provided_lines(self.release)
         self.outcomes: dict[str, Outcome] = {}
 
     def run(self) -> dict[str, Outcome]:
@@ -241,6 +243,7 @@ class Grader:
 
     def _prepare(self, manifest: dict[str, dict]) -> list[tuple[Job, Outcome, Path]]:
         jobs = []
+        data_dir, deny = str(self.course.root / "data"), self.course.deny()
         for student, (path, problem) in find_submissions(self.course).items():
             if self.options.students and student not in self.options.students:
                 continue
@@ -270,8 +273,8 @@ class Grader:
             job = Job(
                 student=student,
                 notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
-                data_dir=str(self.course.root / "data"),
-                deny=self.course.deny(),
+                data_dir=data_dir,
+                deny=deny,
                 limits=self.options.limits,
                 sandbox=self.options.sandbox,
             )
@@ -313,7 +316,7 @@ class Grader:
         self._remember(outcome, scores, manifest)
 
     def _finish_broken(self, outcome: Outcome, manifest: dict[str, dict]) -> None:
-        release = nbformat.read(self.course.release, as_version=4)
+        release = copy.deepcopy(self.release)
         release.cells.insert(
             0,
             nbformat.v4.new_markdown_cell(

@@ -19,18 +19,23 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
-import warnings
 from pathlib import Path
 
 import pandas as pd
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 
-from worldlab.grading.pipeline import Course
+from worldlab.grading.gradebook import open_gradebook
+from worldlab.grading.pipeline import Course, load_manifest
 
-
-def _manifest(course: Course) -> dict[str, dict]:
-    return json.loads(course.manifest.read_text()) if course.manifest.is_file() else {}
+CELL_COLUMNS = [
+    "student",
+    "cell",
+    "score",
+    "max_score",
+    "needs_manual",
+    "autograded",
+    "submitted",
+]
 
 
 def cell_table(course: Course) -> pd.DataFrame:
@@ -39,22 +44,11 @@ def cell_table(course: Course) -> pd.DataFrame:
     Students of the gradebook without a submission get one row per cell with a score of 0.
     """
     rows = []
-    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gb:
-        warnings.simplefilter("ignore")
+    with open_gradebook(course.db_url, course.course_id) as gb:
         try:
             assignment = gb.find_assignment(course.lesson)
         except MissingEntry:
-            return pd.DataFrame(
-                columns=[
-                    "student",
-                    "cell",
-                    "score",
-                    "max_score",
-                    "needs_manual",
-                    "autograded",
-                    "submitted",
-                ]
-            )
+            return pd.DataFrame(columns=CELL_COLUMNS)
         cells = [
             (c.name, c.max_score, c.cell_type == "code")
             for nb in assignment.notebooks
@@ -81,24 +75,13 @@ def cell_table(course: Course) -> pd.DataFrame:
                             True,
                         )
                     )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "student",
-            "cell",
-            "score",
-            "max_score",
-            "needs_manual",
-            "autograded",
-            "submitted",
-        ],
-    )
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 
 def student_table(course: Course, cells: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per student: score, max_score, status (graded/broken/error/missing), reason."""
     cells = cell_table(course) if cells is None else cells
-    manifest = _manifest(course)
+    manifest = load_manifest(course)
     if cells.empty:
         return pd.DataFrame(
             columns=[
