@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from course_helpers import subprocess_env  # noqa: E402
 from grading_helpers import answered, copy_real_lessons, release  # noqa: E402
 
 from worldlab.course.build import solution_sources  # noqa: E402
@@ -43,12 +44,7 @@ def make_class(root: Path, lesson: str, size: int) -> None:
 
 
 def timed(command: list[str], root: Path) -> float:
-    env = {
-        **os.environ,
-        "WORLDLAB_ROOT": str(root),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    env.pop("MPLBACKEND", None)
+    env = subprocess_env({"WORLDLAB_ROOT": str(root)})
     start = time.perf_counter()
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start

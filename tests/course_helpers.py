@@ -76,7 +76,7 @@ TINY_LESSON = (
 )
 
 
-def _subprocess_env(extra: dict | None = None) -> dict:
+def subprocess_env(extra: dict | None = None) -> dict:
     """The test process's environment, minus MPLBACKEND, with this Python's bin first on PATH."""
     env = {**os.environ, **(extra or {})}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -89,7 +89,7 @@ def run_worldlab(root: Path, *args: str, env: dict | None = None, timeout: int =
     return subprocess.run(
         [sys.executable, "-m", "worldlab", *args],
         cwd=root,
-        env=_subprocess_env({"WORLDLAB_ROOT": str(root), **(env or {})}),
+        env=subprocess_env({"WORLDLAB_ROOT": str(root), **(env or {})}),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -101,7 +101,7 @@ def run_nbgrader(root: Path, *args: str):
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=root,
-        env=_subprocess_env(),
+        env=subprocess_env(),
         capture_output=True,
         text=True,
         timeout=600,

@@ -11,6 +11,7 @@ import nbformat
 from course_helpers import DOUBLE_EXERCISE, HEADER, REFLECTION, run_worldlab
 
 from worldlab.course.build import strip_solution_markers
+from worldlab.grading.gradebook import open_gradebook
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,6 +106,15 @@ def instructor(root: Path, lesson: str = LESSON) -> nbformat.NotebookNode:
     return nbformat.read(root / "course" / lesson / f"{lesson}.ipynb", as_version=4)
 
 
+def solution_sources(root: Path, lesson: str = LESSON) -> dict[str, str]:
+    """``grade_id -> code`` of every answer cell's reference solution (markers stripped)."""
+    return {
+        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
+        for c in instructor(root, lesson).cells
+        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    }
+
+
 def answered(
     root: Path,
     lesson: str = LESSON,
@@ -112,12 +122,7 @@ def answered(
     reflection: str = "My reflection.",
 ) -> nbformat.NotebookNode:
     """The released notebook with every answer filled: the solution, or ``answers[grade_id]``."""
-    solutions = {
-        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
-        for c in instructor(root, lesson).cells
-        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
-    }
-    solutions.update(answers or {})
+    solutions = solution_sources(root, lesson) | (answers or {})
     nb = copy.deepcopy(release(root, lesson))
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -156,20 +161,17 @@ def index_of(nb: nbformat.NotebookNode, grade_id: str) -> int:
 
 def gradebook_scores(root: Path, lesson: str = LESSON) -> dict[str, dict[str, float | None]]:
     """``student -> {grade_id: score}`` (the manual score where given) from the gradebook."""
-    import warnings
-
-    from nbgrader.api import Gradebook
-
     scores = {}
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
-    ):
-        warnings.simplefilter("ignore")
+    with course_gradebook(root) as gb:
         for submission in gb.assignment_submissions(lesson):
             for notebook in submission.notebooks:
                 scores[submission.student.id] = {g.name: g.score for g in notebook.grades}
     return scores
+
+
+def course_gradebook(root: Path):
+    """The test course's gradebook, opened as the grader opens it."""
+    return open_gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world")
 
 
 def totals(root: Path, lesson: str = LESSON) -> dict[str, float]:

@@ -4,7 +4,6 @@ Three made-up students: one correct, one who left the stubs, one with a plausibl
 that passes the visible test of exercise 1 but not its hidden test.
 """
 
-import copy
 import csv
 import re
 import shutil
@@ -13,30 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_helpers import run_nbgrader
-
-from worldlab.course.build import strip_solution_markers
+from grading_helpers import answered, release, solution_sources
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "00-the-debate"
-
-
-def _answered(student_nb, instructor_nb, replace=None):
-    """The student notebook with every answer cell filled from the instructor's solution."""
-    solutions = {
-        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
-        for c in instructor_nb.cells
-        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
-    }
-    nb = copy.deepcopy(student_nb)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in solutions:
-            cell.source = solutions[grade_id]
-            if replace and grade_id in replace:
-                cell.source = cell.source.replace(*replace[grade_id])
-        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = "I would change my mind about C24 if ..."
-    return nb
 
 
 @pytest.fixture(scope="module")
@@ -48,16 +27,13 @@ def graded_class(tmp_path_factory):
     run_nbgrader(root, "generate_assignment", LESSON, "--force")
     released = root / "notebooks" / LESSON / f"{LESSON}.ipynb"
     assert released.read_bytes() == (REPO / "notebooks" / LESSON / f"{LESSON}.ipynb").read_bytes()
-    student = nbformat.read(released, as_version=4)
-    instructor = nbformat.read(root / "course" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    wrong = solution_sources(root, LESSON)["rebuttal_counts"].replace(
+        'reindex(claims["id"]', 'reindex(sorted(claims["id"])'
+    )
     submissions = {
-        "alice": _answered(student, instructor),
-        "bob": student,
-        "carol": _answered(
-            student,
-            instructor,
-            replace={"rebuttal_counts": ('reindex(claims["id"]', 'reindex(sorted(claims["id"])')},
-        ),
+        "alice": answered(root, LESSON),
+        "bob": release(root, LESSON),
+        "carol": answered(root, LESSON, answers={"rebuttal_counts": wrong}),
     }
     for name, nb in submissions.items():
         folder = root / "grading" / "submitted" / name / LESSON

@@ -10,11 +10,19 @@ import shutil
 import socket
 import textwrap
 import threading
-import warnings
 
 import nbformat
 import pytest
-from grading_helpers import LESSON, answered, index_of, make_graded_course, submit, totals, worldlab
+from grading_helpers import (
+    LESSON,
+    answered,
+    course_gradebook,
+    index_of,
+    make_graded_course,
+    submit,
+    totals,
+    worldlab,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -179,14 +187,8 @@ def test_a_kernel_that_ignores_interrupts_keeps_what_it_earned(attacked):
 
 
 def test_the_gradebook_is_intact(attacked):
-    from nbgrader.api import Gradebook
-
     root, _, _ = attacked
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
-    ):
-        warnings.simplefilter("ignore")
+    with course_gradebook(root) as gb:
         students = {s.student.id for s in gb.assignment_submissions(LESSON)}
         worst = max(
             (g.auto_score or 0)

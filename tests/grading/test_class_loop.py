@@ -10,13 +10,20 @@ import copy
 import csv
 import re
 import shutil
-import warnings
 import zipfile
 
 import nbformat
 import pytest
 from course_helpers import run_nbgrader
-from grading_helpers import answered, copy_real_lessons, index_of, release, totals, worldlab
+from grading_helpers import (
+    answered,
+    copy_real_lessons,
+    course_gradebook,
+    index_of,
+    release,
+    totals,
+    worldlab,
+)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("bwrap") is None,
@@ -118,13 +125,7 @@ def course(tmp_path_factory):
             expected[f"{lesson}-collect"] = collected
         graded = worldlab(root, "grade", lesson)
         assert graded.returncode == 0, graded.stdout + graded.stderr
-    from nbgrader.api import Gradebook
-
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
-    ):
-        warnings.simplefilter("ignore")
+    with course_gradebook(root) as gb:
         gb.update_or_create_student("fay")  # on the roster, never submitted
         # the formgrader's manual grading, done through the same gradebook API it uses
         for lesson in LESSONS:

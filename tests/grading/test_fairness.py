@@ -13,6 +13,7 @@ import pytest
 from grading_helpers import (
     LESSON,
     answered,
+    course_gradebook,
     gradebook_scores,
     index_of,
     make_graded_course,
@@ -91,15 +92,7 @@ def graded(tmp_path_factory):
 
 
 def _add_to_roster(root, student):
-    import warnings
-
-    from nbgrader.api import Gradebook
-
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
-    ):
-        warnings.simplefilter("ignore")
+    with course_gradebook(root) as gb:
         gb.update_or_create_student(student)
 
 
@@ -150,16 +143,8 @@ def test_reasons_and_flags_reach_the_run_record(graded):
 
 
 def test_flags_are_in_the_gradebook(graded):
-    import warnings
-
-    from nbgrader.api import Gradebook
-
     root, _ = graded
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "predicting-the-world") as gb,
-    ):
-        warnings.simplefilter("ignore")
+    with course_gradebook(root) as gb:
         flagged = {
             s.student.id for s in gb.assignment_submissions(LESSON) if s.notebooks[0].flagged
         }

@@ -3,7 +3,6 @@
 import csv
 import fcntl
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -12,6 +11,7 @@ import time
 
 import nbformat
 import pytest
+from course_helpers import subprocess_env
 from grading_helpers import LESSON, answered, make_graded_course, release, submit, totals, worldlab
 
 pytestmark = pytest.mark.skipif(
@@ -66,8 +66,7 @@ def test_a_second_run_of_the_same_lesson_is_refused(tmp_path):
 def test_an_interrupted_run_leaves_a_consistent_gradebook_and_resumes(tmp_path):
     root = make_graded_course(tmp_path)
     expected = _class(root, 6)
-    env = {**os.environ, "WORLDLAB_ROOT": str(root)}
-    env.pop("MPLBACKEND", None)
+    env = subprocess_env({"WORLDLAB_ROOT": str(root)})
     run = subprocess.Popen(
         [sys.executable, "-m", "worldlab", "grade", LESSON, "--jobs", "1"],
         cwd=root,
