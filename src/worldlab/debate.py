@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from worldlab.paths import data_file
+from worldlab.paths import data_dir, data_file
 
 CAMPS = {"O": "optimists", "S": "skeptic", "E": "side thread"}
 RELATIONS = ("supports", "rebuts")
@@ -53,3 +53,55 @@ def filter_map(
     ids = set(chosen["id"])
     inside = edges["source"].isin(ids) & edges["target"].isin(ids)
     return chosen.reset_index(drop=True), edges[inside].reset_index(drop=True)
+
+
+#: What a lesson can find about a claim (the course-wide verdict colours claims by it).
+VERDICT_STATUSES = ("supported", "contradicted", "mixed", "untestable")
+VERDICT_COLUMNS = ("lesson", "claim", "finding", "cannot_show", "status")
+
+
+def load_verdicts() -> pd.DataFrame:
+    """Every lesson's verdict rows, from ``data/verdicts/<lesson>.csv``.
+
+    Columns: ``lesson``, ``claim`` (a claim id), ``finding`` (what the lesson's toy showed, with
+    its interval), ``cannot_show`` (what the toy cannot show), ``status`` (one of
+    :data:`VERDICT_STATUSES`, said of the claim). One file per lesson, so that the lesson's own
+    verdict table and the course-wide map are drawn from the same rows.
+    """
+    folder = data_dir() / "verdicts"
+    frames = [pd.read_csv(path, dtype=str) for path in sorted(folder.glob("*.csv"))]
+    if not frames:
+        return pd.DataFrame(columns=list(VERDICT_COLUMNS))
+    verdicts = pd.concat(frames, ignore_index=True)
+    if tuple(verdicts.columns) != VERDICT_COLUMNS:
+        raise ValueError(
+            f"verdict files need the columns {VERDICT_COLUMNS}, got {tuple(verdicts.columns)}"
+        )
+    bad = sorted(set(verdicts["status"]) - set(VERDICT_STATUSES))
+    if bad:
+        raise ValueError(f"unknown verdict status {bad}: use one of {VERDICT_STATUSES}")
+    return verdicts
+
+
+def verdict_table(lesson: str) -> pd.DataFrame:
+    """One lesson's verdict: claim → what the toy showed → what it cannot show → status."""
+    verdicts = load_verdicts()
+    rows = verdicts[verdicts["lesson"] == lesson]
+    if rows.empty:
+        raise ValueError(f"no verdict rows for lesson {lesson!r} in data/verdicts/")
+    table = rows.drop(columns="lesson").set_index("claim")
+    return table.rename(
+        columns={"finding": "what this toy showed", "cannot_show": "what it cannot show"}
+    )
+
+
+def show_verdict(lesson: str) -> None:
+    """Display a lesson's verdict as a Markdown table (it renders the same on the website)."""
+    from IPython.display import Markdown, display
+
+    table = verdict_table(lesson)
+    lines = ["| claim | what this toy showed | what it cannot show | status |", "|---|---|---|---|"]
+    for claim, row in table.iterrows():
+        cells = [claim, row["what this toy showed"], row["what it cannot show"], row["status"]]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    display(Markdown("\n".join(lines)))

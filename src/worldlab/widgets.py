@@ -2,13 +2,16 @@
 
 A demo is a plain function that draws one figure from its arguments (and ends with
 ``plt.show()``, or the figure stays frozen when a slider moves in JupyterLab). In JupyterLab,
-:func:`interactive_demo` shows it with controls. When the notebook is executed headless by the
-course tooling (``worldlab build``/``check``, which set ``WORLDLAB_STATIC_FIGURES=1``), it draws
-the figure once with the default values instead, so solutions/ shows a real figure.
+:func:`interactive_demo` shows it once, with exactly the controls it is given: a keyword argument
+of the callback that has no control keeps its default and gets no slider. When the notebook is
+executed headless by the course tooling (``worldlab build``/``check``, which set
+``WORLDLAB_STATIC_FIGURES=1``), it draws the figure once with the controls' values instead, so
+solutions/ shows a real figure.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +25,40 @@ def static_figures() -> bool:
     return os.environ.get(STATIC_FIGURES_ENV, "") not in ("", "0")
 
 
-def interactive_demo(callback: Callable[..., Any], **controls: Any):
-    """Show ``callback`` with one control per keyword, or draw it once headless.
+def _controls(controls: dict[str, Any]) -> dict[str, Any]:
+    import ipywidgets
+
+    return {
+        name: control
+        if isinstance(control, ipywidgets.Widget)
+        else ipywidgets.interactive.widget_from_abbrev(control)
+        for name, control in controls.items()
+    }
+
+
+def build_demo(callback: Callable[..., Any], **controls: Any):
+    """The ``ipywidgets.interactive`` of ``callback`` with only ``controls``, not displayed.
+
+    ``ipywidgets.interactive`` would add a control for every keyword default of ``callback``
+    (with ranges it guesses, often invalid); the callback is wrapped so that only the named
+    controls exist. Tests use this to inspect a demo's controls.
+    """
+    import ipywidgets
+
+    widgets = _controls(controls)
+
+    def bound(**values: Any) -> Any:
+        return callback(**values)
+
+    bound.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in widgets]
+    )
+    bound.__name__ = getattr(callback, "__name__", "demo")
+    return ipywidgets.interactive(bound, **widgets)
+
+
+def interactive_demo(callback: Callable[..., Any], **controls: Any) -> None:
+    """Show ``callback`` once with one control per keyword, or draw it once headless.
 
     Parameters
     ----------
@@ -33,23 +68,14 @@ def interactive_demo(callback: Callable[..., Any], **controls: Any):
         ipywidgets controls (``IntSlider(...)``, ``Dropdown(...)``) or ipywidgets' abbreviations
         (``(1, 20)``, ``["a", "b"]``, ``True``); their current values are the defaults.
 
-    Returns
-    -------
-    The ``ipywidgets.interactive`` shown, or ``None`` when drawn statically.
+    Returns None, so a cell that ends with the call shows the demo once (no ``Out[n]`` copy).
     """
-    import ipywidgets
-    from IPython.display import display
-
-    widgets = {
-        name: control
-        if isinstance(control, ipywidgets.Widget)
-        else ipywidgets.interactive.widget_from_abbrev(control)
-        for name, control in controls.items()
-    }
     if static_figures():
+        widgets = _controls(controls)
         callback(**{name: widget.value for name, widget in widgets.items()})
         print("(Static figure with the default settings: run the notebook to move the controls.)")
         return None
-    demo = ipywidgets.interactive(callback, **widgets)
-    display(demo)
-    return demo
+    from IPython.display import display
+
+    display(build_demo(callback, **controls))
+    return None

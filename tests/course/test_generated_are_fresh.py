@@ -3,7 +3,12 @@
 import nbformat
 import pytest
 
-from worldlab.course.build import notebook_bytes, solution_sources, student_version
+from worldlab.course.build import (
+    committed_reference_figures,
+    notebook_bytes,
+    solution_sources,
+    student_version,
+)
 from worldlab.course.lessons import all_lessons
 from worldlab.course.markings import instructor_notebook
 
@@ -33,6 +38,18 @@ def test_student_folder_is_fresh(lesson, tmp_path):
     assert sorted(committed) == sorted(expected), f"{folder} holds other files than the build makes"
     for name, data in expected.items():
         assert committed[name] == data, f"{folder / name} " + FIX.format(id=lesson.id)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_reference_figures_are_fresh(lesson):
+    """course/<id>/figures/ holds exactly the figures the committed solution names and draws."""
+    expected = committed_reference_figures(lesson)
+    folder = lesson.source.parent / "figures"
+    committed = {p.stem: p.read_bytes() for p in folder.glob("*")} if folder.is_dir() else {}
+    assert sorted(committed) == sorted(expected), (
+        f"{folder} holds other figures than the build makes"
+    )
+    assert committed == expected, f"{folder} " + FIX.format(id=lesson.id)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)

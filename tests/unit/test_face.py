@@ -7,7 +7,7 @@ from worldlab.debate import load_claims, load_edges
 from worldlab.plots import draw_argument_map, plot_paired_comparison, show_argument_map
 from worldlab.stats import run_over_seeds
 from worldlab.testing import assert_close, grading_rng, grading_seed
-from worldlab.widgets import interactive_demo
+from worldlab.widgets import build_demo, interactive_demo
 from worldlab.worlds.coin import prediction_accuracy
 
 
@@ -38,11 +38,20 @@ def test_interactive_demo_draws_once_with_defaults_when_headless(monkeypatch, ca
     assert "Static figure" in capsys.readouterr().out
 
 
-def test_interactive_demo_shows_controls_in_jupyter(monkeypatch):
+def test_interactive_demo_shows_once_with_only_the_named_controls(monkeypatch):
     monkeypatch.delenv("WORLDLAB_STATIC_FIGURES", raising=False)
     calls = []
-    demo = interactive_demo(lambda n: calls.append(n), n=(1, 9))
-    assert demo is not None and demo.children[0].value == 5
+
+    def callback(n, n_seeds=10, seed=0):
+        calls.append((n, n_seeds, seed))
+
+    # Returns None: a cell ending with the call shows the demo once, with no Out[n] copy.
+    assert interactive_demo(callback, n=(1, 9)) is None
+    demo = build_demo(callback, n=(1, 9))
+    controls = [c for c in demo.children if hasattr(c, "value")]
+    assert [c.description for c in controls] == ["n"], "defaults of the callback get no control"
+    controls[0].value = 9
+    assert calls[-1] == (9, 10, 0)
 
 
 def test_grading_seed_comes_from_the_environment(monkeypatch):

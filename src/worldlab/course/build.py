@@ -5,7 +5,9 @@ For each lesson ``course/<id>/<id>.md`` the build writes
 * ``course/<id>/<id>.ipynb``  — the instructor notebook nbgrader reads (metadata derived from the
   marking, see :mod:`worldlab.course.markings`);
 * ``notebooks/<id>/``         — the student version, made by nbgrader's own ``generate_assignment``;
-* ``solutions/<id>/<id>.ipynb`` — solutions in place, hidden tests removed, every output rendered.
+* ``solutions/<id>/<id>.ipynb`` — solutions in place, hidden tests removed, every output rendered;
+* ``course/<id>/figures/``    — the reference figures a stuck student sees (from the executed
+  solution, see :mod:`worldlab.figures`), which nbgrader copies into the release.
 
 Everything is produced in a staging folder first and moved into place only when every lesson
 built, so a failure never leaves half-written files. Building twice gives identical bytes.
@@ -13,6 +15,8 @@ built, so a failure never leaves half-written files. Building twice gives identi
 
 from __future__ import annotations
 
+import ast
+import base64
 import copy
 import fnmatch
 import shutil
@@ -66,26 +70,114 @@ def lesson_extra_files(lesson: Lesson) -> list[Path]:
     return extras
 
 
-def write_lesson_folder(lesson: Lesson, nb: NotebookNode, folder: Path) -> Path:
-    """Write ``nb`` as ``folder/<id>.ipynb`` beside copies of the lesson's extra files."""
+#: The lab-kit function whose calls name a reference figure (``worldlab.figures``).
+FIGURE_CALL = "figure_or_reference"
+FIGURES_FOLDER = "figures"
+
+
+def _figure_names(source: str) -> list[str]:
+    """Names given to ``figure_or_reference(draw, "name")`` calls in one cell's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called != FIGURE_CALL:
+            continue
+        given = node.args[1:2] + [k.value for k in node.keywords if k.arg == "name"]
+        if (
+            not given
+            or not isinstance(given[0], ast.Constant)
+            or not isinstance(given[0].value, str)
+        ):
+            raise CourseError(
+                f"{FIGURE_CALL}(...) needs its name as a string literal: {source[:60]!r}"
+            )
+        names.append(given[0].value)
+    return names
+
+
+def reference_figures(solution: NotebookNode, label: str) -> dict[str, bytes]:
+    """The reference figures of an executed solution: ``{name: PNG bytes}``.
+
+    Each cell that calls ``figure_or_reference(draw, "name")`` must have drawn exactly one figure
+    in the solution; its PNG becomes ``figures/<name>.png`` beside the student notebook.
+    """
+    figures: dict[str, bytes] = {}
+    for index, cell in enumerate(solution.cells):
+        if cell.cell_type != "code":
+            continue
+        names = _figure_names(cell.source)
+        if not names:
+            continue
+        images = [
+            o["data"]["image/png"]
+            for o in cell.get("outputs", [])
+            if "image/png" in o.get("data", {})
+        ]
+        if len(names) != 1 or len(images) != 1:
+            raise CourseError(
+                f"{label}: cell {index} names reference figure(s) {names} but drew {len(images)} "
+                f"figure(s): one {FIGURE_CALL} call per cell, drawing one figure"
+            )
+        if names[0] in figures:
+            raise CourseError(f"{label}: reference figure {names[0]!r} is named twice")
+        figures[names[0]] = base64.b64decode(images[0])
+    return figures
+
+
+def committed_reference_figures(lesson: Lesson) -> dict[str, bytes]:
+    """The reference figures of the committed ``solutions/`` notebook (none if it is missing)."""
+    if not lesson.solution.is_file():
+        return {}
+    return reference_figures(nbformat.read(lesson.solution, as_version=4), str(lesson.solution))
+
+
+def write_lesson_folder(
+    lesson: Lesson, nb: NotebookNode, folder: Path, figures: dict[str, bytes] | None = None
+) -> Path:
+    """Write ``nb`` as ``folder/<id>.ipynb`` beside copies of the lesson's extra files.
+
+    ``figures`` replaces the lesson's ``figures/`` folder (the build's fresh reference figures).
+    """
     folder.mkdir(parents=True)
     for extra in lesson_extra_files(lesson):
-        target = folder / extra.relative_to(lesson.source.parent)
+        relative = extra.relative_to(lesson.source.parent)
+        if figures is not None and relative.parts[0] == FIGURES_FOLDER:
+            continue
+        target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(extra, target)
+    for name, data in sorted((figures or {}).items()):
+        target = folder / FIGURES_FOLDER / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     path = folder / lesson.instructor.name
     path.write_bytes(notebook_bytes(nb))
     return path
 
 
-def student_version(lesson: Lesson, instructor: NotebookNode, scratch: Path) -> Path:
+def student_version(
+    lesson: Lesson,
+    instructor: NotebookNode,
+    scratch: Path,
+    figures: dict[str, bytes] | None = None,
+) -> Path:
     """Run nbgrader's ``generate_assignment`` on ``instructor`` in a scratch course folder.
 
+    ``figures`` are the reference figures to ship (default: those of the committed solution).
     Returns the release folder nbgrader wrote (``scratch/release/<id>``).
     """
     from nbgrader.apps import NbGraderAPI
 
-    write_lesson_folder(lesson, instructor, scratch / "source" / lesson.id)
+    if figures is None:
+        figures = committed_reference_figures(lesson)
+    write_lesson_folder(lesson, instructor, scratch / "source" / lesson.id, figures)
     with quiet_nbgrader():
         api = NbGraderAPI(config=scratch_config(lesson.root, scratch))
         result = api.generate_assignment(lesson.id, force=True, create=True)
@@ -134,18 +226,22 @@ class BuiltLesson:
     instructor: NotebookNode
     student_dir: Path
     solution: NotebookNode | None
+    figures: dict[str, bytes]
 
 
 def build_lesson(lesson: Lesson, scratch: Path, execute: bool = True) -> BuiltLesson:
     """Build one lesson's products into ``scratch`` without touching the repository."""
     instructor = instructor_notebook(lesson.source, lesson.id)
-    student_dir = student_version(lesson, instructor, scratch)
     solution = None
     if execute:
         solution = execute_notebook(
             solution_sources(instructor), lesson.source.parent, label=str(lesson.source)
         )
-    return BuiltLesson(lesson, instructor, student_dir, solution)
+        figures = reference_figures(solution, str(lesson.source))
+    else:
+        figures = committed_reference_figures(lesson)
+    student_dir = student_version(lesson, instructor, scratch, figures)
+    return BuiltLesson(lesson, instructor, student_dir, solution, figures)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -173,6 +269,11 @@ def install(built: BuiltLesson) -> None:
     """Move one built lesson's products into ``course/``, ``notebooks/`` and ``solutions/``."""
     lesson = built.lesson
     _write_file(notebook_bytes(built.instructor), lesson.instructor)
+    figures = lesson.source.parent / FIGURES_FOLDER
+    if built.figures:
+        _replace_dir(built.student_dir / FIGURES_FOLDER, figures)
+    else:
+        shutil.rmtree(figures, ignore_errors=True)
     _replace_dir(built.student_dir, lesson.student.parent)
     if built.solution is not None:
         _write_file(notebook_bytes(built.solution), lesson.solution)

@@ -53,7 +53,10 @@ BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 
 GRADE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-KNOWN_OPTIONS = {"test", "points", "answer", "tags"}
+KNOWN_OPTIONS = {"test", "points", "answer", "tags", "mystnb"}
+#: Options carried into the notebook's cell metadata as they are (myst-nb reads ``mystnb``:
+#: a figure's alt text and caption, for the website and screen readers).
+CARRIED_OPTIONS = ("tags", "mystnb")
 SCHEMA_VERSION = 3
 
 
@@ -108,8 +111,9 @@ def instructor_notebook(path: Path, lesson_id: str) -> NotebookNode:
                 )
             seen_ids[grade_id] = where
         cell.id = grade_id if grade_id is not None else _plain_cell_id(index, cell)
-        if "tags" in options:
-            cell.metadata["tags"] = options["tags"]
+        for name in CARRIED_OPTIONS:
+            if name in options:
+                cell.metadata[name] = options[name]
     nb.metadata = _notebook_metadata(nb.metadata, lesson_id)
     nb.nbformat, nb.nbformat_minor = 4, 5
     nbformat.validate(nb)

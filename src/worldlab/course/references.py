@@ -1,0 +1,86 @@
+"""The reference answers of a lesson, read from its single source (for the kit's own tests).
+
+A graded exercise's reference implementation lives only in its lesson source; the lab kit never
+carries one. The kit's tests, which need a reference to exercise an experiment runner (e.g.
+``run_dyna(update=...)``), load it from the source through the build's own parser::
+
+    dyna_q_update = load_reference("06-acting-and-planning", "dyna_q_update")
+
+The answer cell runs in a fresh namespace after the lesson's own import lines, so it sees the
+names the lesson imports (``np``, ``pd``, kit functions) and nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from worldlab.course.errors import CourseError
+from worldlab.course.lessons import resolve
+from worldlab.course.markings import BEGIN_SOLUTION, END_SOLUTION, instructor_notebook
+
+
+def _is_answer(cell: NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("solution", False) and not meta.get("grade", False)
+
+
+def _plain(source: str) -> str:
+    return "\n".join(
+        line for line in source.splitlines() if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION)
+    )
+
+
+def answer_cells(lesson_id: str, root: Path | None = None) -> list[NotebookNode]:
+    """The autograded answer cells of a lesson, in order (solution markers still in place)."""
+    (lesson,) = resolve([lesson_id], root)
+    return [
+        cell for cell in instructor_notebook(lesson.source, lesson.id).cells if _is_answer(cell)
+    ]
+
+
+def defined_names(source: str) -> list[str]:
+    """The functions and classes a cell defines at its top level."""
+    tree = ast.parse(_plain(source))
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+
+
+def answer_names(lesson_id: str, root: Path | None = None) -> list[str]:
+    """Every function or class a lesson's answer cells define (what a student writes)."""
+    return [name for cell in answer_cells(lesson_id, root) for name in defined_names(cell.source)]
+
+
+def _import_lines(lesson_id: str, root: Path | None) -> str:
+    (lesson,) = resolve([lesson_id], root)
+    lines = []
+    for cell in instructor_notebook(lesson.source, lesson.id).cells:
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
+            continue  # test cells import what only tests need
+        try:
+            tree = ast.parse(_plain(cell.source))
+        except SyntaxError:
+            continue
+        lines += [
+            ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def load_reference(lesson_id: str, name: str, root: Path | None = None) -> Callable:
+    """The reference implementation of ``name`` from the lesson's answer cell that defines it."""
+    for cell in answer_cells(lesson_id, root):
+        if name in defined_names(cell.source):
+            namespace: dict = {"__name__": f"reference_{lesson_id.replace('-', '_')}"}
+            exec(
+                compile(_import_lines(lesson_id, root), f"<{lesson_id} imports>", "exec"), namespace
+            )
+            exec(compile(_plain(cell.source), f"<{lesson_id} answer {name}>", "exec"), namespace)
+            return namespace[name]
+    raise CourseError(f"lesson {lesson_id!r} has no answer cell defining {name!r}")

@@ -1,0 +1,121 @@
+"""The data channel between a student's kernel and the trusted checker, and the check runner."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from worldlab import checking
+from worldlab.checking import (
+    ChannelError,
+    LocalStudent,
+    StudentError,
+    dumps,
+    hidden_test,
+    loads,
+    seeded_rng,
+)
+
+
+def test_round_trip_keeps_types_shapes_and_labels():
+    frame = pd.DataFrame({"id": ["a", "b"], "x": [1.0, 2.0], "n": [1, 2]}, index=[10, 20])
+    series = pd.Series([3, 4], index=pd.Index(["p", "q"], name="who"), name="count")
+    value = {
+        "scalar": np.int64(3),
+        (1, 2): [np.arange(6, dtype=np.int16).reshape(2, 3), frame, series],
+        "misc": (float("nan"), float("-inf"), None, True, {1, 2}, 2**70),
+    }
+    back = loads(dumps(value))
+    assert back["scalar"] == 3 and back["scalar"].dtype == np.int64
+    array, frame_back, series_back = back[(1, 2)]
+    assert array.dtype == np.int16 and array.shape == (2, 3)
+    pd.testing.assert_frame_equal(frame_back, frame)
+    pd.testing.assert_series_equal(series_back, series)
+    nan, neg_inf, none, true, a_set, big = back["misc"]
+    assert np.isnan(nan) and neg_inf == -np.inf and none is None and true is True
+    assert a_set == {1, 2} and big == 2**70
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '{"__pickle__": "gASVAAAAAAAAAAB9lC4="}',  # a pickle smuggled under a tag
+        '{"__ndarray__": {"dtype": "|O", "shape": [1], "data": "AAAAAAAAAAA="}}',  # object dtype
+        '{"__ndarray__": {"dtype": "<f8", "shape": [3], "data": "AAAAAAAAAAA="}}',  # wrong size
+        '{"__kit__": "worldlab.stats.mean_ci"}',  # a reference inside a result
+        '{"a": 1, "b": 2}',  # an untagged object
+        "not json",
+    ],
+)
+def test_hostile_payloads_are_refused(hostile):
+    with pytest.raises(ChannelError):
+        loads(hostile)
+
+
+def test_objects_and_oversized_values_cannot_cross(monkeypatch):
+    with pytest.raises(ChannelError, match="cannot cross"):
+        dumps(object())
+    with pytest.raises(ChannelError, match="dtype object"):
+        dumps(np.array([object()], dtype=object))
+    monkeypatch.setattr(checking, "MAX_ELEMENTS", 100)
+    with pytest.raises(ChannelError, match="larger than the limit"):
+        dumps(np.zeros(101))
+    claim = json.dumps({"__ndarray__": {"dtype": "<f8", "shape": [10**9], "data": ""}})
+    with pytest.raises(ChannelError, match="larger than the limit"):
+        loads(claim)
+    monkeypatch.setattr(checking, "MAX_PAYLOAD_CHARS", 50)
+    with pytest.raises(ChannelError, match="over the limit"):
+        loads(" " * 51)
+
+
+def test_local_student_calls_by_name_with_data_both_ways():
+    namespace = {
+        "total": lambda frame: frame["x"].sum(),
+        "draw": lambda rng: rng.integers(1000),
+        "fill": lambda values: values.__setitem__(0, 5),
+        "stub": lambda: (_ for _ in ()).throw(NotImplementedError()),
+        "buggy": lambda: 1 / 0,
+        "returns_object": lambda: object(),
+    }
+    student = LocalStudent(namespace)
+    assert student.total(pd.DataFrame({"x": [1.0, 2.5]})) == 3.5
+    assert student.draw(seeded_rng(7)) == np.random.default_rng(7).integers(1000)
+    value, args, _ = student.fill.returning_arguments([1, 2])
+    assert value is None and args == [[5, 2]]
+    with pytest.raises(StudentError, match="not written yet"):
+        student.stub()
+    with pytest.raises(StudentError, match="ZeroDivisionError"):
+        student.buggy()
+    with pytest.raises(StudentError, match="cannot cross"):
+        student.returns_object()
+    with pytest.raises(StudentError, match="defines no function named 'absent'"):
+        student.absent()
+    assert student.defines("total") and not student.defines("absent")
+
+
+def test_kit_calls_are_limited_to_the_lab_kit():
+    student = LocalStudent({})
+    with pytest.raises(StudentError, match="only lab-kit functions"):
+        student.kit("os.system")("true")
+    assert student.kit("worldlab.testing.assert_close")(1.0, 1.0, "x") is None
+    with pytest.raises(StudentError, match="AssertionError: x: expected"):
+        student.kit("worldlab.testing.assert_close")(1.0, 2.0, "x")
+
+
+def test_hidden_test_runs_here_or_where_the_grader_says():
+    seen = []
+
+    @hidden_test({"double": lambda x: 2 * x}, stream=4)
+    def check(student, rng):
+        seen.append((student.double(21), float(rng.random())))
+
+    assert seen[0][0] == 42
+    handed = []
+    with checking.checks_run_by(lambda check, stream: handed.append(stream)):
+
+        @hidden_test({}, stream=9)
+        def other(student, rng):  # never run here
+            raise AssertionError
+
+    assert handed == [9]
