@@ -15,7 +15,7 @@ action) pair, and so where it chooses to go:
   how much the outcome changed the model. A model that has learned the noise's statistics is
   changed less and less by more noise, so noise stops being interesting.
 
-An untried pair gets an optimistic reward. The agent plans on its learned model: a breadth-first
+An untried pair is worth what the agent's own signal pays for a first visit (optimism). The agent plans on its learned model: a breadth-first
 search over the cells it knows how to reach (each pair's most frequent next cell), going to the
 pair whose reward, discounted by its distance, is highest — planning toward expected interest,
 not toward an extrinsic goal. It is a shortest-path search, not value iteration.
@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from worldlab.worlds.noisy_tv import ACTIONS, NoisyTVWorld
 
@@ -35,7 +36,9 @@ SurpriseFn = Callable[[np.ndarray, int, float], float]
 ProgressFn = Callable[[np.ndarray, int], float]
 
 
-def _distances(world: NoisyTVWorld, known_next: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+def _distances(
+    world: NoisyTVWorld, known_next: np.ndarray, start: int
+) -> tuple[np.ndarray, np.ndarray]:
     """BFS over the learned graph: distance to each cell and the first action on a shortest path."""
     distance = np.full(world.n_cells, -1)
     first = np.full(world.n_cells, -1)
@@ -50,6 +53,17 @@ def _distances(world: NoisyTVWorld, known_next: np.ndarray, start: int) -> tuple
                 first[nxt] = action if cell == start else first[cell]
                 queue.append(nxt)
     return distance, first
+
+
+def _first_visit_interest(agent: str, world: NoisyTVWorld, surprise_fn, alpha: float) -> float:
+    """Optimism for an untried pair: what the agent's own signal pays for a first visit."""
+    if agent in ("surprise", "noise-aware"):
+        before = np.zeros(world.n_observations)
+        after = before.copy()
+        after[0] = 1.0
+        again = float(surprise_fn(after, 0, alpha))
+        return again if agent == "surprise" else float(surprise_fn(before, 0, alpha)) - again
+    return 1.0  # count: 1 / sqrt(1 + 0); progress: as much as a fast-falling error pays
 
 
 def explore(
@@ -77,13 +91,17 @@ def explore(
     n_a = len(ACTIONS)
     counts = np.zeros((world.n_cells, n_a, world.n_observations))
     visits = np.zeros((world.n_cells, n_a))
-    interest = np.full((world.n_cells, n_a), np.log(world.n_observations))  # optimism for untried pairs
+    interest = np.full(
+        (world.n_cells, n_a), _first_visit_interest(agent, world, surprise_fn, alpha)
+    )
     errors: dict[tuple[int, int], list[float]] = {}
     known_next = np.full((world.n_cells, n_a), -1)
     cell = world.start
     cells, at_tv = [cell], []
     watch = ACTIONS.index("watch")
-    routes: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # BFS per start cell, until the graph changes
+    routes: dict[
+        int, tuple[np.ndarray, np.ndarray]
+    ] = {}  # BFS per start cell, until the graph changes
     for _ in range(steps):
         if agent == "random":
             action = int(rng.integers(n_a))
@@ -92,12 +110,18 @@ def explore(
                 routes[cell] = _distances(world, known_next, cell)
             distance, first = routes[cell]
             reachable = distance >= 0
-            value = np.where(reachable[:, None], interest * discount ** np.maximum(distance, 0)[:, None], -np.inf)
+            value = np.where(
+                reachable[:, None], interest * discount ** np.maximum(distance, 0)[:, None], -np.inf
+            )
             best = np.flatnonzero(value.ravel() == value.max())
             target_cell, target_action = divmod(int(rng.choice(best)), n_a)
             action = target_action if target_cell == cell else int(first[target_cell])
         nxt, observation = world.step(cell, action, rng)
-        error = float(surprise_fn(counts[cell, action].copy(), observation, alpha)) if surprise_fn is not None else 0.0
+        error = (
+            float(surprise_fn(counts[cell, action].copy(), observation, alpha))
+            if surprise_fn is not None
+            else 0.0
+        )
         counts[cell, action, observation] += 1
         if surprise_fn is not None and agent != "progress":
             again = float(surprise_fn(counts[cell, action].copy(), observation, alpha))
@@ -118,3 +142,49 @@ def explore(
         cell = nxt
         cells.append(cell)
     return {"cells": np.array(cells), "at_tv": np.array(at_tv, dtype=bool)}
+
+
+def exploration_table(
+    seeds,
+    channels,
+    agents,
+    steps: int,
+    surprise_fn: SurpriseFn,
+    progress_fn: ProgressFn,
+    coverage_fn: Callable[[np.ndarray, int], np.ndarray],
+) -> pd.DataFrame:
+    """Coverage and time at the TV for every seed, TV noise level and agent (a tidy table).
+
+    ``coverage_fn(cells, n_cells)`` is the coverage curve (the lesson's exercise). Columns:
+    ``seed``, ``channels``, ``agent``, ``coverage`` (share of cells visited by the end),
+    ``far_room`` (share of the far room's cells visited), ``tv_share`` (share of steps spent
+    watching the TV), ``curve`` (the coverage curve, an array of shape (steps + 1,)).
+    """
+    rows = []
+    for n_channels in channels:
+        world = NoisyTVWorld(channels=n_channels)
+        for seed in seeds:
+            for agent in agents:
+                run = explore(
+                    world,
+                    agent,
+                    steps,
+                    np.random.default_rng([seed, n_channels]),
+                    surprise_fn,
+                    progress_fn,
+                )
+                curve = np.asarray(coverage_fn(run["cells"], world.n_cells), dtype=float)
+                seen = np.zeros(world.n_cells, dtype=bool)
+                seen[run["cells"]] = True
+                rows.append(
+                    {
+                        "seed": seed,
+                        "channels": n_channels,
+                        "agent": agent,
+                        "coverage": float(curve[-1]),
+                        "far_room": float(seen[world.far_room].mean()),
+                        "tv_share": float(run["at_tv"].mean()),
+                        "curve": curve,
+                    }
+                )
+    return pd.DataFrame(rows)

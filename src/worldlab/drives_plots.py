@@ -66,7 +66,9 @@ def energy_profile(
     alive = states != ecology.dead
     total = np.where(alive, ecology.energy_of(states), 0).sum(axis=0)
     count = alive.sum(axis=0)
-    return np.divide(total, count, out=np.full(len(count), np.nan), where=count > 0)  # nan: none alive
+    return np.divide(
+        total, count, out=np.full(len(count), np.nan), where=count > 0
+    )  # nan: none alive
 
 
 def _shade_winters(ax: Axes, ecology: Ecology, steps: int) -> None:

@@ -51,11 +51,23 @@ class NoisyTVWorld:
     def __post_init__(self) -> None:
         if self.channels < 1:
             raise ValueError(f"channels must be at least 1, got {self.channels}")
-        self.cells = [(r, c) for r, row in enumerate(self.layout) for c, ch in enumerate(row) if ch in ".T"]
+        self.cells = [
+            (r, c) for r, row in enumerate(self.layout) for c, ch in enumerate(row) if ch in ".T"
+        ]
         self._index = {cell: i for i, cell in enumerate(self.cells)}
-        (self.tv,) = [self._index[(r, c)] for r, row in enumerate(self.layout) for c, ch in enumerate(row) if ch == "T"]
+        (self.tv,) = [
+            self._index[(r, c)]
+            for r, row in enumerate(self.layout)
+            for c, ch in enumerate(row)
+            if ch == "T"
+        ]
         self.start = self._index[(1, 1)]
-        corridor_end = max(c for r, row in enumerate(self.layout) for c, ch in enumerate(row) if ch == "#" and r == 1 and c < len(row) - 1)
+        corridor_end = max(
+            c
+            for r, row in enumerate(self.layout)
+            for c, ch in enumerate(row)
+            if ch == "#" and r == 1 and c < len(row) - 1
+        )
         self.far_room = np.array([cell[1] > corridor_end for cell in self.cells])  # bool (n_cells,)
         self._next = np.array([[self._move(i, a) for a in ACTIONS] for i in range(self.n_cells)])
 
