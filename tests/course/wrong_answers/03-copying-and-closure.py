@@ -1,4 +1,13 @@
-"""Plausible wrong answers to lesson 03's exercises; each must fail a hidden check."""
+"""Plausible wrong answers to lesson 03's exercises; each must fail a hidden check.
+
+Test notes (mutants that survive the hidden checks, all equivalent): in ``ngram_novelty``, making
+the *training* range longer (``len(s) + n + 1``, ``- n + 2``) only adds slices shorter than
+``n``, which no generated n-gram equals; in ``in_closure`` and ``outside_the_closure``, padding
+both sides with more start markers or taking longer ranges adds the same short tails to the
+candidates and to the training set; in ``outside_the_closure``, the search constants (1000 seeds,
+500 sentences) and the filters against duplicates and sentences over 30 words never bind for
+the grammar's generator, whose sentences out of the closure are long-tailed and distinct.
+"""
 
 from worldlab.worlds.grammar import generate_sentences
 

@@ -1,4 +1,11 @@
-"""Plausible wrong answers to lesson 04's exercises; each must fail a hidden check."""
+"""Plausible wrong answers to lesson 04's exercises; each must fail a hidden check.
+
+Test notes (mutants that survive the hidden checks, all equivalent in what is checked): in the
+design task ``choose_check_threshold``, changing the constant of the posterior (the clamp of
+``noise``, the factors of ``K``) leaves the chosen threshold within the cost margin, because a
+day read once is still judged much likelier true than any unseen day; the tie-breaking of
+``cost < best_cost - 1e-12`` only matters between thresholds of equal cost.
+"""
 
 import numpy as np
 
