@@ -7,7 +7,8 @@ may *generate*:
 * **smoothed**: the training counts mixed with uniform mass, so that it can say things it never
   read: ``q = (1 − α) · counts / m + α / (n_people · n_days)``;
 * **back-off**: the same mixture, but the mass ``α`` is spread over the people in proportion to
-  how often each was mentioned (add-one), and uniformly over the days of each person;
+  how often each was mentioned (add-one), and over the days either uniformly or by how often
+  each day occurs in the text (a birthday prior);
 * **closure** (``α = 0``): says only what it read; it never hallucinates (without noise in the
   text) and never says anything new;
 * **abstaining**: generates like the smoothed model but says "I don't know" instead of any
@@ -127,8 +128,10 @@ def heldout_log_likelihood(q: np.ndarray, people: np.ndarray, days: np.ndarray) 
         return float(np.mean(np.log(q[people, days])))
 
 
-def backoff_table(counts: np.ndarray) -> np.ndarray:
-    """The back-off distribution: people by add-one mention frequency, days uniform.
+def backoff_table(counts: np.ndarray, days: str = "uniform") -> np.ndarray:
+    """The back-off distribution: people by add-one mention frequency, and days either uniform
+    (``days="uniform"``) or by add-one frequency of each day in the whole text
+    (``days="text"``: a prior over birthdays read off the text, the same for everyone).
 
     Returns
     -------
@@ -137,8 +140,14 @@ def backoff_table(counts: np.ndarray) -> np.ndarray:
     counts = np.asarray(counts, dtype=float)
     if counts.ndim != 2 or (counts < 0).any():
         raise ValueError("counts must be a non-negative (n_people, n_days) table")
+    if days not in ("uniform", "text"):
+        raise ValueError(f"days must be 'uniform' or 'text', got {days!r}")
     person = counts.sum(axis=1) + 1.0
-    return np.repeat((person / person.sum())[:, None] / counts.shape[1], counts.shape[1], axis=1)
+    if days == "uniform":
+        day = np.full(counts.shape[1], 1.0)
+    else:
+        day = counts.sum(axis=0) + 1.0
+    return np.outer(person / person.sum(), day / day.sum())
 
 
 def mixture_model(counts: np.ndarray, alpha: float, backoff: np.ndarray) -> np.ndarray:
@@ -297,7 +306,9 @@ def hallucination_experiment(
     dict with ``monofact_rate`` (the estimate on the training counts), ``missing_mass`` (the
     truth), ``heldout_unseen`` (fraction of held-out statements absent from the training
     text), ``alpha`` and ``smoothed`` (calibrated uniform smoothing and its hallucination rate),
-    ``alpha_backoff`` and ``backoff`` (the calibrated back-off model), ``abstain`` and
+    ``alpha_backoff`` and ``backoff`` (the calibrated back-off model, days uniform),
+    ``alpha_day_prior`` and ``day_prior`` (calibrated back-off whose days follow the text's
+    birthday frequencies), ``abstain`` and
     ``abstain_rate`` (the abstaining model's hallucination rate among what it says, and how
     often it says "I don't know"), ``closure`` (the unsmoothed model's hallucination rate) and
     ``closure_heldout_seen`` (fraction of held-out true statements the closure model can say at
@@ -307,6 +318,8 @@ def hallucination_experiment(
     q = smoothed_model(run.counts, run.alpha)
     backoff = backoff_table(run.counts)
     alpha_backoff = calibrate_mixture(run.counts, backoff, run.heldout_people, run.heldout_days)
+    day_prior = backoff_table(run.counts, days="text")
+    alpha_prior = calibrate_mixture(run.counts, day_prior, run.heldout_people, run.heldout_days)
     unseen = run.counts == 0
     abstained = float(q[unseen].sum())
     said = np.where(unseen, 0.0, q) / (1.0 - abstained)
@@ -322,6 +335,10 @@ def hallucination_experiment(
         "alpha_backoff": alpha_backoff,
         "backoff": hallucination_rate(
             mixture_model(run.counts, alpha_backoff, backoff), run.true_day
+        ),
+        "alpha_day_prior": alpha_prior,
+        "day_prior": hallucination_rate(
+            mixture_model(run.counts, alpha_prior, day_prior), run.true_day
         ),
         "abstain": hallucination_rate(said, run.true_day),
         "abstain_rate": abstained,

@@ -81,6 +81,10 @@ def test_backoff_mixture_and_its_calibration():
     # held-out: 1 of 4 statements unseen, so the calibrated alpha is near 1/4
     alpha = calibrate_mixture(counts, backoff, np.array([0, 0, 0, 1]), np.array([0, 0, 0, 2]))
     assert 0.15 < alpha < 0.35
+    prior = backoff_table(np.array([[2, 0, 0], [0, 2, 0]]), days="text")
+    assert np.isclose(prior.sum(), 1) and prior[0, 0] > prior[0, 2]
+    with pytest.raises(ValueError, match="days"):
+        backoff_table(counts, days="monthly")
     with pytest.raises(ValueError, match="backoff"):
         mixture_model(counts, 0.5, np.ones((2, 3)))
     with pytest.raises(ValueError, match="alpha"):
