@@ -134,10 +134,12 @@ class TinyNextTokenModel:
             raise ValueError(f"token ids must lie in [0, {self.vocabulary_size})")
         return inputs
 
-    def _forward(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(
+        self, inputs: np.ndarray, readout: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         p = self.params
         hidden = np.tanh(p["E1"][inputs[:, 0]] + p["E2"][inputs[:, 1]] + p["b1"])
-        logits = hidden @ self._readout() + p["b2"]
+        logits = hidden @ (self._readout() if readout is None else readout) + p["b2"]
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -197,12 +199,13 @@ class TinyNextTokenModel:
         root = np.sqrt(self.hidden)
         losses = np.empty(steps)
         for step in range(steps):
-            hidden, probabilities = self._forward(inputs)
+            readout = self._readout()  # (hidden, vocabulary), once per step
+            hidden, probabilities = self._forward(inputs, readout)
             losses[step] = -np.mean(np.log(probabilities[rows, targets] + 1e-12))
             d_logits = probabilities
             d_logits[rows, targets] -= 1.0
             d_logits /= m
-            d_hidden = (d_logits @ self._readout().T) * (1.0 - hidden**2)
+            d_hidden = (d_logits @ readout.T) * (1.0 - hidden**2)
             d_readout = hidden.T @ d_logits  # (hidden, vocabulary)
             g["b2"][:] = d_logits.sum(axis=0)
             g["b1"][:] = d_hidden.sum(axis=0)
