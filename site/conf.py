@@ -51,7 +51,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "use_download_button": True,
-    "home_page_in_toc": True,
+    "home_page_in_toc": False,
 }
 html_last_updated_fmt = None
 html_copy_source = False

@@ -207,7 +207,11 @@ def stage(
     put("references.bib", (site_dir / "references.bib").read_bytes())
     # Pages of lessons that left solutions/ must not linger in the staged sources.
     for path in source.rglob("*"):
-        if path.is_file() and path.resolve() not in wanted and path.name != "interactive-figures.ipynb":
+        if (
+            path.is_file()
+            and path.resolve() not in wanted
+            and path.name != "interactive-figures.ipynb"
+        ):
             path.unlink()
     return lessons, settings
 
@@ -302,7 +306,9 @@ def build_site(
     solution = root / "solutions" / demo_lesson / f"{demo_lesson}.ipynb"
     echo(f"site: executing {demo_lesson} with widget state for the interactive-figures page")
     executed = execute_with_widgets(solution, build / "widgets" / f"{demo_lesson}.ipynb")
-    _write(source / "interactive-figures.ipynb", nbformat.writes(widget_page(demo_lesson, executed)))
+    _write(
+        source / "interactive-figures.ipynb", nbformat.writes(widget_page(demo_lesson, executed))
+    )
 
     run_sphinx(site_dir, source, build, static)
     html = build / "html"

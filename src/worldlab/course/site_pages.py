@@ -128,13 +128,13 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
         raise SiteError(f"{claims_path} is missing: the debate page is built from it")
     claims = read_csv(claims_path, ("id", "camp", "topic_title", "paraphrase"))
     edges_path = data / "edges.csv"
-    edges = (
-        read_csv(edges_path, ("source", "target", "relation")) if edges_path.is_file() else []
-    )
+    edges = read_csv(edges_path, ("source", "target", "relation")) if edges_path.is_file() else []
     tested_by: dict[str, list[str]] = {}
     for header in headers:
         for claim in header.claims:
-            tested_by.setdefault(claim, []).append(f"{{doc}}`{header.id[:2]} </lessons/{header.id}>`")
+            tested_by.setdefault(claim, []).append(
+                f"{{doc}}`{header.id[:2]} </lessons/{header.id}>`"
+            )
     parts = []
     if map_image:
         parts.append(
@@ -157,7 +157,9 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
         parts.append(
             "What each lesson's toy showed about the claims it tests, and what it cannot show "
             "(from `data/debate/verdicts.csv`).\n\n"
-            + table(["lesson", "claim", "what the toy showed", "what it cannot show", "status"], rows)
+            + table(
+                ["lesson", "claim", "what the toy showed", "what it cannot show", "status"], rows
+            )
         )
     else:
         parts.append(
@@ -186,7 +188,9 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
                     ", ".join(tested_by.get(claim["id"], [])) or "—",
                 ]
             )
-        parts.append(f"### {topic}\n\n" + table(["id", "camp", "claim", "replies", "lessons"], rows))
+        parts.append(
+            f"### {topic}\n\n" + table(["id", "camp", "claim", "replies", "lessons"], rows)
+        )
     return "\n".join(parts)
 
 
