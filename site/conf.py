@@ -54,4 +54,4 @@ html_theme_options = {
     "home_page_in_toc": False,
 }
 html_last_updated_fmt = None
-html_copy_source = False
+html_copy_source = True

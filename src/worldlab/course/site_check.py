@@ -93,7 +93,7 @@ def problems(html: Path) -> list[str]:
                 found.append(f"{name}: loads {url} from outside the site")
         for url in refs.links + [src for src, _ in refs.images] + refs.scripts + refs.stylesheets:
             target = _local_target(page, url)
-            if target is not None and not target.exists():
+            if target is not None and not (target.is_file() or (target / "index.html").is_file()):
                 found.append(f"{name}: {url} does not exist")
         for src, alt in refs.images:
             if not (alt or "").strip():
