@@ -104,8 +104,8 @@ def test_every_page_opens_whole(site, page):
             figures = page.locator(".cell_output img")
             assert figures.count() > 0, f"{name}: no figure rendered"
             assert page.locator("details[open]").count() == 0, f"{name}: a hint is unfolded"
-            page.screenshot(path=str(SCREENSHOTS / f"{name[8:-5]}.jpg"), full_page=True, quality=70)
-    shots = sorted(p.stem for p in SCREENSHOTS.glob("*.jpg"))
+            page.screenshot(path=str(SCREENSHOTS / f"{name[8:-5]}.png"), full_page=True)
+    shots = sorted(p.stem for p in SCREENSHOTS.glob("*.png"))
     assert set(built.lessons) <= set(shots)
 
 
