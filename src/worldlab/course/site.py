@@ -287,7 +287,9 @@ def build_site(
     build = (build_dir or site_dir / "_build").resolve()
     source = build / "source"
     lessons, _ = stage(root, site_dir, source, echo)
+    step = time.perf_counter()
     static = _vendor(site_dir, (vendor_dir or build / "vendor").resolve())
+    echo(f"site: JavaScript vendored in {time.perf_counter() - step:.1f} s")
 
     from worldlab.course.site_widgets import demo_cells, execute_with_widgets, widget_page
 
@@ -305,12 +307,16 @@ def build_site(
         raise SiteError("no lesson in solutions/ shows an interactive demo (interactive_demo)")
     solution = root / "solutions" / demo_lesson / f"{demo_lesson}.ipynb"
     echo(f"site: executing {demo_lesson} with widget state for the interactive-figures page")
+    step = time.perf_counter()
     executed = execute_with_widgets(solution, build / "widgets" / f"{demo_lesson}.ipynb")
+    echo(f"site: widget state ready in {time.perf_counter() - step:.1f} s")
     _write(
         source / "interactive-figures.ipynb", nbformat.writes(widget_page(demo_lesson, executed))
     )
 
+    step = time.perf_counter()
     run_sphinx(site_dir, source, build, static)
+    echo(f"site: Sphinx built the pages in {time.perf_counter() - step:.1f} s")
     html = build / "html"
     found = site_check.problems(html)
     if found:
