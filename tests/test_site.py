@@ -182,8 +182,10 @@ def test_verdict_table_when_the_csv_exists(tmp_path):
         site_pages.debate_page(data, [header], None)
 
 
-def test_claim_ranges_expand():
-    assert site_pages.claim_ids("C09–C11 and C14; C21") == ["C09", "C10", "C11", "C14", "C21"]
+def test_claim_ranges_expand_and_compress():
+    claims = site_pages.claim_ids("C09–C11 and C14; C21")
+    assert claims == ["C09", "C10", "C11", "C14", "C21"]
+    assert site_pages.claim_ranges(claims) == "C09–C11, C14, C21"
 
 
 def _tiny_course(root: Path, extra_markdown: str) -> None:

@@ -85,20 +85,34 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def claim_ranges(claims: list[str]) -> str:
+    """``["C01", "C02", "C03", "C05"]`` as ``"C01–C03, C05"``."""
+    numbers = sorted(int(claim[1:]) for claim in claims)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"C{run[0]:02d}" if len(run) == 1 else f"C{run[0]:02d}–C{run[-1]:02d}" for run in runs
+    )
+
+
 def lesson_map(headers: list[LessonHeader]) -> str:
     """The lesson map: one row per lesson with its claims, prerequisites and time."""
     rows = []
     for header in headers:
         rows.append(
             [
-                f"{{doc}}`{header.id} </lessons/{header.id}>`",
-                header.title,
-                header.fields.get("Debate claims", "not stated"),
+                header.id[:2],
+                f"{{doc}}`{header.title.split(' — ', 1)[-1]} </lessons/{header.id}>`",
+                claim_ranges(header.claims) or "not stated",
                 header.fields.get("Prerequisites", "not stated"),
                 header.fields.get("Estimated time", "not stated").rstrip("."),
             ]
         )
-    return table(["lesson", "title", "debate claims", "prerequisites", "time"], rows)
+    return table(["", "lesson", "claims", "prerequisites", "time"], rows)
 
 
 def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
