@@ -29,6 +29,10 @@ def in_ci() -> bool:
 
 
 def chromium_path() -> str | None:
+    """Debian's chromium, or the browser named by ``WORLDLAB_CHROMIUM`` (absent if missing)."""
+    chosen = os.environ.get("WORLDLAB_CHROMIUM")
+    if chosen is not None:
+        return chosen if Path(chosen).is_file() else None
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:

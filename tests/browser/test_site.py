@@ -30,7 +30,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(browser, tmp_path_factory):  # browser first: no chromium, no build
     built = build_site(
         build_dir=tmp_path_factory.mktemp("site"),
         vendor_dir=ROOT / "site" / "_build" / "vendor",
