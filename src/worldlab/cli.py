@@ -8,6 +8,7 @@
     worldlab grade LESSON         autograde every submission, sandboxed and in parallel
     worldlab export LESSON        per-student and per-exercise grade CSVs
     worldlab report LESSON        the class report (CSV and HTML with figures)
+    worldlab site                 build the website from solutions/ into site/_build/html
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
 """
@@ -75,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("lesson", metavar="LESSON")
+    site = commands.add_parser("site", help="build the website from solutions/ (site/_build/html)")
+    site.add_argument(
+        "--build-dir", type=Path, default=None, help="build folder (default: site/_build)"
+    )
+    site.add_argument("--clean", action="store_true", help="start from an empty build folder")
     return parser
 
 
@@ -99,6 +105,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "grade":
         return _grade(args)
+    if args.command == "site":
+        return _site(args)
     if args.command in ("collect", "export", "report"):
         return _grading_files(args)
     chosen = lesson_index.resolve(args.lessons)
@@ -156,6 +164,21 @@ def _grade(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     grade(lesson.root, lesson.id, options)
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from worldlab.course.site import build_site, remove
+    from worldlab.paths import repo_root
+
+    build_dir = args.build_dir or repo_root() / "site" / "_build"
+    if args.clean:
+        remove(build_dir)
+    result = build_site(build_dir=build_dir)
+    print(
+        f"site: {result.pages} pages ({len(result.lessons)} lessons) in {result.html} "
+        f"in {result.seconds:.1f} s"
+    )
     return 0
 
 

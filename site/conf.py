@@ -1,0 +1,57 @@
+"""Sphinx configuration of the course website (built by ``worldlab site``).
+
+``worldlab site`` (src/worldlab/course/site.py) first stages the page sources of this folder, the
+executed lessons of ``solutions/`` and the pages it generates (lesson map, argument map, verdict,
+instructor guide) into ``site/_build/source``, vendors MathJax and the widget manager from npm into
+``site/_build/vendor`` (site/vendor.py), then runs Sphinx with this file, failing on any warning.
+Nothing is executed here and nothing is loaded from the network by the pages.
+"""
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENDOR_STATIC = Path(os.environ.get("WORLDLAB_SITE_VENDOR", HERE / "_build" / "vendor" / "static"))
+
+project = "Predicting the World"
+author = "The Predicting the World authors"
+copyright = "the Predicting the World authors, MIT licence"
+language = "en"
+
+extensions = ["myst_nb", "sphinxcontrib.bibtex"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+suppress_warnings = []
+
+# The lessons are rendered as committed in solutions/ (executed by `worldlab build`): the site
+# never runs a notebook.
+nb_execution_mode = "off"
+nb_merge_streams = True
+myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# Served from the site itself (vendored from npm at build time), never from a CDN.
+mathjax_path = "vendor/mathjax/tex-mml-chtml.js"
+nb_ipywidgets_js = {
+    "vendor/html-manager/embed.js": {
+        # Where the manager would look for widget modules it does not bundle: a local folder,
+        # so even an unknown widget cannot make the reader's browser fetch code elsewhere.
+        "data-jupyter-widgets-cdn": "_static/vendor/html-manager/modules/",
+    },
+}
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+html_theme = "sphinx_book_theme"
+html_title = "Predicting the World"
+html_static_path = ["_static", str(VENDOR_STATIC)]
+html_css_files = ["site.css"]
+html_theme_options = {
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "use_download_button": True,
+    "home_page_in_toc": False,
+}
+html_last_updated_fmt = None
+html_copy_source = True

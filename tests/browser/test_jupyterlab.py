@@ -1,0 +1,390 @@
+"""Every lesson the way a student meets it: JupyterLab in a real browser.
+
+One ``jupyter lab`` for the module (started from the repository root on 127.0.0.1, with a token
+and private Jupyter folders, autosave off so nothing is written back), one browser page, the
+lessons in sequence. For each lesson:
+
+- the student notebook, run to the end (past each failing cell, as a student stuck on an exercise
+  would go on): the only errors are the unfinished exercises (``NotImplementedError``) and their
+  own test cells; each demo is shown once, with exactly the controls the lesson names, without
+  "Error displaying widget"; moving each control redraws its figure;
+- the solution notebook, run all: no error.
+
+Then the Nbgrader menu is present and its formgrader lists every assignment.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "site" / "_build" / "screenshots"  # failures of demos, to look at
+LESSONS = sorted(
+    p.name for p in (ROOT / "notebooks").iterdir() if (p / f"{p.name}.ipynb").is_file()
+)
+RUN_TIMEOUT_MS = 300_000
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: JupyterLab user settings for the test: no news toast, no update check, and above all no
+#: autosave (the lessons' committed notebooks must never receive the test's outputs).
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running JupyterLab: yields (base URL, token)."""
+    home = tmp_path_factory.mktemp("jupyter")
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "WORLDLAB_STATIC_FIGURES")
+    }
+    folders = {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+    }
+    for name, folder in folders.items():
+        (home / folder).mkdir()
+        env[name] = str(home / folder)
+    for relative, values in SETTINGS.items():
+        path = home / "lab-settings" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    token, port = secrets.token_hex(16), _free_port()
+    log = (home / "jupyter-lab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        # CI runs as root (a fresh Debian machine); jupyter refuses root without this flag.
+        + (["--allow-root"] if os.geteuid() == 0 else []),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"jupyter lab did not start: see {home / 'jupyter-lab.log'}")
+        time.sleep(0.5)
+    originals = {
+        path: path.read_bytes()
+        for lesson in LESSONS
+        for path in (
+            ROOT / "notebooks" / lesson / f"{lesson}.ipynb",
+            ROOT / "solutions" / lesson / f"{lesson}.ipynb",
+        )
+    }
+    yield base, token
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+    changed = [path for path, data in originals.items() if path.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(originals[path])
+    assert not changed, f"JupyterLab wrote into committed notebooks (restored): {changed}"
+
+
+@pytest.fixture(scope="module")
+def page(browser, lab):
+    base, token = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(f"{base}/lab?reset&token={token}")
+    tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=120_000)
+    tab.wait_for_selector("#jp-main-statusbar", timeout=120_000)
+    yield tab
+    context.close()
+
+
+def _open(page, path: str) -> None:
+    """Open a notebook in the page and wait for its kernel ("| Idle" in the status bar)."""
+    page.evaluate(
+        """async (path) => {
+            const app = window.jupyterapp;
+            const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+        }""",
+        path,
+    )
+    page.wait_for_function(
+        """() => {
+            const bar = document.querySelector('#jp-main-statusbar');
+            return bar && bar.textContent.includes('| Idle');
+        }""",
+        timeout=120_000,
+    )
+
+
+def _run_to_the_end(page) -> list[dict]:
+    """Run all cells; after a failing cell go on below it. Return every error, in order."""
+    errors: list[dict] = []
+    command = "notebook:run-all-cells"
+    start = 0
+    while True:
+        done = page.evaluate(
+            """async ([command, start, timeout]) => {
+                const app = window.jupyterapp;
+                const notebook = app.shell.currentWidget.content;
+                notebook.activeCellIndex = start;
+                const run = app.commands.execute(command);
+                const late = new Promise(r => setTimeout(() => r('timeout'), timeout));
+                return await Promise.race([run, late]);
+            }""",
+            [command, start, RUN_TIMEOUT_MS],
+        )
+        assert done != "timeout", f"cells still running after {RUN_TIMEOUT_MS / 1000} s"
+        new = [e for e in _errors(page) if e["index"] >= start]
+        if done is True or not new:
+            return errors + new
+        errors.append(new[0])
+        start = new[0]["index"] + 1
+        if start >= page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.widgets.length"
+        ):
+            return errors
+        command = "notebook:run-all-below"
+
+
+def _errors(page) -> list[dict]:
+    return page.evaluate(
+        """() => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            const found = [];
+            notebook.widgets.forEach((cell, index) => {
+                if (cell.model.type !== 'code') return;
+                for (const output of cell.model.outputs.toJSON()) {
+                    if (output.output_type === 'error') {
+                        found.push({
+                            index,
+                            ename: output.ename,
+                            evalue: String(output.evalue).slice(0, 200),
+                            nbgrader: cell.model.getMetadata('nbgrader') || {},
+                            source: cell.model.sharedModel.getSource().slice(0, 80),
+                        });
+                    }
+                }
+            });
+            return found;
+        }"""
+    )
+
+
+def _close(page) -> None:
+    """Close the notebook without saving and shut its kernel down."""
+    page.evaluate(
+        """async () => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            await panel.sessionContext.shutdown();
+            panel.context.model.dirty = false;
+            panel.close();
+        }"""
+    )
+
+
+def _named_controls(source: str) -> int | None:
+    """How many controls an ``interactive_demo(...)`` call names (None if it uses ``**``)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "interactive_demo":
+            if any(keyword.arg is None for keyword in node.keywords):
+                return None
+            return len(node.keywords)
+    return None
+
+
+def _demo_cells(page) -> list[dict]:
+    return page.evaluate(
+        """([view]) => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            const found = [];
+            notebook.widgets.forEach((cell, index) => {
+                const source = cell.model.sharedModel.getSource();
+                if (cell.model.type !== 'code' || !source.includes('interactive_demo(')) return;
+                const views = cell.model.outputs.toJSON()
+                    .filter(o => o.data && o.data[view]).length;
+                found.push({index, source, views});
+            });
+            return found;
+        }""",
+        [WIDGET_VIEW],
+    )
+
+
+def _figure_hash(cell) -> str | None:
+    return cell.evaluate(
+        """node => {
+            const img = node.querySelector('.widget-interact .widget-output img')
+                || node.querySelector('.widget-interact img');
+            if (!img) return null;
+            let h = 0;
+            const s = img.src;
+            for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+            return `${s.length}:${h}`;
+        }"""
+    )
+
+
+def _wait_for_new_figure(page, cell, before: str | None, what: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = _figure_hash(cell)
+        if now is not None and now != before:
+            return now
+        page.wait_for_timeout(250)
+    raise AssertionError(f"moving {what} did not change the figure")
+
+
+def _check_demo(page, demo: dict) -> None:
+    index = demo["index"]
+    page.evaluate(
+        """async (index) => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            await notebook.scrollToItem(index, 'start');
+        }""",
+        index,
+    )
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    where = f"cell {index} ({demo['source'].splitlines()[0][:50]!r})"
+    assert "Error displaying widget" not in (cell.text_content() or ""), where
+    widget = cell.locator(".widget-interact").first
+    widget.wait_for(timeout=30_000)
+    sliders = widget.locator(".noUi-handle")
+    selects = widget.locator("select")
+    checkboxes = widget.locator("input[type=checkbox]")
+    toggles = widget.locator(".widget-toggle-buttons")
+    controls = sliders.count() + selects.count() + checkboxes.count() + toggles.count()
+    named = _named_controls(demo["source"])
+    if named is not None:
+        assert controls == named, f"{where}: {controls} controls shown, the lesson names {named}"
+    before = _figure_hash(cell)
+    assert before is not None, f"{where}: the demo shows no figure"
+    for i in range(sliders.count()):
+        handle = sliders.nth(i)
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle.focus()
+        handle.press("ArrowLeft" if at_end else "ArrowRight")
+        before = _wait_for_new_figure(page, cell, before, f"slider {i + 1} of {where}")
+    for i in range(selects.count()):
+        select = selects.nth(i)
+        count = select.locator("option").count()
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % count)
+        before = _wait_for_new_figure(page, cell, before, f"menu {i + 1} of {where}")
+    for i in range(checkboxes.count()):
+        checkboxes.nth(i).click()
+        before = _wait_for_new_figure(page, cell, before, f"checkbox {i + 1} of {where}")
+    for i in range(toggles.count()):
+        toggles.nth(i).locator("button:not(.mod-active)").first.click()
+        before = _wait_for_new_figure(page, cell, before, f"buttons {i + 1} of {where}")
+
+
+def _allowed(error: dict) -> bool:
+    """An unfinished exercise (its answer cell raising NotImplementedError) or its test."""
+    marks = error["nbgrader"]
+    if marks.get("solution") and not marks.get("grade"):
+        return error["ename"] == "NotImplementedError"
+    return bool(marks.get("grade"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_student_notebook(page, lesson):
+    """Every problem of the lesson is collected, then reported together."""
+    _open(page, f"notebooks/{lesson}/{lesson}.ipynb")
+    problems = []
+    try:
+        errors = _run_to_the_end(page)
+        problems += [
+            f"cell {e['index']} raised {e['ename']}: {e['evalue']} outside the exercises and "
+            f"their tests ({e['source'].splitlines()[0]!r})"
+            for e in errors
+            if not _allowed(e)
+        ]
+        demos = _demo_cells(page)
+        if not demos:
+            problems.append("no interactive demo")
+        for demo in demos:
+            if demo["views"] != 1:
+                problems.append(
+                    f"demo in cell {demo['index']} is shown {demo['views']} times, not once"
+                )
+            try:
+                _check_demo(page, demo)
+            except AssertionError as exc:
+                problems.append(str(exc).splitlines()[0])
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shot = SCREENSHOTS / f"jupyterlab-{lesson}-cell{demo['index']}.png"
+                page.locator(".jp-Notebook .jp-Cell").nth(demo["index"]).screenshot(path=shot)
+    finally:
+        _close(page)
+    assert not problems, f"{lesson}:\n- " + "\n- ".join(problems)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_notebook(page, lesson):
+    _open(page, f"solutions/{lesson}/{lesson}.ipynb")
+    try:
+        errors = _run_to_the_end(page)
+        assert not errors, "; ".join(
+            f"cell {e['index']} {e['ename']}: {e['evalue']}" for e in errors
+        )
+    finally:
+        _close(page)
+
+
+def test_nbgrader_menu_and_formgrader(page, lab):
+    menu = page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")
+    assert menu.count() == 1, "JupyterLab has no Nbgrader menu"
+    menu.click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Formgrader", exact=True).click()
+    frame = page.frame_locator("iframe[src*='formgrader']")
+    for lesson in LESSONS:
+        frame.locator("td, a", has_text=lesson).first.wait_for(timeout=60_000)

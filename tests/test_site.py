@@ -1,0 +1,232 @@
+"""The website (``worldlab site``): what the built HTML holds, and that a broken page fails.
+
+The site is built once for this module into a temporary folder (npm's packages are cached in
+``site/_build/vendor``); the browser tests in ``tests/browser`` open the pages themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from worldlab.course import site_check, site_pages
+from worldlab.course.site import build_site, solution_lessons
+from worldlab.course.site_pages import SiteError
+
+ROOT = Path(__file__).resolve().parents[1]
+VENDOR = ROOT / "site" / "_build" / "vendor"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_site(build_dir=tmp_path_factory.mktemp("site"), vendor_dir=VENDOR)
+
+
+class _Text(HTMLParser):
+    """The text of a page (code included, highlighting spans joined back)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.details: list[dict] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "details":
+            self.details.append(dict(attrs))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _page(path: Path) -> _Text:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _between(source: str, begin: str, end: str) -> list[str]:
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside and len(line.strip()) > 25 and not line.strip().startswith("#"):
+            lines.append(line.strip())
+    return lines
+
+
+def test_lesson_pages_are_the_folders_of_solutions(built):
+    folders = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+    assert built.lessons == solution_lessons(ROOT) == folders
+    for lesson in built.lessons:
+        assert (built.html / "lessons" / f"{lesson}.html").is_file(), f"no page for {lesson}"
+    lesson_map = (built.html / "lessons.html").read_text()
+    for lesson in built.lessons:
+        assert f'href="lessons/{lesson}.html"' in lesson_map, f"the lesson map misses {lesson}"
+    assert json.loads((built.html.parent / "build.json").read_text())["pages"] == built.pages
+
+
+def test_no_page_loads_anything_from_outside_the_site(built):
+    pages = site_check.html_pages(built.html)
+    assert len(pages) >= built.pages > len(built.lessons)
+    for page in pages:
+        refs = site_check.page_refs(page)
+        remote = [
+            u for u in refs.scripts + refs.stylesheets + refs.other if site_check.is_remote(u)
+        ]
+        assert not remote, f"{page.name} loads {remote} from outside the site"
+    math_pages = [p for p in pages if "vendor/mathjax/tex-mml-chtml.js" in p.read_text()]
+    assert math_pages, "no page loads the vendored MathJax"
+    widgets = (built.html / "interactive-figures.html").read_text()
+    assert "_static/vendor/html-manager/embed.js" in widgets
+    assert (built.html / "_static" / "vendor" / "html-manager" / "embed.js").is_file()
+    assert (built.html / "_static" / "vendor" / "mathjax" / "tex-mml-chtml.js").is_file()
+    assert site_check.problems(built.html) == []
+
+
+def test_hidden_tests_absent_solutions_in_place(built):
+    for lesson in built.lessons:
+        text = "".join(_page(built.html / "lessons" / f"{lesson}.html").parts)
+        instructor = nbformat.read(ROOT / "course" / lesson / f"{lesson}.ipynb", as_version=4)
+        hidden, solved, visible = [], [], []
+        for cell in instructor.cells:
+            hidden += _between(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            solved += _between(cell.source, "BEGIN SOLUTION", "END SOLUTION")
+            visible.append(
+                re.sub(
+                    r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source, flags=re.S
+                )
+            )
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+        assert "YOUR ANSWER HERE" not in text, f"{lesson}: a student placeholder reached the site"
+        leaked = [line for line in hidden if line in text and line not in "\n".join(visible)]
+        assert not leaked, f"{lesson}: hidden-test lines on the site: {leaked[:3]}"
+        assert solved, f"{lesson}: no solution lines to look for"
+        shown = [line for line in solved if line in text]
+        assert len(shown) == len(solved), f"{lesson}: solutions missing: {set(solved) - set(shown)}"
+
+
+def test_every_figure_has_alt_text_and_hints_stay_folded(built):
+    for lesson in built.lessons:
+        page = built.html / "lessons" / f"{lesson}.html"
+        refs = site_check.page_refs(page)
+        solution = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+        figures = sum(
+            "image/png" in output.get("data", {})
+            for cell in solution.cells
+            for output in cell.get("outputs", [])
+        )
+        figure_images = [(src, alt) for src, alt in refs.images if "_images/" in src]
+        assert len(figure_images) >= figures > 0, f"{lesson}: figures missing on its page"
+        assert all((alt or "").strip() for _, alt in figure_images), f"{lesson}: image without alt"
+        folded = _page(page).details
+        hints = sum(cell.source.count("<details") for cell in solution.cells)
+        assert len(folded) == hints, f"{lesson}: {hints} folded blocks in the lesson, {len(folded)}"
+        assert not any("open" in attrs for attrs in folded), f"{lesson}: a hint is unfolded"
+
+
+def test_the_widget_page_carries_saved_widget_state(built):
+    html = (built.html / "interactive-figures.html").read_text()
+    match = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
+    )
+    assert match, "no saved widget state on the interactive-figures page"
+    state = json.loads(match.group(1))["state"]
+    models = {model["model_name"] for model in state.values()}
+    assert {"OutputModel"} <= models and models & {"DropdownModel", "IntSliderModel"}
+    assert "application/vnd.jupyter.widget-view+json" in html
+
+
+def test_glossary_instructor_guide_and_references(built):
+    glossary = "".join(_page(built.html / "glossary.html").parts)
+    for term in ("closure", "monofact rate", "missing mass", "pass@k", "coverage", "BWT"):
+        assert term in glossary
+    assert "blocking" in glossary
+    readme = (ROOT / "README.md").read_text()
+    guide = "".join(_page(built.html / "instructor.html").parts)
+    assert "worldlab grade" in guide and "bubblewrap" in guide
+    assert "## Instructor guide" in readme
+    references = "".join(_page(built.html / "references.html").parts)
+    assert "calibrated language models must hallucinate" in references.lower()
+    assert "arXiv:2311.14648" in references
+
+
+def test_verdict_table_when_the_csv_exists(tmp_path):
+    data = tmp_path / "debate"
+    shutil.copytree(ROOT / "data" / "debate", data, ignore=shutil.ignore_patterns("verdicts.csv"))
+    header = site_pages.LessonHeader("04-x", "Lesson 04", {"Debate claims": "C05 and C08"})
+    without = site_pages.debate_page(data, [header], None)
+    assert "verdicts.csv" in without and "| C05 |" in without
+    (data / "verdicts.csv").write_text(
+        "lesson,claim,finding,cannot_show,status\n04,C05,hallucinates at N1/N,real LLMs,supported\n"
+    )
+    with_verdicts = site_pages.debate_page(data, [header], None)
+    assert "| {doc}`04 </lessons/04-x>` | C05 | hallucinates at N1/N | real LLMs |" in with_verdicts
+    (data / "verdicts.csv").write_text("lesson,claim\n04,C05\n")
+    with pytest.raises(SiteError, match="missing column"):
+        site_pages.debate_page(data, [header], None)
+
+
+def test_claim_ranges_expand_and_compress():
+    claims = site_pages.claim_ids("C09–C11 and C14; C21")
+    assert claims == ["C09", "C10", "C11", "C14", "C21"]
+    assert site_pages.claim_ranges(claims) == "C09–C11, C14, C21"
+
+
+def _tiny_course(root: Path, extra_markdown: str) -> None:
+    shutil.copy(ROOT / "README.md", root / "README.md")
+    shutil.copytree(ROOT / "data" / "debate", root / "data" / "debate")
+    title = "# Lesson 00 — Tiny\n\n**Debate claims:** C04.\n**Estimated time:** 1 minute."
+    demo = (
+        "import ipywidgets\nfrom worldlab.widgets import interactive_demo\n\n"
+        "def show(n):\n    print(n)\n\n_ = interactive_demo(show, n=ipywidgets.IntSlider(1, 0, 3))"
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(title), nbformat.v4.new_code_cell(demo)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+    (root / "solutions" / "00-tiny").mkdir(parents=True)
+    nbformat.write(nb, root / "solutions" / "00-tiny" / "00-tiny.ipynb")
+    broken = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Lesson 01 — Broken\n\n" + extra_markdown)]
+    )
+    (root / "solutions" / "01-broken").mkdir()
+    nbformat.write(broken, root / "solutions" / "01-broken" / "01-broken.ipynb")
+
+
+@pytest.mark.parametrize(
+    "markdown, named",
+    [
+        ("See {doc}`a page that does not exist </nowhere>`.", "nowhere"),
+        ("![a figure](missing-figure.png)", "missing-figure.png"),
+        ("See {term}`no such glossary term`.", "no such glossary term"),
+    ],
+)
+def test_a_broken_page_fails_the_build_and_names_the_problem(
+    tmp_path, tmp_path_factory, capfd, markdown, named
+):
+    _tiny_course(tmp_path, markdown)
+    with pytest.raises(SiteError, match="Sphinx failed"):
+        build_site(
+            root=tmp_path,
+            site_dir=ROOT / "site",
+            build_dir=tmp_path / "build",
+            vendor_dir=VENDOR,
+            echo=lambda line: None,
+        )
+    assert named in capfd.readouterr().err
