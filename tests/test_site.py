@@ -168,22 +168,23 @@ def test_glossary_instructor_guide_and_references(built):
 
 def test_verdict_table_when_the_csv_exists(tmp_path):
     data = tmp_path / "debate"
-    shutil.copytree(ROOT / "data" / "debate", data, ignore=shutil.ignore_patterns("verdicts.csv"))
+    shutil.copytree(ROOT / "data" / "debate", data)
     header = site_pages.LessonHeader("04-x", "Lesson 04", {"Debate claims": "C05 and C08"})
     without = site_pages.debate_page(data, [header], None)
-    assert "verdicts.csv" in without and "| C05 |" in without
-    (data / "verdicts.csv").write_text(
+    assert "data/verdicts/" in without and "| C05 |" in without
+    (tmp_path / "verdicts").mkdir()
+    (tmp_path / "verdicts" / "04-x.csv").write_text(
         "lesson,claim,finding,cannot_show,status\n04,C05,hallucinates at N1/N,real LLMs,supported\n"
     )
     with_verdicts = site_pages.debate_page(data, [header], None)
     assert "| {doc}`04 </lessons/04-x>` | C05 | hallucinates at N1/N | real LLMs |" in with_verdicts
-    (data / "verdicts.csv").write_text("lesson,claim\n04,C05\n")
+    (tmp_path / "verdicts" / "04-x.csv").write_text("lesson,claim\n04,C05\n")
     with pytest.raises(SiteError, match="missing column"):
         site_pages.debate_page(data, [header], None)
 
 
 def test_claim_ranges_expand_and_compress():
-    claims = site_pages.claim_ids("C09–C11 and C14; C21")
+    claims = list(site_pages.claim_ids("C09–C11 and C14; C21"))
     assert claims == ["C09", "C10", "C11", "C14", "C21"]
     assert site_pages.claim_ranges(claims) == "C09–C11, C14, C21"
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from worldlab.course.catalog import claim_ids
 from worldlab.course.errors import CourseError
 
 #: Bold labels of a lesson's first cell that the lesson map reads ("**Debate claims:** …").
 HEADER_FIELDS = ("Debate claims", "Prerequisites", "Estimated time")
 CAMPS = {"O": "optimists", "S": "skeptic", "E": "side thread"}
-CLAIM_ID = re.compile(r"\bC(\d\d)\b(?:\s*(?:–|-|to)\s*C(\d\d)\b)?")
-#: The verdict table's columns (data/debate/verdicts.csv), in the order shown.
+#: The verdict table's columns (data/verdicts/<lesson>.csv), in the order shown.
 VERDICT_COLUMNS = ("lesson", "claim", "finding", "cannot_show", "status")
 
 
@@ -39,20 +39,7 @@ class LessonHeader:
     @property
     def claims(self) -> list[str]:
         """Claim ids named in the "Debate claims" line, ranges expanded (``C09–C11``)."""
-        return claim_ids(self.fields.get("Debate claims", ""))
-
-
-def claim_ids(text: str) -> list[str]:
-    """Every claim id in ``text``, ``C01–C03`` expanded to ``C01, C02, C03``, in order, unique."""
-    found: list[str] = []
-    for match in CLAIM_ID.finditer(text):
-        first = int(match.group(1))
-        last = int(match.group(2) or first)
-        for number in range(first, max(first, last) + 1):
-            claim = f"C{number:02d}"
-            if claim not in found:
-                found.append(claim)
-    return found
+        return list(claim_ids(self.fields.get("Debate claims", "")))
 
 
 def lesson_header(lesson_id: str, nb: NotebookNode) -> LessonHeader:
@@ -131,7 +118,9 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
     Parameters
     ----------
     data
-        ``data/debate``: ``claims.csv`` (required), ``edges.csv`` and ``verdicts.csv`` (optional).
+        ``data/debate``: ``claims.csv`` (required) and ``edges.csv`` (optional); the lessons'
+        verdicts are read from ``data/verdicts/<lesson>.csv`` beside it (one file per lesson, the
+        same rows each lesson's verdict cell shows).
     headers
         The lessons, to say which lesson tests each claim.
     map_image
@@ -157,10 +146,10 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
             "support or rebut another claim.\n\nThe argument map, as drawn in lesson 00. Blue: "
             "optimists; vermillion: the skeptic; green: the side thread.\n```\n"
         )
-    verdicts_path = data / "verdicts.csv"
+    verdict_files = sorted((data.parent / "verdicts").glob("*.csv"))
     parts.append("## The course-wide verdict\n")
-    if verdicts_path.is_file():
-        verdicts = read_csv(verdicts_path, VERDICT_COLUMNS)
+    if verdict_files:
+        verdicts = [row for path in verdict_files for row in read_csv(path, VERDICT_COLUMNS)]
         known = {header.id for header in headers}
         rows = []
         for row in verdicts:
@@ -170,7 +159,7 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
             rows.append([link] + [row[name] for name in VERDICT_COLUMNS[1:]])
         parts.append(
             "What each lesson's toy showed about the claims it tests, and what it cannot show "
-            "(from `data/debate/verdicts.csv`).\n\n"
+            "(from `data/verdicts/`, the rows each lesson's verdict shows).\n\n"
             + table(
                 ["lesson", "claim", "what the toy showed", "what it cannot show", "status"], rows
             )
@@ -179,7 +168,7 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
         parts.append(
             "Each lesson ends with its own verdict table: the claim, what the toy showed (with its "
             "interval) and what it cannot show. The course-wide table collects them here once "
-            "`data/debate/verdicts.csv` exists.\n"
+            "`data/verdicts/` holds them.\n"
         )
     parts.append("## The claims\n")
     by_topic: dict[str, list[dict[str, str]]] = {}
