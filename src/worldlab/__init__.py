@@ -19,8 +19,8 @@ Learners and measurements:
     rescorla_wagner     error-driven learning, blocking (05)
     online_learning     online delta-rule world models, surprise (05)
     planning            Q-learning, Dyna-Q, behaviour cloning, value iteration (06)
-    rlvr, pass_at_k     imitation, GRPO-style RL, curriculum, pass@k (07)
-    mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (02, 08)
+    rlvr, pass_at_k     imitation, RL loops that take the update, pass@k curves (07)
+    mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (package) (02, 08)
 Face (shared look and interaction):
     plots       palette, style and the plots lessons share
     widgets     interactive demos that also render a static figure headless
