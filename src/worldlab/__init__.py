@@ -20,6 +20,7 @@ Learners and measurements:
     online_learning     online delta-rule world models, surprise (05)
     planning            Q-learning, Dyna-Q, behaviour cloning, value iteration (06)
     rlvr, pass_at_k     imitation, RL loops that take the update, pass@k curves (07)
+    rlvr_experiments    lesson 07's one-seed experiments and demo (07)
     mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (package) (02, 08)
 Face (shared look and interaction):
     plots       palette, style and the plots lessons share

@@ -4,25 +4,27 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab import rlvr
+from worldlab import rlvr, rlvr_experiments
 from worldlab.course.references import load_reference
 from worldlab.rlvr import (
     action_probabilities,
-    chain_experiment,
     chain_success_probability,
     check_schedule,
     count_correct,
     imitation_step,
     pretrain_by_imitation,
-    reach_experiment,
-    rl_checkpoints,
     sample_actions,
     softmax,
-    strategy_experiment,
     strategy_success_probabilities,
     train_rl_on_chains,
     train_rl_on_strategies,
     train_sft_on_strategies,
+)
+from worldlab.rlvr_experiments import (
+    chain_experiment,
+    reach_experiment,
+    rl_checkpoints,
+    strategy_experiment,
     transfer_experiment,
 )
 from worldlab.worlds.strategy_tasks import (
@@ -188,12 +190,12 @@ def test_chain_training_is_the_multi_step_group_update():
 def test_demo_draws_one_figure(monkeypatch):
     shown = []
     monkeypatch.setattr(plt, "show", lambda: shown.append(True))
-    rlvr.plot_rl_steps_demo(grpo_update, rl_steps=10, seed=1, n_samples=32)
+    rlvr_experiments.plot_rl_steps_demo(grpo_update, rl_steps=10, seed=1, n_samples=32)
     assert shown == [True]
     ax = plt.gcf().axes[0]
     assert "pass@k" in ax.get_ylabel() and ax.get_xlabel()
     with pytest.raises(ValueError):
-        rlvr.plot_rl_steps_demo(grpo_update, rl_steps=-1)
+        rlvr_experiments.plot_rl_steps_demo(grpo_update, rl_steps=-1)
 
 
 def test_demo_controls_reach_both_ends(monkeypatch):
@@ -204,8 +206,8 @@ def test_demo_controls_reach_both_ends(monkeypatch):
 
     shown = []
     monkeypatch.setattr(plt, "show", lambda: shown.append(True))
-    controls = rlvr.rl_steps_demo_controls()
-    callback = partial(rlvr.plot_rl_steps_demo, grpo_update)
+    controls = rlvr_experiments.rl_steps_demo_controls()
+    callback = partial(rlvr_experiments.plot_rl_steps_demo, grpo_update)
     demo = build_demo(callback, **controls)
     sliders = [w for w in demo.children if hasattr(w, "min")]
     assert sorted(w.description for w in sliders) == ["RL steps", "seed"]
