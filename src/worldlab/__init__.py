@@ -20,8 +20,9 @@ Learners and measurements:
     online_learning     online world models that take a learning rule, surprise (05)
     in_context          a frozen-weight model that adapts in its context window (05)
     planning            Q-learning, Dyna-Q, behaviour cloning, value iteration (06)
-    rlvr, pass_at_k     imitation, GRPO-style RL, curriculum, pass@k (07)
-    mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (02, 08)
+    rlvr, pass_at_k     imitation, RL loops that take the update, pass@k curves (07)
+    rlvr_experiments    lesson 07's one-seed experiments and demo (07)
+    mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (package) (02, 08)
 Face (shared look and interaction):
     plots       palette, style and the plots lessons share
     widgets     interactive demos that also render a static figure headless

@@ -8,13 +8,13 @@ replacement, how likely is it that at least one is correct? That is
     pass@k = 1 - C(n - c, k) / C(n, k),
 
 an unbiased estimate of ``1 - (1 - p)**k`` for a problem solved with probability ``p`` per try.
-Binomial coefficients overflow quickly (C(2000, 1000) has 600 digits), so we compute the ratio as
-a product of ``c`` factors ``1 - k / i`` for ``i = n - c + 1 … n``, each in [0, 1].
+Writing that estimator is lesson 07's first exercise, so this module holds none: the curves take
+it as the argument ``estimator``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,42 +26,14 @@ from worldlab.plots import PALETTE
 DEFAULT_KS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 
-def _check_counts(n: int, c: int, k: int) -> None:
-    for name, value in (("n", n), ("c", c), ("k", k)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if n < 1:
-        raise ValueError(f"n (number of samples) must be at least 1, got {n}")
-    if not 0 <= c <= n:
-        raise ValueError(f"c (number correct) must be between 0 and n={n}, got {c}")
-    if not 1 <= k <= n:
-        raise ValueError(
-            f"k must be between 1 and n={n} (pass@k needs at least k samples), got {k}"
-        )
-
-
-def pass_at_k(n: int, c: int, k: int) -> float:
-    """Unbiased pass@k from ``n`` samples of which ``c`` are correct (Chen et al. 2021).
-
-    Returns ``1 - C(n-c, k) / C(n, k)``, computed as ``1 - prod_{i=n-c+1}^{n} (1 - k/i)``, which
-    never overflows. It is 0 when ``c = 0`` and 1 when ``n - c < k`` (every k-subset holds a
-    correct sample).
-
-    Examples
-    --------
-    >>> pass_at_k(10, 0, 3), pass_at_k(10, 8, 3), round(pass_at_k(10, 1, 3), 3)
-    (0.0, 1.0, 0.3)
-    """
-    _check_counts(n, c, k)
-    if n - c < k:
-        return 1.0
-    return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
+#: A pass@k estimator: ``estimator(n, c, k) -> float`` (lesson 07's exercise ``pass_at_k``).
+Estimator = Callable[[int, int, int], float]
 
 
 def pass_at_k_curve(
-    n: int, correct_counts: np.ndarray, ks: Sequence[int] = DEFAULT_KS
+    n: int, correct_counts: np.ndarray, ks: Sequence[int], estimator: Estimator
 ) -> np.ndarray:
-    """Mean pass@k over problems, for each k.
+    """Mean pass@k over problems, for each k, with the estimator you pass.
 
     Parameters
     ----------
@@ -71,30 +43,32 @@ def pass_at_k_curve(
         int array (n_problems,): how many of the n samples the verifier accepted.
     ks
         The k values, each in ``[1, n]``.
+    estimator
+        ``estimator(n, c, k) -> float``; it is called once per distinct count and k.
 
     Returns
     -------
     float array (len(ks),).
     """
+    if not callable(estimator):
+        raise TypeError(f"estimator must be a function estimator(n, c, k), got {estimator!r}")
     counts = np.asarray(correct_counts)
     if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.integer):
         raise ValueError(f"correct_counts must be a non-empty 1-D integer array, got {counts!r}")
-    ks = list(ks)
-    for k in ks:
-        _check_counts(n, 0, int(k))
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n (samples per problem) must be a positive integer, got {n!r}")
+    ks = [int(k) for k in ks]
+    if not ks or min(ks) < 1 or max(ks) > n:
+        raise ValueError(f"every k must lie in [1, n={n}], got {ks}")
     if counts.min() < 0 or counts.max() > n:
         raise ValueError(f"correct_counts must lie in [0, n={n}]")
-    # log of C(n-c, k)/C(n, k) for every possible c, built once as a cumulative sum.
-    i = np.arange(1, n + 1)
+    values, multiplicity = np.unique(counts, return_counts=True)
     curve = np.empty(len(ks))
     for j, k in enumerate(ks):
-        factors = np.clip(1.0 - k / i, 0.0, None)  # zero for i <= k
-        with np.errstate(divide="ignore"):
-            log_factors = np.log(factors)
-        # fail_all[c] = prod_{i=n-c+1}^{n} factors[i-1]; fail_all[0] = 1.
-        cumulative = np.concatenate([[0.0], np.cumsum(log_factors[::-1])])
-        fail_all = np.exp(cumulative[counts])
-        curve[j] = float(np.mean(1.0 - fail_all))
+        estimates = np.array([float(estimator(int(n), int(c), k)) for c in values])
+        if not np.all(np.isfinite(estimates)):
+            raise ValueError(f"the estimator returned a non-finite value for k={k}")
+        curve[j] = float(np.sum(estimates * multiplicity) / counts.size)
     return curve
 
 
@@ -135,8 +109,8 @@ def plot_pass_at_k_curves(
     ks
         The k values, shape (n_k,).
     curves
-        label -> array (n_k,) for one curve, or (n_seeds, n_k): the mean is drawn with a band
-        from the lowest to the highest seed.
+        label -> array (n_k,) for one curve, or (n_seeds, n_k): the mean over seeds is drawn
+        (for differences between curves over shared seeds, plot the paired difference).
     """
     if ax is None:
         _, ax = plt.subplots()
@@ -151,10 +125,6 @@ def plot_pass_at_k_curves(
         ax.plot(
             ks, values.mean(axis=0), marker=markers[index % len(markers)], color=color, label=label
         )
-        if values.shape[0] > 1:
-            ax.fill_between(
-                ks, values.min(axis=0), values.max(axis=0), color=color, alpha=0.15, linewidth=0
-            )
     ax.set_xscale("log", base=2)
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.set_xlabel("k (tries per problem)")

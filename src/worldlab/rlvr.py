@@ -5,35 +5,23 @@ matrix ``W`` (F, A) give ``pi(a | x) = softmax(phi @ W)``. Three ways to change 
 
 * **pre-training by imitation** (:func:`pretrain_by_imitation`): maximum likelihood on a corpus of
   demonstrations, with a small L2 penalty so no action gets probability exactly 0;
-* **RL with a verifier** (:func:`grpo_step`): for each problem draw a *group* of G answers, score
-  each 0/1 with the verifier, use the group mean as the baseline (advantage = reward − group
-  mean, as in GRPO, Shao et al. 2024, without the std normalisation) and take a REINFORCE step
-  (Williams 1992). A group where every answer fails (or every one succeeds) teaches nothing;
-* **imitation fine-tuning** (SFT, :func:`imitation_step`): the same step with every advantage 1
-  on a teacher's demonstrations.
+* **RL with a verifier**: for each problem draw a *group* of G answers, score each 0/1 with the
+  verifier and take a policy-gradient step. The step itself is lesson 07's exercise
+  (``grpo_update``): the training loops here take it as the argument ``update``, a function
+  ``update(weights (F, A), features (B, F), actions (B, G), rewards (B, G), learning_rate) ->
+  new weights``;
+* **imitation fine-tuning** (SFT, :func:`imitation_step`): ascend the log-likelihood of a
+  teacher's demonstrations.
 
-For one action, ``grad_W log pi(a | x) = outer(phi, onehot(a) - pi(.|x))``; for a multi-step
-answer the log-probabilities of the steps add up, and so do their gradients.
-
-The experiment functions at the end run the lesson's measurements for one seed and return plain
-numbers, so :func:`worldlab.stats.run_over_seeds` can repeat them.
+The lesson's one-seed experiments and its demo are in :mod:`worldlab.rlvr_experiments`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-from worldlab.pass_at_k import (
-    DEFAULT_KS,
-    pass_at_k_curve,
-    pass_at_k_from_probabilities,
-    plot_pass_at_k_curves,
-)
-from worldlab.plots import PALETTE
 from worldlab.worlds.strategy_tasks import (
     ChainWorld,
     StrategyProblems,
@@ -41,8 +29,6 @@ from worldlab.worlds.strategy_tasks import (
     chain_demonstration_corpus,
     chain_features,
     demonstration_corpus,
-    make_chain_world,
-    make_strategy_world,
     problem_features,
     sample_chains,
     sample_problems,
@@ -165,123 +151,22 @@ def pretrain_by_imitation(
     return weights
 
 
-# --- the updates ---------------------------------------------------------------------------------
+# --- the step's contract and helpers ------------------------------------------------------
 
 
-def group_advantages(rewards: np.ndarray) -> np.ndarray:
-    """Reward minus the mean reward of its group (the GRPO baseline, without std scaling).
-
-    Parameters
-    ----------
-    rewards
-        float array (n_problems, group_size): the verifier's 0/1 for each try of each problem.
-
-    Returns
-    -------
-    float array (n_problems, group_size); each row sums to 0, and a row of equal rewards gives 0.
-    """
-    rewards = np.asarray(rewards, dtype=float)
-    if rewards.ndim != 2 or rewards.shape[1] < 1:
-        raise ValueError(f"rewards must have shape (n_problems, group_size), got {rewards.shape}")
-    return rewards - rewards.mean(axis=1, keepdims=True)
+#: The RL step a training loop takes: ``update(weights, features, actions, rewards, lr)``.
+Update = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float], np.ndarray]
+#: Expected distinct actions in k draws: ``distinct(probabilities (n, A), k) -> (n,)``.
+Distinct = Callable[[np.ndarray, int], np.ndarray]
 
 
-def policy_gradient_step(
-    weights: np.ndarray,
-    features: np.ndarray,
-    actions: np.ndarray,
-    advantages: np.ndarray,
-    learning_rate: float,
-) -> np.ndarray:
-    """One REINFORCE step: ``W + lr * mean_i A_i * grad_W log pi(answer_i)``.
-
-    Parameters
-    ----------
-    weights
-        float array (n_features, n_actions).
-    features
-        float array (n, n_features) for one-step answers, or (n, length, n_features).
-    actions
-        int array (n,) or (n, length): the answer given.
-    advantages
-        float array (n,): how much better than the baseline each answer did.
-
-    Returns
-    -------
-    New float array (n_features, n_actions); ``weights`` is not modified.
-    """
-    _check_weights_features(weights, features)
-    actions = np.asarray(actions)
-    advantages = np.asarray(advantages, dtype=float)
-    if actions.shape != features.shape[:-1]:
-        raise ValueError(f"actions must have shape {features.shape[:-1]}, got {actions.shape}")
-    if advantages.shape != (features.shape[0],):
-        raise ValueError(
-            f"advantages must have shape ({features.shape[0]},), got {advantages.shape}"
-        )
-    n_actions = weights.shape[1]
-    if actions.size and (actions.min() < 0 or actions.max() >= n_actions):
-        raise ValueError(f"actions must lie in [0, {n_actions})")
-    probabilities = softmax(features @ weights)
-    onehot = np.zeros_like(probabilities)
-    np.put_along_axis(onehot, actions[..., None], 1.0, axis=-1)
-    weight_per_step = advantages.reshape((-1,) + (1,) * (actions.ndim - 1))
-    logit_gradient = weight_per_step[..., None] * (onehot - probabilities)
-    flat_features = features.reshape(-1, features.shape[-1])
-    gradient = flat_features.T @ logit_gradient.reshape(-1, n_actions) / features.shape[0]
-    return weights + learning_rate * gradient
+def check_callable(name: str, value: object) -> None:
+    """Raise TypeError, naming the argument, unless ``value`` is a function."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function (the lesson's exercise), got {value!r}")
 
 
-def grpo_step(
-    weights: np.ndarray,
-    features: np.ndarray,
-    actions: np.ndarray,
-    rewards: np.ndarray,
-    learning_rate: float,
-) -> np.ndarray:
-    """A group update: every problem tried ``group_size`` times, baseline = the group's mean.
-
-    Parameters
-    ----------
-    weights
-        float array (n_features, n_actions).
-    features
-        float array (n_problems, n_features) or (n_problems, length, n_features).
-    actions
-        int array (n_problems, group_size) or (n_problems, group_size, length).
-    rewards
-        float array (n_problems, group_size): the verifier's 0/1.
-
-    Returns
-    -------
-    New weights (n_features, n_actions).
-    """
-    features = np.asarray(features, dtype=float)
-    actions = np.asarray(actions)
-    rewards = np.asarray(rewards, dtype=float)
-    if actions.ndim < 2 or actions.shape[:2] != rewards.shape:
-        raise ValueError(
-            f"actions must start with the rewards' shape {rewards.shape}, got {actions.shape}"
-        )
-    _check_weights_features(weights, features)
-    if actions.shape[2:] != features.shape[1:-1] or features.shape[0] != rewards.shape[0]:
-        raise ValueError(
-            f"features {features.shape} do not match actions {actions.shape} "
-            "(expected features (n_problems, [length,] n_features))"
-        )
-    n_actions = weights.shape[1]
-    if actions.size and (actions.min() < 0 or actions.max() >= n_actions):
-        raise ValueError(f"actions must lie in [0, {n_actions})")
-    # Same as policy_gradient_step on the flattened groups, but pi is computed once per problem.
-    advantages = group_advantages(rewards)
-    probabilities = softmax(features @ weights)  # (n_problems, [length,] n_actions)
-    onehot = np.zeros(actions.shape + (n_actions,))
-    np.put_along_axis(onehot, actions[..., None], 1.0, axis=-1)
-    weight = advantages.reshape(advantages.shape + (1,) * (actions.ndim - 1))
-    logit_gradient = np.sum(weight * (onehot - probabilities[:, None]), axis=1)
-    flat_features = features.reshape(-1, features.shape[-1])
-    gradient = flat_features.T @ logit_gradient.reshape(-1, n_actions) / rewards.size
-    return weights + learning_rate * gradient
+# --- imitation -----------------------------------------------------------------------------------
 
 
 def imitation_step(
@@ -289,35 +174,37 @@ def imitation_step(
 ) -> np.ndarray:
     """One step of fine-tuning by imitation (SFT): ascend the demonstrations' log-likelihood.
 
-    The same as :func:`policy_gradient_step` with every advantage equal to 1: each demonstrated
-    action is pushed up whether or not the policy already favours it.
-    """
-    return policy_gradient_step(
-        weights, features, actions, np.ones(np.asarray(features).shape[0]), learning_rate
-    )
-
-
-# --- measurements --------------------------------------------------------------------------------
-
-
-def expected_coverage(probabilities: np.ndarray, k: int) -> np.ndarray:
-    """Expected number of distinct actions among ``k`` independent draws: ``sum_a 1-(1-pi_a)^k``.
-
     Parameters
     ----------
-    probabilities
-        float array (n_actions,) or (n, n_actions).
+    weights
+        float array (n_features, n_actions).
+    features
+        float array (n, n_features): one row per demonstration.
+    actions
+        int array (n,): the demonstrated action.
 
     Returns
     -------
-    float, or float array (n,).
+    New float array (n_features, n_actions): ``W + lr * mean_i grad_W log pi(a_i | x_i)``. Every
+    demonstration is pushed up whether or not the policy already favours it.
     """
-    probabilities = np.asarray(probabilities, dtype=float)
-    if probabilities.ndim not in (1, 2) or np.any((probabilities < 0) | (probabilities > 1)):
-        raise ValueError("probabilities must be a 1-D or 2-D array of probabilities")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    return np.sum(1.0 - (1.0 - probabilities) ** k, axis=-1)
+    _check_weights_features(weights, features)
+    actions = np.asarray(actions)
+    if features.ndim != 2 or actions.shape != (features.shape[0],):
+        raise ValueError(
+            f"need features (n, F) and actions (n,), got {features.shape} and {actions.shape}"
+        )
+    n_actions = weights.shape[1]
+    if actions.size and (actions.min() < 0 or actions.max() >= n_actions):
+        raise ValueError(f"actions must lie in [0, {n_actions})")
+    probabilities = softmax(features @ weights)
+    target = np.zeros_like(probabilities)
+    target[np.arange(actions.size), actions] = 1.0
+    gradient = features.T @ (target - probabilities) / max(actions.size, 1)
+    return weights + learning_rate * gradient
+
+
+# --- measurements --------------------------------------------------------------------------------
 
 
 def strategy_success_probabilities(
@@ -378,12 +265,20 @@ def base_strategy_policy(
     seed: int | np.random.Generator,
     n_demonstrations: int = 3000,
     correct_fraction: float = 0.5,
+    temperature: float = 1.0,
 ) -> np.ndarray:
-    """Pre-train on the skewed corpus of all types. Returns weights (n_types + 1, n_strategies)."""
+    """Pre-train on the skewed corpus of all types. Returns weights (n_types + 1, n_strategies).
+
+    ``temperature`` < 1 sharpens the pre-trained policy (its weights are divided by it), as
+    sampling a language model at a low temperature does: the base then reaches fewer strategies.
+    """
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
     types, strategies = demonstration_corpus(world, n_demonstrations, seed, correct_fraction)
-    return pretrain_by_imitation(
+    weights = pretrain_by_imitation(
         problem_features(types, world.n_types), strategies, world.n_strategies
     )
+    return weights / temperature
 
 
 def train_rl_on_strategies(
@@ -391,12 +286,19 @@ def train_rl_on_strategies(
     weights: np.ndarray,
     steps: int,
     seed: int | np.random.Generator,
+    update: Update,
     family: str = "in_domain",
     batch_size: int = 32,
     group_size: int = 8,
     learning_rate: float = 0.5,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """GRPO-style RL on fresh problems of a family, the verifier's 0/1 as the only reward.
+    """RL on fresh problems of a family, the verifier's 0/1 as the only reward.
+
+    Parameters
+    ----------
+    update
+        The RL step: ``update(weights (F, A), features (B, F), actions (B, G), rewards (B, G),
+        learning_rate) -> new weights (F, A)`` (lesson 07's ``grpo_update``).
 
     Returns
     -------
@@ -404,6 +306,7 @@ def train_rl_on_strategies(
     """
     if steps < 0:
         raise ValueError(f"steps must be non-negative, got {steps}")
+    check_callable("update", update)
     rng = np.random.default_rng(seed)
     weights = np.array(weights, dtype=float)
     mean_reward = np.empty(steps)
@@ -413,7 +316,9 @@ def train_rl_on_strategies(
         strategies = sample_actions(action_probabilities(weights, features), group_size, rng)
         rewards = verify_strategies(problems, strategies)
         mean_reward[step] = rewards.mean()
-        weights = grpo_step(weights, features, strategies, rewards, learning_rate)
+        weights = np.asarray(update(weights, features, strategies, rewards, learning_rate))
+        if weights.shape != (features.shape[1], world.n_strategies):
+            raise ValueError(f"update returned weights of shape {weights.shape}")
     return weights, mean_reward
 
 
@@ -460,16 +365,19 @@ def base_chain_policy(
     return pretrain_by_imitation(chain_features(cues, world.n_cues), actions, world.n_actions)
 
 
-def curriculum_lengths(max_length: int, steps: int) -> np.ndarray:
-    """A curriculum over lengths 1, 2, …, max_length, an equal share of the steps for each.
+def check_schedule(lengths: Sequence[int] | np.ndarray, steps: int, max_length: int) -> np.ndarray:
+    """Validate a curriculum: ``steps`` puzzle lengths in ``[1, max_length]``.
 
     Returns
     -------
-    int array (steps,), non-decreasing, starting at 1 and ending at ``max_length``.
+    int array (steps,).
     """
-    if max_length < 1 or steps < max_length:
-        raise ValueError(f"need max_length >= 1 and steps >= max_length, got {max_length}, {steps}")
-    return 1 + (np.arange(steps) * max_length) // steps
+    lengths = np.asarray(lengths)
+    if lengths.shape != (steps,) or not np.issubdtype(lengths.dtype, np.integer):
+        raise ValueError(f"a schedule is an int array of shape ({steps},), got {lengths!r}")
+    if lengths.min() < 1 or lengths.max() > max_length:
+        raise ValueError(f"puzzle lengths must lie in [1, {max_length}]")
+    return lengths
 
 
 def train_rl_on_chains(
@@ -477,11 +385,17 @@ def train_rl_on_chains(
     weights: np.ndarray,
     lengths: Sequence[int] | np.ndarray,
     seed: int | np.random.Generator,
+    update: Update,
     batch_size: int = 32,
     group_size: int = 8,
     learning_rate: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Outcome-only RL on chain puzzles, one step per entry of ``lengths`` (puzzle length).
+
+    A puzzle's answer is ``length`` actions and its log-probability is the sum of theirs, so
+    one group update over puzzles is the one-step ``update`` over the puzzles' steps, each step
+    carrying its puzzle's reward, with the learning rate multiplied by ``length`` (the one-step
+    update averages over steps as well as tries).
 
     Returns
     -------
@@ -490,183 +404,20 @@ def train_rl_on_chains(
     lengths = np.asarray(lengths)
     if lengths.ndim != 1 or (lengths.size and lengths.min() < 1):
         raise ValueError("lengths must be a 1-D array of positive puzzle lengths")
+    check_callable("update", update)
     rng = np.random.default_rng(seed)
     weights = np.array(weights, dtype=float)
     mean_reward = np.empty(lengths.size)
     for step, length in enumerate(lengths):
         cues = sample_chains(world, batch_size, int(length), rng)
-        features = chain_features(cues, world.n_cues)
+        features = chain_features(cues, world.n_cues)  # (B, L, F)
         actions = sample_actions(action_probabilities(weights, features), group_size, rng)
-        rewards = verify_chains(world, cues, actions)
+        rewards = verify_chains(world, cues, actions)  # (B, G)
         mean_reward[step] = rewards.mean()
-        weights = grpo_step(weights, features, actions, rewards, learning_rate)
-    return weights, mean_reward
-
-
-# --- experiments (one seed each; repeat with worldlab.stats.run_over_seeds) ----------------------
-
-
-def strategy_experiment(
-    seed: int,
-    rl_steps: int = 400,
-    ks: Sequence[int] = DEFAULT_KS,
-    n_samples: int = 512,
-    n_test_problems: int = 300,
-    sft_steps: int | None = None,
-) -> dict[str, float]:
-    """Pre-train, then RL (and SFT) on in-domain problems; measure on held-out problems.
-
-    Returns
-    -------
-    dict of floats: ``{policy}_pass@{k}`` on held-out in-domain problems (unbiased estimator
-    from ``n_samples`` draws per problem) for policy ``base`` and ``rl``; ``{policy}_coverage``
-    (expected distinct strategies in 256 tries, mean over in-domain types); ``{policy}_id_pass@1``
-    and ``{policy}_ood_pass@1`` (exact) for ``base``, ``rl`` and ``sft``; ``solvable`` (the
-    ceiling: fraction of test problems some strategy solves).
-    """
-    world = make_strategy_world(seed)
-    base = base_strategy_policy(world, np.random.default_rng([seed, 1]))
-    rl, _ = train_rl_on_strategies(world, base, rl_steps, np.random.default_rng([seed, 2]))
-    sft = train_sft_on_strategies(
-        world, base, rl_steps if sft_steps is None else sft_steps, np.random.default_rng([seed, 3])
-    )
-    test_rng = np.random.default_rng([seed, 4])
-    in_domain = sample_problems(world, n_test_problems, "in_domain", test_rng)
-    out_of_domain = sample_problems(world, n_test_problems, "out_of_domain", test_rng)
-    result: dict[str, float] = {"solvable": float(in_domain.solvable.mean())}
-    id_features = problem_features(world.in_domain_types, world.n_types)
-    for name, weights in (("base", base), ("rl", rl)):
-        counts = count_correct(weights, world, in_domain, n_samples, test_rng)
-        curve = pass_at_k_curve(n_samples, counts, ks)
-        result.update({f"{name}_pass@{k}": float(v) for k, v in zip(ks, curve, strict=True)})
-        probabilities = action_probabilities(weights, id_features)
-        result[f"{name}_coverage"] = float(np.mean(expected_coverage(probabilities, 256)))
-    for name, weights in (("base", base), ("rl", rl), ("sft", sft)):
-        for family, problems in (("id", in_domain), ("ood", out_of_domain)):
-            p = strategy_success_probabilities(weights, world, problems)
-            result[f"{name}_{family}_pass@1"] = float(pass_at_k_from_probabilities(p, [1])[0])
-    return result
-
-
-def rl_checkpoints(
-    seed: int,
-    checkpoints: Sequence[int] = (0, 50, 100, 200, 400, 800, 1600),
-    k_large: int = 256,
-    n_test_problems: int = 300,
-) -> pd.DataFrame:
-    """One RL run on in-domain problems, measured at several numbers of steps.
-
-    The measures are exact (computed from the policy's probabilities, the values the pass@k
-    estimator estimates) on held-out problems.
-
-    Returns
-    -------
-    DataFrame, one row per checkpoint: ``seed``, ``rl_steps``, ``pass@1`` and ``pass@{k_large}``
-    (in-domain), ``coverage`` (expected distinct strategies in ``k_large`` tries, mean over
-    in-domain types) and ``ood_pass@1`` (out-of-domain).
-    """
-    steps = np.asarray(list(checkpoints))
-    if steps.ndim != 1 or steps.size == 0 or steps.min() < 0 or np.any(np.diff(steps) <= 0):
-        raise ValueError(f"checkpoints must be increasing non-negative integers, got {checkpoints}")
-    world = make_strategy_world(seed)
-    weights = base_strategy_policy(world, np.random.default_rng([seed, 1]))
-    train_rng = np.random.default_rng([seed, 2])
-    test_rng = np.random.default_rng([seed, 4])
-    in_domain = sample_problems(world, n_test_problems, "in_domain", test_rng)
-    out_of_domain = sample_problems(world, n_test_problems, "out_of_domain", test_rng)
-    id_features = problem_features(world.in_domain_types, world.n_types)
-    rows, done = [], 0
-    for target in steps:
-        weights, _ = train_rl_on_strategies(world, weights, int(target) - done, train_rng)
-        done = int(target)
-        in_p = strategy_success_probabilities(weights, world, in_domain)
-        curve = pass_at_k_from_probabilities(in_p, [1, k_large])
-        out_p = strategy_success_probabilities(weights, world, out_of_domain)
-        rows.append(
-            {
-                "seed": seed,
-                "rl_steps": done,
-                "pass@1": float(curve[0]),
-                f"pass@{k_large}": float(curve[1]),
-                "coverage": float(
-                    np.mean(expected_coverage(action_probabilities(weights, id_features), k_large))
-                ),
-                "ood_pass@1": float(out_p.mean()),
-            }
+        flat_features = features.reshape(-1, features.shape[-1])  # (B * L, F)
+        flat_actions = actions.transpose(0, 2, 1).reshape(-1, group_size)  # (B * L, G)
+        flat_rewards = np.repeat(rewards, int(length), axis=0)  # (B * L, G)
+        weights = np.asarray(
+            update(weights, flat_features, flat_actions, flat_rewards, learning_rate * length)
         )
-    return pd.DataFrame(rows)
-
-
-def chain_experiment(
-    seed: int, max_length: int = 10, steps: int = 300, curriculum: bool = True
-) -> dict[str, float]:
-    """Outcome-only RL on length-``max_length`` puzzles, with or without a curriculum.
-
-    Both runs get the same number of RL steps (same samples); the curriculum spreads them over
-    lengths 1 … max_length, the direct run spends them all on ``max_length``.
-
-    Returns
-    -------
-    dict: ``base_step_accuracy``, ``base_pass@1`` and ``base_pass@256`` (exact, at
-    ``max_length``), ``rl_pass@1`` (exact, at ``max_length``) and ``rl_step_accuracy``.
-    """
-    world = make_chain_world(seed)
-    base = base_chain_policy(world, np.random.default_rng([seed, 1]))
-    lengths = curriculum_lengths(max_length, steps) if curriculum else np.full(steps, max_length)
-    trained, _ = train_rl_on_chains(world, base, lengths, np.random.default_rng([seed, 2]))
-    base_success = chain_success_probability(base, world, max_length)
-    return {
-        "base_step_accuracy": float(chain_step_accuracy(base, world).mean()),
-        "base_pass@1": base_success,
-        "base_pass@256": float(1.0 - (1.0 - base_success) ** 256),
-        "rl_pass@1": chain_success_probability(trained, world, max_length),
-        "rl_step_accuracy": float(chain_step_accuracy(trained, world).mean()),
-    }
-
-
-# --- the lesson's interactive demo ---------------------------------------------------------------
-
-
-def plot_rl_steps_demo(rl_steps: int = 200, seed: int = 0, n_samples: int = 256) -> None:
-    """Widget callback: pass@k of the base policy and of the policy after ``rl_steps`` RL steps.
-
-    Draws one figure: pass@k (k = 1 … ``n_samples``) on held-out in-domain problems, with the
-    ceiling (fraction of problems any strategy solves), then ``plt.show()``.
-    """
-    if rl_steps < 0 or n_samples < 1:
-        raise ValueError(f"need rl_steps >= 0 and n_samples >= 1, got {rl_steps}, {n_samples}")
-    ks = [k for k in DEFAULT_KS if k <= n_samples]
-    world = make_strategy_world(seed)
-    base = base_strategy_policy(world, np.random.default_rng([seed, 1]))
-    rl, _ = train_rl_on_strategies(world, base, rl_steps, np.random.default_rng([seed, 2]))
-    rng = np.random.default_rng([seed, 4])
-    problems = sample_problems(world, 300, "in_domain", rng)
-    curves = {
-        "base (imitation only)": pass_at_k_curve(
-            n_samples, count_correct(base, world, problems, n_samples, rng), ks
-        ),
-        f"after {rl_steps} RL steps": pass_at_k_curve(
-            n_samples, count_correct(rl, world, problems, n_samples, rng), ks
-        ),
-    }
-    fig, ax = plt.subplots(figsize=(7, 4))
-    plot_pass_at_k_curves(
-        ks,
-        curves,
-        ax=ax,
-        colors={
-            "base (imitation only)": PALETTE["blue"],
-            f"after {rl_steps} RL steps": PALETTE["vermillion"],
-        },
-        title=f"Strategy problems, seed {seed}: RL raises pass@1, the base keeps more reach",
-    )
-    ax.axhline(
-        problems.solvable.mean(),
-        color="grey",
-        linestyle=":",
-        linewidth=1.2,
-        label="ceiling (some strategy works)",
-    )
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    plt.show()
+    return weights, mean_reward

@@ -2,7 +2,10 @@
 
 import numpy as np
 
+from worldlab.course.references import load_reference
 from worldlab.pass_at_k import pass_at_k_curve, pass_at_k_from_probabilities
+
+pass_at_k = load_reference("07-rl-on-pretraining", "pass_at_k")
 
 SEEDS = range(10)
 
@@ -15,7 +18,7 @@ def test_unbiased_where_the_plug_in_is_biased():
         p = rng.beta(0.3, 3.0, size=4000)  # many hard problems, as in the lesson
         counts = rng.binomial(n, p)
         truth = pass_at_k_from_probabilities(p, ks)
-        unbiased_errors.append(pass_at_k_curve(n, counts, ks) - truth)
+        unbiased_errors.append(pass_at_k_curve(n, counts, ks, pass_at_k) - truth)
         plug_in = np.mean(1 - (1 - counts[:, None] / n) ** np.array(ks), axis=0)
         plug_in_errors.append(plug_in - truth)
     unbiased = np.mean(unbiased_errors, axis=0)

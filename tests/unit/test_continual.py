@@ -1,4 +1,8 @@
-"""Unit tests of the continual-learning kit: metrics, replay, EWC, memory, costs and figures."""
+"""Unit tests of the continual-learning kit: metrics, replay, EWC, memory, costs and figures.
+
+The lesson's answers (acc_bwt, reservoir_add) live only in lesson 08's source: they are loaded
+from there and passed to the kit's runners, with the EWC penalty gradient the lesson derives.
+"""
 
 import numpy as np
 import pandas as pd
@@ -9,11 +13,11 @@ from worldlab.continual import (
     METHODS,
     NearestNeighbourMemory,
     TrainingConfig,
-    acc_bwt,
+    check_accuracy_matrix,
     compare_methods,
     continual_demo,
+    continual_demo_controls,
     continual_experiment,
-    ewc_penalty_grad,
     fisher_diagonal,
     fit_ewc,
     fit_memory,
@@ -22,19 +26,33 @@ from worldlab.continual import (
     fit_retrain,
     forgetting_vs_agreement,
     learning_accuracy,
+    offer_items,
     plot_accuracy_matrix,
+    plot_buffer_sweep,
     plot_cost_benefit,
     plot_cost_growth,
     plot_forgetting_vs_agreement,
     plot_lambda_sweep,
     plot_skill_vs_memory,
     plot_task_stream,
-    reservoir_add,
+    pretrain_base,
+    reservoir_inclusion,
     skill_vs_memory,
 )
+from worldlab.course.references import load_reference
 from worldlab.mlp import MLP
 from worldlab.stats import run_over_seeds
 from worldlab.worlds.task_stream import make_task_stream
+
+LESSON = "08-continual-learning"
+acc_bwt = load_reference(LESSON, "acc_bwt")
+reservoir_add = load_reference(LESSON, "reservoir_add")
+
+
+def ewc_penalty_grad(params, anchor, fisher, lam):
+    """The gradient lesson 08 derives in a plain cell (not an exercise)."""
+    return {key: lam * fisher[key] * (params[key] - anchor[key]) for key in params}
+
 
 FAST = TrainingConfig(n_hidden=16, epochs=2, lr=0.05, batch_size=20)
 
@@ -45,52 +63,55 @@ def stream():
 
 
 # ---------------------------------------------------------------------------------- metrics
-def test_acc_bwt_on_a_hand_made_matrix():
+def test_accuracy_matrix_validation_and_learning_accuracy():
     R = np.array([[0.9, 0.1, 0.2], [0.5, 0.8, 0.3], [0.6, 0.4, 1.0]])
-    acc, bwt = acc_bwt(R)
-    assert acc == pytest.approx((0.6 + 0.4 + 1.0) / 3)
-    assert bwt == pytest.approx(((0.6 - 0.9) + (0.4 - 0.8)) / 2)
     assert learning_accuracy(R) == pytest.approx(0.9)
-
-
-def test_acc_bwt_edge_cases_and_validation():
-    assert acc_bwt(np.array([[0.7]])) == (pytest.approx(0.7), 0.0)
-    assert acc_bwt(np.ones((4, 4)))[1] == 0.0
     with pytest.raises(ValueError, match="square"):
-        acc_bwt(np.ones((2, 3)))
+        check_accuracy_matrix(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        acc_bwt(np.full((2, 2), 1.5))
+        check_accuracy_matrix(np.full((2, 2), 1.5))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        acc_bwt(np.array([[np.nan, 1.0], [1.0, 1.0]]))
+        check_accuracy_matrix(np.array([[np.nan, 1.0], [1.0, 1.0]]))
     with pytest.raises(TypeError):
-        acc_bwt(np.array([["a"]]))
+        check_accuracy_matrix(np.array([["a"]]))
+
+
+def test_summary_uses_the_measure_it_is_given(stream):
+    result = fit_naive(stream, 0, FAST)
+    assert result.summary(acc_bwt)["acc"] == pytest.approx(acc_bwt(result.R)[0])
+    assert result.summary(lambda R: (0.5, -0.25))["bwt"] == -0.25
+    with pytest.raises(ValueError, match="tuple"):
+        result.summary(lambda R: 0.5)
+    with pytest.raises(TypeError, match="measure"):
+        result.summary(None)
+
+
+def test_pretrained_base_is_shared_and_not_mutated(stream):
+    first, macs = pretrain_base(stream, 0, FAST)
+    first.params["W1"][:] = 0.0
+    second, again = pretrain_base(stream, 0, FAST)
+    assert macs == again > 0
+    assert not np.all(second.params["W1"] == 0.0)
+    with pytest.raises(ValueError):
+        pretrain_base(stream, 0, FAST, n_examples=0)
 
 
 # ----------------------------------------------------------------------------------- replay
-def test_reservoir_keeps_first_items_then_stays_at_capacity():
-    rng = np.random.default_rng(0)
-    buffer, n_seen = [], 0
-    for item in range(5):
-        n_seen = reservoir_add(buffer, n_seen, item, 5, rng)
+def test_reservoir_runners_call_the_given_policy():
+    buffer, n_seen = offer_items(reservoir_add, [], 0, list(range(5)), 5, 0)
     assert buffer == [0, 1, 2, 3, 4] and n_seen == 5
-    for item in range(5, 100):
-        n_seen = reservoir_add(buffer, n_seen, item, 5, rng)
-        assert len(buffer) == 5
-    assert n_seen == 100 and len(set(buffer)) == 5
+    counts = reservoir_inclusion(reservoir_add, 40, 8, 2000, 1)
+    assert counts.sum() == 2000 * 8
+    assert np.abs(counts / 2000 - 0.2).max() < 0.05
 
+    def greedy(buffer, n_seen, item, capacity, rng):
+        buffer.append(item)
+        return n_seen + 1
 
-def test_reservoir_is_uniform_over_the_stream():
-    rng = np.random.default_rng(1)
-    kept = np.zeros(40)
-    runs = 3000
-    for _ in range(runs):
-        buffer, n_seen = [], 0
-        for item in range(40):
-            n_seen = reservoir_add(buffer, n_seen, item, 8, rng)
-        kept[buffer] += 1
-    inclusion = kept / runs  # each item should be kept with probability 8 / 40
-    assert np.abs(inclusion - 0.2).max() < 0.04
-    assert abs(inclusion[:20].mean() - inclusion[20:].mean()) < 0.02  # no recency bias
+    with pytest.raises(ValueError, match="offered"):
+        reservoir_inclusion(greedy, 10, 2, 3, 0)
+    with pytest.raises(TypeError):
+        offer_items(None, [], 0, [1], 1, 0)
 
 
 def test_fit_replay_uses_a_custom_reservoir_and_checks_capacity(stream):
@@ -100,7 +121,7 @@ def test_fit_replay_uses_a_custom_reservoir_and_checks_capacity(stream):
         calls.append(item)
         return reservoir_add(buffer, n_seen, item, capacity, rng)
 
-    result = fit_replay(stream, 0, buffer_size=10, config=FAST, reservoir=counting)
+    result = fit_replay(stream, 0, 10, counting, FAST)
     assert len(calls) == 3 * 40
     P = MLP(stream.n_features, 16, 2, seed=0).n_params
     np.testing.assert_allclose(result.memory_floats, P + 10 * (stream.n_features + 1))
@@ -110,40 +131,14 @@ def test_fit_replay_uses_a_custom_reservoir_and_checks_capacity(stream):
         return n_seen + 1
 
     with pytest.raises(ValueError, match="capacity"):
-        fit_replay(stream, 0, buffer_size=10, config=FAST, reservoir=greedy)
+        fit_replay(stream, 0, 10, greedy, FAST)
     with pytest.raises(ValueError, match="buffer_size"):
-        fit_replay(stream, 0, buffer_size=-1, config=FAST)
+        fit_replay(stream, 0, -1, reservoir_add, FAST)
+    with pytest.raises(TypeError, match="reservoir"):
+        fit_replay(stream, 0, 10, None, FAST)
 
 
 # -------------------------------------------------------------------------------------- EWC
-def test_ewc_penalty_grad_is_zero_at_anchor_and_matches_finite_differences():
-    rng = np.random.default_rng(0)
-    params = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=2)}
-    anchor = {k: v + rng.normal(size=v.shape) for k, v in params.items()}
-    fisher = {k: rng.uniform(0, 2, size=v.shape) for k, v in params.items()}
-    lam = 3.0
-
-    def penalty(p):
-        return lam / 2 * sum(np.sum(fisher[k] * (p[k] - anchor[k]) ** 2) for k in p)
-
-    grads = ewc_penalty_grad(params, anchor, fisher, lam)
-    for key in params:
-        numerical = np.zeros_like(params[key])
-        for index in np.ndindex(params[key].shape):
-            up = {k: v.copy() for k, v in params.items()}
-            down = {k: v.copy() for k, v in params.items()}
-            up[key][index] += 1e-6
-            down[key][index] -= 1e-6
-            numerical[index] = (penalty(up) - penalty(down)) / 2e-6
-        np.testing.assert_allclose(grads[key], numerical, rtol=1e-5, atol=1e-8)
-    at_anchor = ewc_penalty_grad(anchor, anchor, fisher, lam)
-    assert all(np.all(g == 0) for g in at_anchor.values())
-    with pytest.raises(ValueError, match="lam"):
-        ewc_penalty_grad(params, anchor, fisher, -1.0)
-    with pytest.raises(KeyError, match="b1"):
-        ewc_penalty_grad(params, {"W1": anchor["W1"]}, fisher, 1.0)
-
-
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_fisher_diagonal_matches_a_per_example_loop(activation):
     rng = np.random.default_rng(0)
@@ -163,10 +158,10 @@ def test_fisher_diagonal_matches_a_per_example_loop(activation):
 
 def test_ewc_with_lambda_zero_is_naive_fine_tuning(stream):
     naive = fit_naive(stream, 4, FAST)
-    ewc = fit_ewc(stream, 4, lam=0.0, config=FAST)
+    ewc = fit_ewc(stream, 4, lam=0.0, config=FAST, penalty_grad=ewc_penalty_grad)
     np.testing.assert_array_equal(naive.R, ewc.R)
     with pytest.raises(ValueError, match="lam"):
-        fit_ewc(stream, 0, lam=-1.0, config=FAST)
+        fit_ewc(stream, 0, lam=-1.0, config=FAST, penalty_grad=ewc_penalty_grad)
 
 
 def test_ewc_uses_the_given_penalty_gradient(stream):
@@ -187,7 +182,7 @@ def test_every_method_returns_matrices_and_costs(stream):
         result = fit(stream, 0, FAST)
         assert result.R.shape == (3, 3)
         assert result.train_macs.shape == result.memory_floats.shape == (3,)
-        assert set(result.summary()) == {"acc", "bwt", "learning_acc", "train_macs",
+        assert set(result.summary(acc_bwt)) == {"acc", "bwt", "learning_acc", "train_macs",
                                          "memory_floats", "inference_macs"}  # fmt: skip
 
 
@@ -201,10 +196,10 @@ def test_cost_accounting(stream):
     retrain = fit_retrain(stream, 0, FAST)
     np.testing.assert_allclose(retrain.train_macs, naive_stage * np.array([1, 2, 3]))
     np.testing.assert_allclose(retrain.memory_floats, 2 * P + 40 * np.array([1, 2, 3]) * (d + 1))
-    replay = fit_replay(stream, 0, buffer_size=30, config=FAST)
+    replay = fit_replay(stream, 0, 30, reservoir_add, FAST)
     # stage 1 replays nothing; later stages replay one extra minibatch per step
     np.testing.assert_allclose(replay.train_macs, naive_stage * np.array([1, 2, 2]))
-    ewc = fit_ewc(stream, 0, lam=10.0, config=FAST)
+    ewc = fit_ewc(stream, 0, lam=10.0, config=FAST, penalty_grad=ewc_penalty_grad)
     steps = FAST.epochs * 2  # 40 examples in minibatches of 20
     fisher = 40 * (1 + 2 * 2) * P  # per example: a forward pass and one backward pass per class
     penalty = steps * 2 * P
@@ -222,7 +217,7 @@ def test_memory_forgets_nothing_and_matches_its_predict(stream):
     result = fit_memory(stream, k=3)
     for i in range(3):
         np.testing.assert_array_equal(result.R[i:, i], result.R[i, i])
-    assert result.bwt == 0.0
+    assert acc_bwt(result.R)[1] == 0.0
     memory = NearestNeighbourMemory(k=3)
     for task in stream.tasks:
         memory.store(task.X_train, task.y_train)
@@ -250,7 +245,8 @@ def test_nearest_neighbour_memory():
 
 
 def test_seeds_reproduce(stream):
-    a, b = fit_replay(stream, 3, 20, FAST), fit_replay(stream, 3, 20, FAST)
+    a = fit_replay(stream, 3, 20, reservoir_add, FAST)
+    b = fit_replay(stream, 3, 20, reservoir_add, FAST)
     np.testing.assert_array_equal(a.R, b.R)
 
 
@@ -261,17 +257,26 @@ def test_training_config_validates():
         TrainingConfig(lr=0.0)
 
 
+STEPS = {"reservoir": reservoir_add, "penalty_grad": ewc_penalty_grad}
+
+
 def test_runners_and_tables():
-    row = continual_experiment(0, "naive", n_tasks=2)
+    row = continual_experiment(0, "naive", acc_bwt, n_tasks=2)
     assert -1 <= row["bwt"] <= 1 and 0 <= row["acc"] <= 1
     with pytest.raises(ValueError, match="method"):
-        continual_experiment(0, "magic", n_tasks=2)
+        continual_experiment(0, "magic", acc_bwt, n_tasks=2)
+    with pytest.raises(ValueError, match="reservoir"):
+        continual_experiment(0, "replay", acc_bwt, n_tasks=2)
     with pytest.raises(ValueError, match="unknown"):
-        compare_methods([0], methods=["magic"])
-    table = compare_methods([0, 1], n_tasks=2, ewc_lambdas=(1.0, 10.0))
-    assert len(table) == 2 * (len(METHODS) + 1)
-    assert set(table["label"]) >= {"EWC λ=1", "EWC λ=10", "naive fine-tuning"}
+        compare_methods([0], acc_bwt, methods=["magic"])
+    table = compare_methods(
+        [0, 1], acc_bwt, n_tasks=2, ewc_lambdas=(1.0, 10.0), buffer_sizes=(0, 10), **STEPS
+    )
+    assert len(table) == 2 * (len(METHODS) + 2)
+    assert set(table["label"]) >= {"EWC λ=1", "EWC λ=10", "naive fine-tuning", "replay, buffer 0"}
     assert table.loc[table["method"] != "ewc", "lam"].isna().all()
+    assert table.loc[table["method"] != "replay", "buffer"].isna().all()
+    assert (table["pretrain_macs"] > 0).all()
 
 
 def test_skill_vs_memory_returns_two_accuracies():
@@ -283,18 +288,27 @@ def test_skill_vs_memory_returns_two_accuracies():
 # ---------------------------------------------------------------------------------- figures
 def test_figures_draw_without_error(stream):
     plot_task_stream(stream)
-    ax = plot_accuracy_matrix(np.eye(3) * 0.5 + 0.5, title="x")
+    ax = plot_accuracy_matrix(np.eye(3) * 0.5 + 0.5, title="x", measure=acc_bwt)
     assert "BWT" in ax.get_title()
+    assert plot_accuracy_matrix(np.eye(3), title="plain").get_title() == "plain"
     with pytest.raises(ValueError):
         plot_accuracy_matrix(np.ones((2, 3)))
-    table = compare_methods([0, 1], n_tasks=2, ewc_lambdas=(1.0, 10.0))
+    table = compare_methods(
+        [0, 1], acc_bwt, n_tasks=2, ewc_lambdas=(1.0, 10.0), buffer_sizes=(0, 10), **STEPS
+    )
     fig = plot_cost_benefit(table)
     assert len(fig.axes) == 4
     assert all(ax.get_xlabel() for ax in fig.axes)
+    for ax in fig.axes:  # no point on the left spine: the axis starts left of 0
+        assert ax.get_xlim()[0] < 0
     ax = plot_lambda_sweep(table)
-    assert "0" in [t.get_text() for t in ax.get_xticklabels()]  # naive stands in for lambda 0
-    with pytest.raises(ValueError, match="two lambdas"):
-        plot_lambda_sweep(table[table["lam"] != 10.0].assign(method="replay"))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "10"]
+    with pytest.raises(ValueError, match="two or more"):
+        plot_lambda_sweep(table[table["lam"] != 10.0])
+    ax = plot_buffer_sweep(table)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "10"]
+    with pytest.raises(ValueError, match="buffer 0"):
+        plot_buffer_sweep(table[table["buffer"] != 0])
     results = [fit_naive(stream, 0, FAST), fit_memory(stream)]
     assert len(plot_cost_growth(results).axes) == 3
     with pytest.raises(TypeError):
@@ -319,8 +333,37 @@ def test_forgetting_vs_agreement_table_and_plot():
 
 
 def test_demo_callback_draws_five_matrices():
-    fig = continual_demo(n_tasks=2, buffer_size=10, ewc_lambda=10.0)
+    fig = continual_demo(acc_bwt, reservoir_add, ewc_penalty_grad, n_tasks=2, buffer_size=10,
+                         ewc_lambda=10.0)  # fmt: skip
     assert len(fig.axes) == len(METHODS) + 1  # five matrices and their colour bar
     assert "EWC" in fig.axes[2].get_title()
     with pytest.raises(ValueError, match="n_tasks"):
-        continual_demo(n_tasks=1)
+        continual_demo(acc_bwt, reservoir_add, ewc_penalty_grad, n_tasks=1)
+
+
+def test_demo_controls_reach_both_ends(monkeypatch):
+    """The lesson's demo: three controls, each drawable at its lowest and highest value."""
+    from functools import partial
+
+    import matplotlib.pyplot as plt
+
+    from worldlab.widgets import build_demo
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    controls = continual_demo_controls()
+    callback = partial(continual_demo, acc_bwt, reservoir_add, ewc_penalty_grad)
+    demo = build_demo(callback, **controls)
+    assert sorted(w.description for w in demo.children if hasattr(w, "min")) == [
+        "EWC λ", "buffer", "tasks"
+    ]  # fmt: skip
+    defaults = {name: control.value for name, control in controls.items()}
+    for name, control in controls.items():
+        ends = (control.min, control.max)
+        if name == "ewc_lambda":  # a log slider's min and max are exponents
+            ends = (control.base**control.min, control.base**control.max)
+        for value in ends:
+            fig = callback(
+                **{**defaults, name: value, "n_tasks": 2 if name != "n_tasks" else value}
+            )
+            assert len(fig.axes) == len(METHODS) + 1
+            plt.close("all")

@@ -4,33 +4,40 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab import rlvr
+from worldlab import rlvr, rlvr_experiments
+from worldlab.course.references import load_reference
 from worldlab.rlvr import (
     action_probabilities,
-    chain_experiment,
     chain_success_probability,
+    check_schedule,
     count_correct,
-    curriculum_lengths,
-    expected_coverage,
-    group_advantages,
-    grpo_step,
     imitation_step,
-    policy_gradient_step,
     pretrain_by_imitation,
-    rl_checkpoints,
     sample_actions,
     softmax,
-    strategy_experiment,
     strategy_success_probabilities,
     train_rl_on_chains,
     train_rl_on_strategies,
     train_sft_on_strategies,
+)
+from worldlab.rlvr_experiments import (
+    chain_experiment,
+    reach_experiment,
+    rl_checkpoints,
+    strategy_experiment,
+    transfer_experiment,
 )
 from worldlab.worlds.strategy_tasks import (
     make_chain_world,
     make_strategy_world,
     sample_problems,
 )
+
+LESSON = "07-rl-on-pretraining"
+grpo_update = load_reference(LESSON, "grpo_update")
+pass_at_k = load_reference(LESSON, "pass_at_k")
+expected_distinct = load_reference(LESSON, "expected_distinct")
+design_curriculum = load_reference(LESSON, "design_curriculum")
 
 
 def log_likelihood(weights, features, actions, advantages):
@@ -42,71 +49,13 @@ def log_likelihood(weights, features, actions, advantages):
     return np.mean(advantages * chosen)
 
 
-@pytest.mark.parametrize("multi_step", [False, True])
-def test_policy_gradient_matches_finite_differences(multi_step):
-    rng = np.random.default_rng(0)
-    weights = rng.normal(size=(4, 3))
-    shape = (5, 2, 4) if multi_step else (5, 4)
-    features = rng.normal(size=shape)
-    actions = rng.integers(3, size=shape[:-1])
-    advantages = rng.normal(size=5)
-    lr = 1e-3
-    step = (policy_gradient_step(weights, features, actions, advantages, lr) - weights) / lr
-    numeric = np.zeros_like(weights)
-    eps = 1e-6
-    for index in np.ndindex(weights.shape):
-        bumped = weights.copy()
-        bumped[index] += eps
-        lowered = weights.copy()
-        lowered[index] -= eps
-        numeric[index] = (
-            log_likelihood(bumped, features, actions, advantages)
-            - log_likelihood(lowered, features, actions, advantages)
-        ) / (2 * eps)
-    np.testing.assert_allclose(step, numeric, atol=1e-6)
-
-
-def test_group_advantages():
-    rewards = np.array([[1, 0, 0, 1], [0, 0, 0, 0], [1, 1, 1, 1]], dtype=float)
-    advantages = group_advantages(rewards)
-    np.testing.assert_allclose(advantages[0], [0.5, -0.5, -0.5, 0.5])
-    assert np.all(advantages[1:] == 0)
-    with pytest.raises(ValueError):
-        group_advantages(np.array([1.0, 0.0]))
-
-
-def test_grpo_step_properties():
-    rng = np.random.default_rng(1)
-    weights = rng.normal(size=(3, 4))
-    features = rng.normal(size=(6, 3))
-    actions = rng.integers(4, size=(6, 5))
-    rewards = (rng.random((6, 5)) < 0.5).astype(float)
-    updated = grpo_step(weights, features, actions, rewards, 0.3)
-    assert not np.allclose(updated, weights)
-    # A constant added to every reward changes nothing: the group mean absorbs it.
-    np.testing.assert_allclose(grpo_step(weights, features, actions, rewards + 3.0, 0.3), updated)
-    # Groups where everyone fails or everyone succeeds carry no signal.
-    np.testing.assert_allclose(grpo_step(weights, features, actions, np.ones((6, 5)), 0.3), weights)
-    # The same as a policy-gradient step on the flattened batch with group advantages.
-    manual = policy_gradient_step(
-        weights,
-        np.repeat(features, 5, axis=0),
-        actions.ravel(),
-        group_advantages(rewards).ravel(),
-        0.3,
-    )
-    np.testing.assert_allclose(updated, manual)
-    with pytest.raises(ValueError):
-        grpo_step(weights, features, actions, rewards[:, :4], 0.3)
-
-
 def test_success_raises_the_chosen_action():
     weights = np.zeros((1, 3))
     features = np.ones((1, 1))
     actions = np.array([[0, 1]])
     rewards = np.array([[1.0, 0.0]])
     probabilities = action_probabilities(
-        grpo_step(weights, features, actions, rewards, 1.0), features
+        grpo_update(weights, features, actions, rewards, 1.0), features
     )
     assert probabilities[0, 0] > 1 / 3 > probabilities[0, 1]
 
@@ -127,11 +76,11 @@ def test_validation():
     with pytest.raises(ValueError):
         action_probabilities(weights, np.zeros((4, 2)))
     with pytest.raises(ValueError):
-        policy_gradient_step(weights, np.zeros((4, 3)), np.zeros(3, dtype=int), np.zeros(4), 0.1)
+        imitation_step(weights, np.zeros((4, 3)), np.zeros(3, dtype=int), 0.1)
+    with pytest.raises(TypeError):
+        train_rl_on_strategies(make_strategy_world(0), np.zeros((9, 24)), 1, 0, update=None)
     with pytest.raises(ValueError):
-        policy_gradient_step(weights, np.zeros((4, 3)), np.full(4, 2), np.zeros(4), 0.1)
-    with pytest.raises(ValueError):
-        policy_gradient_step(weights, np.zeros((4, 3)), np.zeros(4, dtype=int), np.zeros(3), 0.1)
+        imitation_step(weights, np.zeros((4, 3)), np.full(4, 2), 0.1)
 
 
 def test_softmax_is_stable():
@@ -165,35 +114,12 @@ def test_pretraining_recovers_the_corpus_frequencies():
         pretrain_by_imitation(features, actions, 2)
 
 
-def test_expected_coverage():
-    assert expected_coverage(np.array([1.0, 0.0, 0.0]), 50) == pytest.approx(1.0)
-    assert expected_coverage(np.full(4, 0.25), 1) == pytest.approx(1.0)
-    assert expected_coverage(np.full(4, 0.25), 3) == pytest.approx(4 * (1 - 0.75**3))
-    rng = np.random.default_rng(4)
-    p = np.array([0.5, 0.3, 0.15, 0.05])
-    draws = rng.choice(4, size=(20000, 6), p=p)
-    monte_carlo = np.mean([len(set(row)) for row in draws])
-    assert expected_coverage(p, 6) == pytest.approx(monte_carlo, abs=0.03)
-    assert expected_coverage(np.tile(p, (3, 1)), 6).shape == (3,)
-    with pytest.raises(ValueError):
-        expected_coverage(p, 0)
-
-
-def test_curriculum_lengths():
-    lengths = curriculum_lengths(4, 10)
-    assert lengths[0] == 1 and lengths[-1] == 4 and len(lengths) == 10
-    assert np.all(np.diff(lengths) >= 0)
-    np.testing.assert_array_equal(curriculum_lengths(3, 6), [1, 1, 2, 2, 3, 3])
-    with pytest.raises(ValueError):
-        curriculum_lengths(5, 3)
-
-
 def test_training_loops_run_and_are_seeded():
     world = make_strategy_world(0)
     base = rlvr.base_strategy_policy(world, 0)
     assert base.shape == (world.n_types + 1, world.n_strategies)
-    trained, rewards = train_rl_on_strategies(world, base, 20, 5)
-    again, _ = train_rl_on_strategies(world, base, 20, 5)
+    trained, rewards = train_rl_on_strategies(world, base, 20, 5, grpo_update)
+    again, _ = train_rl_on_strategies(world, base, 20, 5, grpo_update)
     np.testing.assert_array_equal(trained, again)
     assert rewards.shape == (20,) and np.all((rewards >= 0) & (rewards <= 1))
     sft = train_sft_on_strategies(world, base, 10, 5)
@@ -206,47 +132,89 @@ def test_training_loops_run_and_are_seeded():
 
     chains = make_chain_world(0)
     chain_base = rlvr.base_chain_policy(chains, 0)
-    chain_trained, chain_rewards = train_rl_on_chains(chains, chain_base, [1, 1, 2], 3)
+    chain_trained, chain_rewards = train_rl_on_chains(chains, chain_base, [1, 1, 2], 3, grpo_update)
     assert chain_rewards.shape == (3,)
     assert chain_success_probability(chain_trained, chains, 1) > 0
     with pytest.raises(ValueError):
-        train_rl_on_chains(chains, chain_base, [0, 1], 3)
+        train_rl_on_chains(chains, chain_base, [0, 1], 3, grpo_update)
 
 
 def test_experiments_return_numbers():
-    result = strategy_experiment(0, rl_steps=5, n_samples=64, n_test_problems=30, ks=[1, 64])
-    for key in ("base_pass@1", "rl_pass@64", "rl_coverage", "sft_ood_pass@1", "solvable"):
+    result = strategy_experiment(
+        0, grpo_update, pass_at_k, rl_steps=5, n_samples=64, n_test_problems=30, ks=[1, 64]
+    )
+    for key in ("base_pass@1", "rl_pass@64", "sft_ood_pass@1", "solvable"):
         assert isinstance(result[key], float)
-    chain = chain_experiment(0, max_length=3, steps=6)
+    chain = chain_experiment(0, grpo_update, design_curriculum(3, 6), max_length=3)
     assert 0 <= chain["rl_pass@1"] <= 1
-    table = rl_checkpoints(0, checkpoints=(0, 5), n_test_problems=20)
+    table = rl_checkpoints(
+        0, grpo_update, expected_distinct, checkpoints=(0, 5), n_test_problems=20
+    )
     assert list(table["rl_steps"]) == [0, 5]
+    assert table["coverage"].between(1, 24).all()
     with pytest.raises(ValueError):
-        rl_checkpoints(0, checkpoints=(5, 0))
-
-
-def test_demo_draws_one_figure(monkeypatch):
-    shown = []
-    monkeypatch.setattr(plt, "show", lambda: shown.append(True))
-    rlvr.plot_rl_steps_demo(rl_steps=10, seed=1, n_samples=32)
-    assert shown == [True]
-    ax = plt.gcf().axes[0]
-    assert "pass@k" in ax.get_ylabel() and ax.get_xlabel()
+        rl_checkpoints(0, grpo_update, expected_distinct, checkpoints=(5, 0))
+    reach = reach_experiment(0, grpo_update, correct_fraction=0.1, temperature=0.25, rl_steps=5)
+    assert reach["base_pass@256"] <= reach["solvable"] + 1e-12
+    transfer = transfer_experiment(0, grpo_update, general_chance=0.7, steps=5, n_test_problems=20)
+    assert set(transfer) == {
+        f"{p}_{f}_pass@1" for p in ("base", "rl", "sft") for f in ("id", "ood")
+    }
     with pytest.raises(ValueError):
-        rlvr.plot_rl_steps_demo(rl_steps=-1)
+        check_schedule(np.array([0, 1]), 2, 3)
+    with pytest.raises(ValueError):
+        chain_experiment(0, grpo_update, np.full(4, 11), max_length=10)
 
 
-def test_grpo_step_multi_step_matches_flattened_policy_gradient():
+def test_chain_training_is_the_multi_step_group_update():
+    """One chain step with the one-step update equals the multi-step policy gradient."""
     rng = np.random.default_rng(5)
     weights = rng.normal(size=(4, 3))
     features = rng.normal(size=(5, 2, 4))  # 5 puzzles of 2 steps
     actions = rng.integers(3, size=(5, 6, 2))  # 6 tries each
     rewards = (rng.random((5, 6)) < 0.4).astype(float)
-    manual = policy_gradient_step(
+    advantages = rewards - rewards.mean(axis=1, keepdims=True)
+    pi = softmax(features @ weights)  # (5, 2, 3)
+    onehot = np.eye(3)[actions]  # (5, 6, 2, 3)
+    grad = np.einsum("bg,blf,bgla->fa", advantages, features, onehot - pi[:, None]) / 30
+    flat = grpo_update(
         weights,
-        np.repeat(features, 6, axis=0),
-        actions.reshape(30, 2),
-        group_advantages(rewards).ravel(),
-        0.2,
+        features.reshape(10, 4),
+        actions.transpose(0, 2, 1).reshape(10, 6),
+        np.repeat(rewards, 2, axis=0),
+        0.2 * 2,
     )
-    np.testing.assert_allclose(grpo_step(weights, features, actions, rewards, 0.2), manual)
+    np.testing.assert_allclose(flat, weights + 0.2 * grad)
+
+
+def test_demo_draws_one_figure(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(True))
+    rlvr_experiments.plot_rl_steps_demo(grpo_update, rl_steps=10, seed=1, n_samples=32)
+    assert shown == [True]
+    ax = plt.gcf().axes[0]
+    assert "pass@k" in ax.get_ylabel() and ax.get_xlabel()
+    with pytest.raises(ValueError):
+        rlvr_experiments.plot_rl_steps_demo(grpo_update, rl_steps=-1)
+
+
+def test_demo_controls_reach_both_ends(monkeypatch):
+    """The lesson's demo: exactly two controls, each drawable at its lowest and highest value."""
+    from functools import partial
+
+    from worldlab.widgets import build_demo
+
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(True))
+    controls = rlvr_experiments.rl_steps_demo_controls()
+    callback = partial(rlvr_experiments.plot_rl_steps_demo, grpo_update)
+    demo = build_demo(callback, **controls)
+    sliders = [w for w in demo.children if hasattr(w, "min")]
+    assert sorted(w.description for w in sliders) == ["RL steps", "seed"]
+    defaults = {name: control.value for name, control in controls.items()}
+    for name, control in controls.items():
+        for value in (control.min, control.max):
+            before = len(shown)
+            callback(**{**defaults, name: value})
+            assert len(shown) == before + 1, f"{name}={value} drew no figure"
+            plt.close("all")

@@ -1,0 +1,112 @@
+"""Plausible wrong answers to lesson 08's exercises; each must fail a hidden check."""
+
+import numpy as np
+
+
+def first_row_acc(R):
+    R = np.asarray(R, dtype=float)
+    bwt = 0.0 if len(R) == 1 else float(np.mean(R[-1, :-1] - np.diag(R)[:-1]))
+    return float(R[0].mean()), bwt
+
+
+def bwt_over_all_tasks(R):
+    R = np.asarray(R, dtype=float)
+    return float(R[-1].mean()), float(np.mean(R[-1] - np.diag(R)))
+
+
+def bwt_sign_flipped(R):
+    R = np.asarray(R, dtype=float)
+    bwt = 0.0 if len(R) == 1 else float(np.mean(np.diag(R)[:-1] - R[-1, :-1]))
+    return float(R[-1].mean()), bwt
+
+
+def wrong_axis_acc(R):
+    R = np.asarray(R, dtype=float)
+    bwt = 0.0 if len(R) == 1 else float(np.mean(R[-1, :-1] - np.diag(R)[:-1]))
+    return float(R[:, -1].mean()), bwt
+
+
+def replace_every_time(buffer, n_seen, item, capacity, rng):
+    if n_seen < capacity:
+        buffer.append(item)
+    else:
+        buffer[int(rng.integers(0, capacity))] = item
+    return n_seen + 1
+
+
+def off_by_one_draw(buffer, n_seen, item, capacity, rng):
+    if n_seen < capacity:
+        buffer.append(item)
+    else:
+        j = int(rng.integers(0, n_seen))
+        if j < capacity:
+            buffer[j] = item
+    return n_seen + 1
+
+
+def forgets_to_count(buffer, n_seen, item, capacity, rng):
+    if n_seen < capacity:
+        buffer.append(item)
+    else:
+        j = int(rng.integers(0, n_seen + 1))
+        if j < capacity:
+            buffer[j] = item
+    return n_seen
+
+
+def own_generator(buffer, n_seen, item, capacity, rng):
+    if n_seen < capacity:
+        buffer.append(item)
+    else:
+        j = int(np.random.default_rng().integers(0, n_seen + 1))
+        if j < capacity:
+            buffer[j] = item
+    return n_seen + 1
+
+
+def ignores_the_network(budget, network_floats, example_floats):
+    if budget < network_floats:
+        raise ValueError("too small")
+    return {"method": "replay", "buffer_size": int(budget // example_floats), "ewc_lambda": 0.0}
+
+
+def always_ewc(budget, network_floats, example_floats):
+    if budget < network_floats:
+        raise ValueError("too small")
+    return {"method": "ewc", "buffer_size": 0, "ewc_lambda": 100.0}
+
+
+def tiny_buffer(budget, network_floats, example_floats):
+    if budget < network_floats:
+        raise ValueError("too small")
+    size = min(10, int((budget - network_floats) // example_floats))
+    return {"method": "replay", "buffer_size": size, "ewc_lambda": 0.0}
+
+
+def rounds_up(budget, network_floats, example_floats):
+    if budget < network_floats:
+        raise ValueError("too small")
+    size = int(np.ceil((budget - network_floats) / example_floats))
+    return {"method": "replay", "buffer_size": size, "ewc_lambda": 0.0}
+
+
+def never_raises(budget, network_floats, example_floats):
+    size = max(0, int((budget - network_floats) // example_floats))
+    return {"method": "replay", "buffer_size": size, "ewc_lambda": 0.0}
+
+
+WRONG_ANSWERS = [
+    ("acc_bwt", "ACC from the first row", first_row_acc),
+    ("acc_bwt", "BWT averaged over all T tasks", bwt_over_all_tasks),
+    ("acc_bwt", "BWT with the sign flipped", bwt_sign_flipped),
+    ("acc_bwt", "ACC from the last column (wrong axis)", wrong_axis_acc),
+    ("reservoir_add", "replaces a random slot every time", replace_every_time),
+    ("reservoir_add", "draws j from 0 … n_seen - 1", off_by_one_draw),
+    ("reservoir_add", "returns n_seen, not n_seen + 1", forgets_to_count),
+    ("reservoir_add", "ignores the rng it is given", own_generator),
+    ("choose_memory_policy", "forgets the network's own weights", ignores_the_network),
+    ("choose_memory_policy", "EWC even when it does not fit", always_ewc),
+    ("choose_memory_policy", "a buffer of 10 whatever the budget", tiny_buffer),
+    ("choose_memory_policy", "rounds the buffer up", rounds_up),
+    ("choose_memory_policy", "no error for a budget below the network", never_raises),
+]
