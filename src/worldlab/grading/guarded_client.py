@@ -28,6 +28,8 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
+from worldlab.grading.cell_guard import CellGuard
+from worldlab.grading.remote_checks import HiddenCheck, KernelLost
 from worldlab.grading.sandbox_kernel import SandboxedKernelManager
 from worldlab.grading.sandbox_policy import (
     SandboxPolicy,
@@ -102,6 +104,11 @@ def _content_size(msg_type: str, content: Mapping[str, Any]) -> int:
     return total
 
 
+def _is_test(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
 def _error_output(ename: str, evalue: str) -> NotebookNode:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -118,7 +125,16 @@ class _GuardedClient(NotebookClient):
         self._total_flagged = False
         self._pending: list[asyncio.Future] = []
         self.sandboxed_km: SandboxedKernelManager | None = None
+        self.replies: dict[int, dict] = {}  # execute_reply of each cell, for the test verdicts
+        self.cleared_cells: set[int] = set()
         self._begin_cell(-1, False)
+
+    async def _check_raise_for_error(
+        self, cell: NotebookNode, cell_index: int, exec_reply: dict[str, Any] | None
+    ) -> None:
+        if exec_reply is not None:
+            self.replies[cell_index] = exec_reply
+        await super()._check_raise_for_error(cell, cell_index, exec_reply)
 
     def create_kernel_manager(self) -> SandboxedKernelManager:
         # Never the kernel named in the (untrusted) notebook's metadata.
@@ -207,6 +223,7 @@ class _GuardedClient(NotebookClient):
             self._pending.append(asyncio.ensure_future(ensure_async(self.km.interrupt_kernel())))
 
     def clear_output(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int) -> None:
+        self.cleared_cells.add(cell_index)
         super().clear_output(outs, msg, cell_index)
         if not outs:  # cleared now: what it held no longer counts
             self._used -= self._cell_bytes
@@ -317,6 +334,8 @@ async def async_run_in_sandbox(
     interrupt_grace: float = 5.0,
     startup_timeout: float = 60,
     kernel_name: str = "python3",
+    checks: Mapping[int, HiddenCheck] | None = None,
+    seed: int | None = None,
 ) -> SandboxRun:
     """Async version of :func:`run_in_sandbox`."""
     if not isinstance(nb, NotebookNode):
@@ -366,6 +385,17 @@ async def async_run_in_sandbox(
             if info is not None and "language_info" in info["content"]:
                 nb.metadata["language_info"] = info["content"]["language_info"]
             deadline = time.monotonic() + notebook_timeout
+            if checks and seed is None:
+                raise ValueError("hidden checks need the grading seed")
+            guard = CellGuard(
+                client,
+                checks or {},
+                seed if seed is not None else 0,
+                client._event,
+                cell_timeout,
+                interrupt_grace,
+            )
+            await guard.start()
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -378,10 +408,22 @@ async def async_run_in_sandbox(
                 wall_bound = remaining <= cell_timeout
                 client.timeout = max(1, math.ceil(min(cell_timeout, remaining)))
                 client._begin_cell(index, wall_bound)
-                try:
-                    await client.async_execute_cell(
+
+                def execute(cell=cell, index=index):
+                    return client.async_execute_cell(
                         cell, index, execution_count=client.code_cells_executed + 1
                     )
+
+                try:
+                    if _is_test(cell):
+                        await guard.run_test_cell(cell, index, execute)
+                    else:
+                        await execute()
+                except KernelLost as lost:
+                    label = KERNEL_DIED if lost.died else INTERRUPT_IGNORED
+                    detail = client.km.exit_description() if lost.died else lost.detail
+                    abort = _Abort(label, detail)
+                    break
                 except DeadKernelError:
                     if await _cancelled_by_grader(client.km):
                         raise asyncio.CancelledError() from None
@@ -496,7 +538,11 @@ def execute_in_sandbox(
     **options
         ``max_output_bytes`` (whole notebook, default 5 MB), ``max_cell_output_bytes`` (default
         1 MB; a cell printing more is interrupted), ``interrupt_grace`` (5 s),
-        ``startup_timeout`` (60 s), ``kernel_name``.
+        ``startup_timeout`` (60 s), ``kernel_name``; ``checks`` (``cell index ->``
+        :class:`~worldlab.grading.remote_checks.HiddenCheck`: test cells whose hidden block runs
+        in this process, never in the kernel) with ``seed`` (the secret seed they draw from).
+        Every test cell is run as :mod:`worldlab.grading.cell_guard` says (hooks reset first,
+        judged on the kernel's reply), and the flags it raises join the reasons below.
 
     Returns
     -------

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from worldlab.testing import GRADING_SEED_ENV
+
 SANDBOX_HOME = "/home/student"
 #: The kernel's working folder inside the sandbox: a copy of the submission folder.
 SANDBOX_WORKDIR = f"{SANDBOX_HOME}/work"
@@ -169,7 +171,8 @@ class SandboxPolicy:
         from scratch (``HOME``, ``PATH``, ``LANG`` …); nothing of the grader's leaks in except
         the names in ``pass_env``.
     pass_env
-        Names copied from the grader's environment when set (the grading seed, OpenBLAS fixes).
+        Names copied from the grader's environment when set (OpenBLAS fixes). The grading seed
+        (``WORLDLAB_GRADING_SEED``) is never passed, whatever these say.
     memory_bytes
         Address-space limit of each process (``RLIMIT_AS``): a larger allocation fails with
         MemoryError.
@@ -207,7 +210,6 @@ class SandboxPolicy:
     deny: tuple[Path, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     pass_env: tuple[str, ...] = (
-        "WORLDLAB_GRADING_SEED",
         "OPENBLAS_CORETYPE",
         "OPENBLAS_L2_SIZE",
         "JUPYTER_PLATFORM_DIRS",
@@ -491,6 +493,7 @@ def sandbox_argv(
     kernel_env.update({k: os.environ[k] for k in policy.pass_env if k in os.environ})
     kernel_env.update(policy.env)
     kernel_env.update(env or {})
+    kernel_env.pop(GRADING_SEED_ENV, None)  # the secret seed never enters the sandbox
     argv.append("--clearenv")
     for name, value in kernel_env.items():
         argv += ["--setenv", name, value]
