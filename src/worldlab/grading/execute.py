@@ -19,7 +19,12 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from worldlab.grading.integrity import apply_release_points, redact_hidden_lines, with_seed_literal
+from worldlab.grading.integrity import (
+    apply_release_points,
+    redact_hidden_lines,
+    seed_line,
+    with_seed_literal,
+)
 from worldlab.grading.remote_checks import HiddenCheck
 
 
@@ -88,7 +93,7 @@ def run_job(job: Job) -> JobResult:
             executed, reason = _run_unsandboxed(nb, job.limits)
         for cell, source in zip(executed.cells, originals, strict=True):
             cell.source = source
-        flag = redact_hidden_lines(executed, job.hidden_lines)
+        flag = redact_hidden_lines(executed, (*job.hidden_lines, seed_line(seed)))
         reason = "; ".join(filter(None, [reason, flag])) or None
         return JobResult(
             job.student, nbformat.writes(executed), reason, time.perf_counter() - start

@@ -89,6 +89,14 @@ def apply_release_points(nb: NotebookNode, points: dict[str, dict]) -> None:
         cell.metadata["nbgrader"] = dict(released)
 
 
+def seed_line(seed: int) -> str:
+    """The line that gives an in-kernel hidden block its ``grading_rng`` (redacted from outputs)."""
+    return (
+        "grading_rng = (lambda _seed: lambda stream=0: "
+        f"__import__('numpy').random.default_rng([_seed, stream]))({int(seed)})"
+    )
+
+
 def with_seed_literal(source: str, seed: int) -> str:
     """``source`` with its hidden block drawing ``grading_rng`` from the literal ``seed``."""
     parts = split_hidden(source)
@@ -105,11 +113,7 @@ def with_seed_literal(source: str, seed: int) -> str:
                 insert_at = (node.end_lineno or node.lineno) - 1 + 1
     except SyntaxError:
         pass
-    literal = (
-        "grading_rng = (lambda _seed: lambda stream=0: "
-        f"__import__('numpy').random.default_rng([_seed, stream]))({int(seed)})"
-    )
-    lines.insert(insert_at, literal)
+    lines.insert(insert_at, seed_line(seed))
     return before + BEGIN_HIDDEN + "\n".join(lines) + END_HIDDEN + after
 
 
@@ -162,5 +166,6 @@ __all__ = [
     "job_fields",
     "redact_hidden_lines",
     "release_points",
+    "seed_line",
     "with_seed_literal",
 ]
