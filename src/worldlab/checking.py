@@ -32,7 +32,7 @@ What a check can ask of ``student``:
     call the student's function ``NAME``; returns its (decoded) result.
 ``student.NAME.returning_arguments(*args, **kwargs)``
     the same, for functions that work in place: returns ``(result, args, kwargs)`` with the
-    arguments as they are after the call.
+    arguments as they are after the call (random generators among them come back as None).
 ``student.kit("worldlab.module.function")(*args, **kwargs)``
     run a lab-kit function in the student's kernel, e.g. an experiment loop that takes the
     student's step as an argument: pass ``student.ref("NAME")`` for that argument. Its data comes
@@ -408,8 +408,13 @@ def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
         target, args, kwargs = call["target"], call["args"], call["kwargs"]
         value = target(*args, **kwargs)
         reply = {"ok": True, "value": value}
-        if call["returning_arguments"]:
-            reply.update(args=list(args), kwargs=kwargs)
+        if call["returning_arguments"]:  # random generators come back as None
+            reply.update(
+                args=[None if isinstance(a, np.random.Generator) else a for a in args],
+                kwargs={
+                    k: None if isinstance(v, np.random.Generator) else v for k, v in kwargs.items()
+                },
+            )
         return dumps(reply)
     except Exception as exc:  # the student's function raised: report it as data
         return dumps(

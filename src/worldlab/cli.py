@@ -2,6 +2,7 @@
 
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
+    worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
     worldlab lessons              list the lessons
     worldlab collect LESSON ZIP   unpack an LMS download into grading/submitted/
     worldlab grade LESSON         autograde every submission, sandboxed and in parallel
@@ -34,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="execute and validate lessons with nbgrader")
     check.add_argument("lessons", nargs="*", metavar="LESSON")
+    check.add_argument(
+        "--mutants",
+        action="store_true",
+        help="plant small mutants in each reference answer and report the share the tests catch",
+    )
     commands.add_parser("lessons", help="list the lessons")
     grade = commands.add_parser("grade", help="autograde every submission of a lesson, safely")
     grade.add_argument("lesson", metavar="LESSON")
@@ -100,6 +106,15 @@ def _run(args: argparse.Namespace) -> int:
         from worldlab.course.build import build
 
         build(chosen, execute=not args.no_execute)
+        return 0
+    if args.command == "check" and args.mutants:
+        from worldlab.course.mutants import format_scores, score_lesson
+
+        scores = []
+        for lesson in chosen:
+            print(f"mutating {lesson.id}", file=sys.stderr)
+            scores += score_lesson(lesson)
+        print(format_scores(scores))
         return 0
     if args.command == "check":
         from worldlab.course.check import check

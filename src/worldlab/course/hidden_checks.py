@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from worldlab.course.errors import CourseError
 from worldlab.course.lessons import resolve
 from worldlab.course.markings import BEGIN_HIDDEN, END_HIDDEN, instructor_notebook
 
@@ -60,6 +61,20 @@ def run_hidden_checks(
             else:
                 results.append(CheckResult(test_id, check.__name__, None))
 
+        before = len(results)
         with checks_run_by(runner):
-            exec(compile(block, f"<{lesson_id} {test_id}>", "exec"), {"__name__": "hidden_checks"})
+            try:
+                exec(
+                    compile(block, f"<{lesson_id} {test_id}>", "exec"),
+                    {"__name__": "hidden_checks"},
+                )
+            except Exception as exc:  # a hidden block that is not made of @hidden_test checks
+                raise CourseError(
+                    f"{lesson_id}: the hidden block of {test_id} does not run as checks "
+                    f"({type(exc).__name__}: {exc}); see course/README.md"
+                ) from exc
+        if len(results) == before:
+            raise CourseError(
+                f"{lesson_id}: the hidden block of {test_id} holds no @hidden_test check"
+            )
     return results
