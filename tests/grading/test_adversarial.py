@@ -513,6 +513,10 @@ def checked(tmp_path_factory):
     submit(root, "honest", answered(root, CHECKED), lesson=CHECKED)
     submit(root, "stub", release(root, CHECKED), lesson=CHECKED)
     submit(root, "slow", answered(root, CHECKED, answers={"double": SLOW}), lesson=CHECKED)
+    plotter = answered(root, CHECKED)
+    plotter.cells.insert(index_of(plotter, "double"), nbformat.v4.new_code_cell(PLOT))
+    plotter.cells.append(nbformat.v4.new_code_cell("plt.plot([3, 1, 2])"))
+    submit(root, "plotter", plotter, lesson=CHECKED)
     for name in ATTACKS:
         submit(root, name, attack_submission(root, name, CHECKED), lesson=CHECKED)
     submit(root, "points", edited_points(root, CHECKED), lesson=CHECKED)
@@ -529,6 +533,8 @@ def checked(tmp_path_factory):
     return root, runs
 
 
+#: An honest student's figure: matplotlib registers IPython hooks of its own, which are kept.
+PLOT = "import matplotlib.pyplot as plt\n\nplt.plot([1, 2, 3])"
 #: A double that is right on the visible test and loops forever on anything else.
 SLOW = "def double(x):\n    while x != 2:\n        pass\n    return 4\n"
 
@@ -539,6 +545,22 @@ def test_checks_judge_from_outside_the_kernel(checked):
     assert scores["honest"] == 6.0 and scores["stub"] == 0.0
     assert scores["points"] == 6.0 and runs["points"]["max_score"] == 8.0
     assert scores["slow"] == 4.0, runs["slow"]  # visible test passed, the hidden call timed out
+    assert "did not return within" in json.dumps(_outputs(root, "slow"))
+
+
+def _outputs(root, student):
+    path = root / "grading" / "autograded" / student / CHECKED / f"{CHECKED}.ipynb"
+    return [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
+
+
+def test_honest_figures_are_kept_and_not_flagged(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["plotter"] == 6.0
+    assert not runs["plotter"]["reason"] and not runs["plotter"]["tamper"], runs["plotter"]
+    figures = [
+        o for outs in _outputs(root, "plotter") for o in outs if "image/png" in o.get("data", {})
+    ]
+    assert len(figures) == 2, "both figures, the one after the tests too"
 
 
 @pytest.mark.parametrize("student", sorted(ATTACKS))

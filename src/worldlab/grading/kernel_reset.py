@@ -74,6 +74,25 @@ def _wl_install(module_name):
     getattr_, setattr_, isinstance_, sorted_ = getattr, setattr, isinstance, sorted
     vars_, list_, dict_, str_ = vars, list, dict, str
 
+    def library_hook(fn):
+        # A hook a library registers on its own (matplotlib's inline backend flushes figures
+        # after each cell): kept, when it is that library's own function.
+        name = (getattr(fn, "__module__", None), getattr(fn, "__qualname__", None))
+        if name not in allowed_hooks:
+            return False
+        module = sys.modules.get(name[0])
+        code = getattr(fn, "__code__", None)
+        return (
+            module is not None
+            and getattr(module, name[1], None) is fn
+            and getattr(code, "co_filename", None) == getattr(module, "__file__", "")
+        )
+
+    allowed_hooks = {
+        ("matplotlib_inline.backend_inline", "flush_figures"),
+        ("matplotlib.pyplot", "_draw_all_if_interactive"),
+    }
+
     def reset():
         changed = []
         for what, owner, name, value in values:
@@ -85,11 +104,15 @@ def _wl_install(module_name):
             if not isinstance_(current, list_) or current != value:
                 setattr_(owner, name, list_(value))
                 changed.append(what)
+        wanted = {
+            name: list_(fns) + [f for f in events.callbacks.get(name, []) if library_hook(f)]
+            for name, fns in callbacks.items()
+        }
         if {k: v for k, v in events.callbacks.items() if v} != {
-            k: v for k, v in callbacks.items() if v
+            k: v for k, v in wanted.items() if v
         }:
             events.callbacks.clear()
-            events.callbacks.update({k: list_(v) for k, v in callbacks.items()})
+            events.callbacks.update(wanted)
             changed.append("events (pre/post run hooks)")
         for group, obj in (
             (shell_methods, ip), (kernel_methods, kernel), (trigger, events)
