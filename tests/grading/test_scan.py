@@ -55,6 +55,9 @@ def test_calls_of_kit_functions_the_lesson_does_not_use_are_flagged():
     )
     (hit,) = scan(_notebook(answer), provided_lines(RELEASE), RELEASE, RELEASE)
     assert hit.line_number == 2 and "worldlab.planning.value_iteration" in hit.reason
+    # A kit name that the instructor's reference answer uses is what an honest answer may use.
+    instructor = _notebook(*RELEASE.cells, _cell("pl.value_iteration(1, 2, 3, 4)"))
+    assert not scan(_notebook(answer), provided_lines(RELEASE), instructor, RELEASE)
 
 
 def _answer(source):

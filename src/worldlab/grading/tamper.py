@@ -136,11 +136,18 @@ def _parse(source: str) -> ast.Module | None:
         return None
 
 
-def kit_uses(release: NotebookNode) -> tuple[dict[str, str], set[tuple[str, str]]]:
-    """The release's lab-kit names: ``alias -> worldlab path``, and the ``(alias, attr)`` it uses."""
+def kit_uses(
+    release: NotebookNode, instructor: NotebookNode | None = None
+) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """The lesson's lab-kit names: ``alias -> worldlab path``, and the ``(alias, attr)`` it uses.
+
+    Aliases are the release's imports; uses are the release's code and the instructor's (its
+    reference answers use what an honest answer may use).
+    """
     aliases: dict[str, str] = {}
     used: set[tuple[str, str]] = set()
-    trees = [_parse(c.source) for c in release.cells if c.cell_type == "code"]
+    cells = list(release.cells) + (list(instructor.cells) if instructor is not None else [])
+    trees = [_parse(c.source) for c in cells if c.cell_type == "code"]
     for tree in filter(None, trees):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -183,7 +190,7 @@ def _kit_signals(
                 label,
                 node.lineno,
                 lines[node.lineno - 1],
-                f"uses a lab-kit function the lesson does not use "
+                f"uses a lab-kit name the lesson does not use "
                 f"({aliases[node.value.id]}.{node.attr})",
             )
     return found
@@ -203,7 +210,7 @@ def scan(
     release does not use are flagged too.
     """
     own = instructor_sources(instructor) if instructor is not None else {}
-    aliases, used = kit_uses(release) if release is not None else ({}, set())
+    aliases, used = kit_uses(release, instructor) if release is not None else ({}, set())
     found = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
