@@ -57,7 +57,7 @@ REFLECTION = textwrap.dedent(
 #: A minimal valid lesson: one exercise (visible + hidden test) and one reflection.
 TINY_LESSON = (
     HEADER
-    + "\n# Tiny lesson\n"
+    + "\n# Lesson 00 — Tiny lesson\n"
     + DOUBLE_EXERCISE
     + textwrap.dedent(
         """

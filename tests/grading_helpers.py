@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: Two exercises (visible 1 point + hidden 2 points each) and a reflection (2 points): 8 points.
 TWO_EXERCISES = (
     HEADER
-    + "\n# Two exercises\n\n```{code-cell} ipython3\nimport numpy as np\n```\n"
+    + "\n# Lesson 01 — Two exercises\n\n```{code-cell} ipython3\nimport numpy as np\n```\n"
     + DOUBLE_EXERCISE
     + textwrap.dedent(
         '''

@@ -5,6 +5,8 @@ its attack *succeeded*, in which case it deliberately answers wrong. So a score 
 attack failed, and the gradebook is checked to be intact afterwards.
 """
 
+import base64
+import html
 import json
 import shutil
 import socket
@@ -12,17 +14,25 @@ import textwrap
 import threading
 
 import nbformat
+import numpy as np
 import pytest
+from course_helpers import run_nbgrader
 from grading_helpers import (
     LESSON,
+    TWO_EXERCISES,
     answered,
     course_gradebook,
     index_of,
+    instructor,
     make_graded_course,
+    release,
     submit,
     totals,
     worldlab,
 )
+
+from worldlab.grading.integrity import REDACTED
+from worldlab.testing import DEFAULT_GRADING_SEED
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -36,6 +46,175 @@ def _with_cell(root, code, before="double", answers=None):
 def _guarded_double(condition_code: str) -> dict:
     """An answer that is right only if the attack in ``condition_code`` set LEAKED to False."""
     return {"double": condition_code + "\n\ndef double(x):\n    return 0 if LEAKED else 2 * x\n"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Attacks on the tests themselves (issue 19). Each attacks `double` (left unsolved) and solves
+# `triple`: a stub scores 0 on double, so an attack that fails scores exactly 3.
+# ---------------------------------------------------------------------------------------------
+
+STUB = "def double(x):\n    raise NotImplementedError\n"
+FAKE_PASS_HOOK = textwrap.dedent(
+    """
+    from IPython import get_ipython
+    from IPython.display import clear_output
+
+    def _fake_pass(result):
+        if result.error_in_exec is not None:
+            clear_output()
+            print("All tests passed.")
+
+    get_ipython().events.register("post_run_cell", _fake_pass)
+    """
+)
+SECRET_SEED = "90210417"
+_PUBLIC = np.random.default_rng([DEFAULT_GRADING_SEED, 1]).integers(-1000, 1000, size=5)
+
+#: name -> (answer for double, extra cell before double (code, nbgrader metadata), last cell,
+#: the text of the line the scanner must flag, or None).
+ATTACKS = {
+    "hook_locked": (
+        STUB,
+        (FAKE_PASS_HOOK, {"locked": True, "solution": False, "grade": False}),
+        None,
+        "events.register",
+    ),
+    "hook_b64": (
+        STUB,
+        (
+            f"exec(__import__('base64').b64decode({base64.b64encode(FAKE_PASS_HOOK.encode())!r}).decode())",
+            None,
+        ),
+        None,
+        "b64decode",
+    ),
+    "frame": (
+        'import sys\n\ndef double(x):\n    return sys._getframe(1).f_globals["expected"]\n',
+        None,
+        None,
+        "_getframe",
+    ),
+    "history": (STUB, None, "print('\\n'.join(_ih))", "_ih"),
+    "environ": (
+        STUB,
+        ("print(open('/proc/self/environ', 'rb').read().replace(b'\\0', b'\\n').decode())", None),
+        None,
+        "/proc/self/environ",
+    ),
+    "rng_swap": (
+        "import importlib\nimport numpy as np\n"
+        "setattr(importlib.import_module('worldlab.' + 'testing'), 'grading_' + 'rng',\n"
+        f"        lambda stream=0: np.random.default_rng([{DEFAULT_GRADING_SEED}, stream]))\n"
+        f"_SEEN = {{v: 2 * v for v in {[int(v) for v in _PUBLIC]}}}\n\n"
+        "def double(x):\n    return _SEEN[x]\n",
+        None,
+        None,
+        "importlib",
+    ),
+    "kit_call": (
+        "import worldlab.testing as kit\n\ndef double(x):\n    return kit.no_such_helper(x)\n",
+        None,
+        None,
+        "import worldlab.testing as kit",
+    ),
+    # Of our own, in the same families.
+    "transformer": (
+        STUB,
+        ("get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])", None),
+        None,
+        "input_transformers",
+    ),
+    "custom_exc": (
+        STUB,
+        ("get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)", None),
+        None,
+        "set_custom_exc",
+    ),
+    "fake_reply": (
+        STUB,
+        (
+            textwrap.dedent(
+                """
+                import inspect as _inspect
+                _kernel = get_ipython().kernel
+                _real = _kernel.do_execute
+
+                async def _always_ok(*args, **kwargs):
+                    reply = _real(*args, **kwargs)
+                    if _inspect.isawaitable(reply):
+                        reply = await reply
+                    reply["status"] = "ok"
+                    return reply
+
+                _kernel.do_execute = _always_ok
+                get_ipython().showtraceback = lambda *args, **kwargs: None
+                """
+            ),
+            None,
+        ),
+        None,
+        "_inspect",
+    ),
+    "forged_channel": (
+        "import worldlab.checking as channel\n"
+        "_real = channel.serve_call\n"
+        '_forged = \'{"ok": true, "value": {"__pickle__": "gASVAAAAAAAAAAB9lC4="}}\'\n'
+        "channel.serve_call = lambda request, namespace=None: (\n"
+        "    _forged if 'double' in request else _real(request, namespace)\n"
+        ")\n\n"
+        "def double(x):\n    return x * 3\n",
+        None,
+        None,
+        "import worldlab.checking as channel",
+    ),
+    "gc_hunt": (
+        "import gc\n\ndef double(x):\n"
+        "    for obj in gc.get_objects():\n"
+        "        if isinstance(obj, dict) and 'expected' in obj:\n"
+        "            return obj['expected']\n"
+        "    return None\n",
+        None,
+        None,
+        "import gc",
+    ),
+}
+
+
+def attack_submission(root, name: str, lesson: str):
+    answer, before, last, _ = ATTACKS[name]
+    nb = answered(root, lesson, answers={"double": answer})
+    if before is not None:
+        code, meta = before
+        cell = nbformat.v4.new_code_cell(textwrap.dedent(code))
+        if meta:
+            cell.metadata["nbgrader"] = meta
+        nb.cells.insert(index_of(nb, "double"), cell)
+    if last is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(last))
+    return nb
+
+
+def edited_points(root, lesson: str):
+    """Both exercises right; the points of every graded cell in the metadata set to 100."""
+    nb = answered(root, lesson)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            meta["points"] = 100
+    return nb
+
+
+def hidden_test_lines(root, lesson: str) -> list[str]:
+    """The hidden blocks' lines (the ones worth hiding: long, not in the student's notebook)."""
+    from worldlab.grading.integrity import hidden_lines
+
+    return list(hidden_lines(instructor(root, lesson), release(root, lesson)))
+
+
+def feedback_html(root, lesson: str, student: str) -> str:
+    run_nbgrader(root, "generate_feedback", lesson, "--student", student, "--force")
+    page = root / "grading" / "feedback" / student / lesson / f"{lesson}.html"
+    return html.unescape(page.read_text())
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +324,9 @@ def attacked(tmp_path_factory):
         """,
         ),
     )
+    for name in ATTACKS:
+        submit(root, name, attack_submission(root, name, LESSON))
+    submit(root, "points", edited_points(root, LESSON))
     result = worldlab(
         root,
         "grade",
@@ -155,7 +337,7 @@ def attacked(tmp_path_factory):
         "60",
         "--memory-mb",
         "1024",
-        env={"WORLDLAB_GRADING_SEED": "77"},
+        env={"WORLDLAB_GRADING_SEED": SECRET_SEED},
     )
     server.close()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -195,7 +377,7 @@ def test_the_gradebook_is_intact(attacked):
             for s in gb.assignment_submissions(LESSON)
             for g in s.notebooks[0].grades
         )
-    assert len(students) == 10 and worst <= 2
+    assert len(students) == 11 + len(ATTACKS) and worst <= 2
 
 
 @pytest.mark.parametrize(
@@ -229,3 +411,185 @@ def test_a_fork_bomb_hits_the_process_limit(attacked):
     refused_after = int(printed.split("fork refused after")[1].split()[0])
     assert refused_after < 100, "the process limit (64) must stop the bomb early"
     assert runs["forker"]["tamper"], "forking is flagged for a human"
+
+
+# ---------------------------------------------------------------------------------------------
+# B: tests that share the kernel (this lesson's hidden tests are plain asserts, as in any
+# nbgrader assignment that is not a course lesson).
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKS))
+def test_in_kernel_attacks_are_flagged_with_their_line(attacked, student):
+    _, runs, _ = attacked
+    line = ATTACKS[student][3]
+    hits = [hit for hit in runs[student]["tamper"] if line in hit and ", line " in hit]
+    assert hits, f"{student}: no flag naming {line!r}: {runs[student]['tamper']}"
+
+
+@pytest.mark.parametrize(
+    "student", ["hook_locked", "hook_b64", "transformer", "custom_exc", "fake_reply"]
+)
+def test_faked_passes_fail_in_the_shared_kernel_too(attacked, student):
+    root, runs, _ = attacked
+    assert totals(root)[student] == 3.0, runs[student]
+    assert runs[student]["reason"], "restoring IPython's execution is flagged"
+
+
+def test_points_come_from_the_release(attacked):
+    root, runs, _ = attacked
+    assert runs["points"]["max_score"] == runs["honest"]["max_score"] == 8.0
+    assert runs["points"]["score"] == 6.0 and totals(root)["points"] == 6.0
+
+
+def test_the_seed_is_neither_in_the_kernel_nor_in_any_output(attacked):
+    root, _, _ = attacked
+    nb = nbformat.read(
+        root / "grading" / "autograded" / "environ" / LESSON / f"{LESSON}.ipynb", as_version=4
+    )
+    printed = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "HOME=/home/student" in printed  # the attack did read the environment
+    assert "WORLDLAB_GRADING_SEED" not in printed and SECRET_SEED not in printed
+
+
+def test_printed_history_never_shows_hidden_tests_in_the_feedback(attacked):
+    root, runs, _ = attacked
+    lines = hidden_test_lines(root, LESSON)
+    assert lines, "the lesson has hidden-test lines to protect"
+    page = feedback_html(root, LESSON, "history")
+    assert REDACTED in page and "import numpy as np" in page  # the history was printed
+    assert not [line for line in lines if line in page]
+    assert "hidden-test text in the output" in runs["history"]["reason"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A: a course lesson whose hidden tests are @hidden_test checks, run outside the kernel.
+# ---------------------------------------------------------------------------------------------
+
+CHECKED = "02-checked"
+CHECKED_LESSON = TWO_EXERCISES.replace(
+    textwrap.dedent(
+        """\
+        from worldlab.testing import grading_rng
+
+        values = grading_rng(stream=1).integers(-1000, 1000, size=5)
+        for v in values:
+            assert double(int(v)) == 2 * int(v), f"double({v}) should be {2 * v}"
+        """
+    ),
+    textwrap.dedent(
+        """\
+        from worldlab.checking import hidden_test
+
+
+        @hidden_test(globals(), stream=1)
+        def check_double(student, rng):
+            for v in rng.integers(-1000, 1000, size=5):
+                expected = 2 * int(v)
+                got = student.double(int(v))
+                assert got == expected, "double is wrong on a number you have not tried"
+        """
+    ),
+).replace(
+    "assert triple(-7) == -21\nassert triple(0.5) == 1.5\n",
+    textwrap.dedent(
+        """\
+        from worldlab.checking import hidden_test
+
+
+        @hidden_test(globals(), stream=2)
+        def check_triple(student, rng):
+            assert student.triple(-7) == -21, "triple(-7) should be -21"
+            assert student.triple(0.5) == 1.5, "triple(0.5) should be 1.5"
+        """
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    assert CHECKED_LESSON.count("@hidden_test") == 2
+    root = make_graded_course(tmp_path_factory.mktemp("checked"), {CHECKED: CHECKED_LESSON})
+    submit(root, "honest", answered(root, CHECKED), lesson=CHECKED)
+    submit(root, "stub", release(root, CHECKED), lesson=CHECKED)
+    submit(root, "slow", answered(root, CHECKED, answers={"double": SLOW}), lesson=CHECKED)
+    plotter = answered(root, CHECKED)
+    plotter.cells.insert(index_of(plotter, "double"), nbformat.v4.new_code_cell(PLOT))
+    plotter.cells.append(nbformat.v4.new_code_cell("plt.plot([3, 1, 2])"))
+    submit(root, "plotter", plotter, lesson=CHECKED)
+    for name in ATTACKS:
+        submit(root, name, attack_submission(root, name, CHECKED), lesson=CHECKED)
+    submit(root, "points", edited_points(root, CHECKED), lesson=CHECKED)
+    result = worldlab(
+        root,
+        "grade",
+        CHECKED,
+        "--cell-timeout",
+        "5",
+        env={"WORLDLAB_GRADING_SEED": SECRET_SEED},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = json.loads((root / "grading" / "runs" / f"{CHECKED}.json").read_text())
+    return root, runs
+
+
+#: An honest student's figure: matplotlib registers IPython hooks of its own, which are kept.
+PLOT = "import matplotlib.pyplot as plt\n\nplt.plot([1, 2, 3])"
+#: A double that is right on the visible test and loops forever on anything else.
+SLOW = "def double(x):\n    while x != 2:\n        pass\n    return 4\n"
+
+
+def test_checks_judge_from_outside_the_kernel(checked):
+    root, runs = checked
+    scores = totals(root, CHECKED)
+    assert scores["honest"] == 6.0 and scores["stub"] == 0.0
+    assert scores["points"] == 6.0 and runs["points"]["max_score"] == 8.0
+    assert scores["slow"] == 4.0, runs["slow"]  # visible test passed, the hidden call timed out
+    assert "did not return within" in json.dumps(_outputs(root, "slow"))
+
+
+def _outputs(root, student):
+    path = root / "grading" / "autograded" / student / CHECKED / f"{CHECKED}.ipynb"
+    return [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
+
+
+def test_honest_figures_are_kept_and_not_flagged(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["plotter"] == 6.0
+    assert not runs["plotter"]["reason"] and not runs["plotter"]["tamper"], runs["plotter"]
+    figures = [
+        o for outs in _outputs(root, "plotter") for o in outs if "image/png" in o.get("data", {})
+    ]
+    assert len(figures) == 2, "both figures, the one after the tests too"
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKS))
+def test_attacks_on_checked_lessons_score_what_a_stub_scores(checked, student):
+    root, runs = checked
+    assert totals(root, CHECKED)[student] == 3.0, runs[student]
+
+
+def test_a_failing_check_shows_only_its_message(checked):
+    root, _ = checked
+    nb = nbformat.read(
+        root / "grading" / "autograded" / "frame" / CHECKED / f"{CHECKED}.ipynb", as_version=4
+    )
+    (cell,) = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "double_hidden"
+    ]
+    (error,) = [o for o in cell.outputs if o.output_type == "error"]
+    assert "KeyError" in error.evalue and error.traceback == [f"{error.ename}: {error.evalue}"]
+    assert "### BEGIN HIDDEN TESTS" in cell.source  # the autograded notebook keeps the test
+
+
+def test_hidden_checks_never_reach_the_kernel(checked):
+    root, _ = checked
+    lines = hidden_test_lines(root, CHECKED)
+    nb = nbformat.read(
+        root / "grading" / "autograded" / "history" / CHECKED / f"{CHECKED}.ipynb", as_version=4
+    )
+    printed = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "_ih" in printed and "assert double(2) == 4" in printed  # the history was printed
+    assert "hidden_test" not in printed and "check_double" not in printed
+    page = feedback_html(root, CHECKED, "history")
+    assert not [line for line in lines if line in page]

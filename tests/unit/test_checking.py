@@ -122,3 +122,79 @@ def test_hidden_test_runs_here_or_where_the_grader_says():
             raise AssertionError
 
     assert handed == [9]
+
+
+# ---------------------------------------------------------------------------------------------
+# The channel as the grader reads it from a kernel (worldlab.grading.remote_checks)
+# ---------------------------------------------------------------------------------------------
+
+
+def _kernel_reply(text_plain):
+    """An execute_reply's content whose user expression ``r`` printed ``text_plain``."""
+    return {
+        "status": "ok",
+        "user_expressions": {"r": {"status": "ok", "data": {"text/plain": text_plain}}},
+    }
+
+
+def _student_answering(reply_json):
+    """A RemoteStudent whose kernel answers every call with ``reply_json`` (as a kernel would)."""
+    from worldlab.grading.remote_checks import RemoteStudent, read_expression_reply
+
+    return RemoteStudent(lambda expression: read_expression_reply(_kernel_reply(repr(reply_json))))
+
+
+def test_remote_calls_decode_plain_data():
+    value = np.arange(4.0)
+    student = _student_answering(dumps({"ok": True, "value": value}))
+    np.testing.assert_array_equal(student.double(2), value)
+
+
+def test_the_remote_channel_refuses_pickle():
+    student = _student_answering('{"ok": true, "value": {"__pickle__": "gASVAAAAAAAAAAB9lC4="}}')
+    with pytest.raises(ChannelError, match="pickle"):
+        student.double(2)
+
+
+def test_the_remote_channel_refuses_an_oversized_array():
+    huge = checking.MAX_ELEMENTS + 1
+    student = _student_answering(
+        json.dumps(
+            {
+                "__dict__": [
+                    ["ok", True],
+                    ["value", {"__ndarray__": {"dtype": "<f8", "shape": [huge], "data": ""}}],
+                ]
+            }
+        )
+    )
+    with pytest.raises(ChannelError, match="larger than the limit"):
+        student.double(2)
+
+
+@pytest.mark.parametrize(
+    "text_plain",
+    [
+        "42",  # a number where the reply's text should be
+        "<function double at 0x7f>",  # an object's repr, not a literal
+        "__import__('os').system('true')",  # code is never evaluated
+    ],
+)
+def test_the_remote_channel_refuses_a_reply_of_the_wrong_type(text_plain):
+    from worldlab.grading.remote_checks import RemoteStudent, read_expression_reply
+
+    student = RemoteStudent(lambda expression: read_expression_reply(_kernel_reply(text_plain)))
+    with pytest.raises(ChannelError):
+        student.double(2)
+
+
+def test_a_failed_kernel_request_is_a_channel_error():
+    from worldlab.grading.remote_checks import read_expression_reply
+
+    with pytest.raises(ChannelError, match="refused"):
+        read_expression_reply({"status": "error", "ename": "NameError"})
+    with pytest.raises(ChannelError, match="over the limit"):
+        read_expression_reply(_kernel_reply("'" + "x" * 100 + "'"), limit=50)
+    failed = {"status": "ok", "user_expressions": {"r": {"status": "error", "ename": "KeyError"}}}
+    with pytest.raises(ChannelError, match="KeyError"):
+        read_expression_reply(failed)

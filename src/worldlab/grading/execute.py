@@ -1,8 +1,13 @@
 """Run one normalised submission, in the sandbox or (explicitly opted out) without it.
 
 This is the only code of the grader that runs in the worker processes. It gets plain data (the
-notebook as JSON and the limits) and returns plain data (the executed notebook as JSON, why the run
-was abnormal, how long it took), so workers never touch the gradebook or the course folders.
+notebook as JSON, the limits, and the lesson's integrity fields: hidden checks, secret seed,
+released points, hidden-test lines) and returns plain data (the executed notebook as JSON, why the
+run was abnormal or flagged, how long it took), so workers never touch the gradebook or the course
+folders. Before the run, points come from the release and in-kernel hidden blocks get the seed as
+a literal; the hidden checks run in this (trusted) process during the run; after it, the test
+cells get their instructor source back and hidden-test lines are redacted from every output
+(:mod:`worldlab.grading.integrity`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,14 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+from worldlab.grading.integrity import (
+    apply_release_points,
+    redact_hidden_lines,
+    seed_line,
+    with_seed_literal,
+)
+from worldlab.grading.remote_checks import HiddenCheck
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,14 @@ class Job:
     deny: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
     sandbox: bool = True
+    #: grade_id -> hidden checks run by the grader (never in the kernel).
+    checks: dict[str, HiddenCheck] = field(default_factory=dict)
+    #: The instructor's secret seed (None: the public default of worldlab.testing).
+    seed: int | None = None
+    #: grade_id -> the release's nbgrader metadata (points and kind).
+    points: dict[str, dict] = field(default_factory=dict)
+    #: Lines of the hidden tests, redacted from every output.
+    hidden_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,10 +75,26 @@ def run_job(job: Job) -> JobResult:
     start = time.perf_counter()
     try:
         nb = nbformat.reads(job.notebook_json, as_version=4)
+        apply_release_points(nb, job.points)
+        originals = [cell.source for cell in nb.cells]
+        seed = job.seed if job.seed is not None else _default_seed()
+        checks = {}
+        for index, cell in enumerate(nb.cells):
+            gid = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
+            if cell.cell_type != "code" or not _is_test(cell):
+                continue
+            if job.sandbox and gid in job.checks:
+                checks[index] = job.checks[gid]
+            else:
+                cell.source = with_seed_literal(cell.source, seed)
         if job.sandbox:
-            executed, reason = _run_sandboxed(nb, job)
+            executed, reason = _run_sandboxed(nb, job, checks, seed)
         else:
             executed, reason = _run_unsandboxed(nb, job.limits)
+        for cell, source in zip(executed.cells, originals, strict=True):
+            cell.source = source
+        flag = redact_hidden_lines(executed, (*job.hidden_lines, seed_line(seed)))
+        reason = "; ".join(filter(None, [reason, flag])) or None
         return JobResult(
             job.student, nbformat.writes(executed), reason, time.perf_counter() - start
         )
@@ -71,7 +108,20 @@ def run_job(job: Job) -> JobResult:
         )
 
 
-def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None]:
+def _is_test(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _default_seed() -> int:
+    from worldlab.testing import DEFAULT_GRADING_SEED
+
+    return DEFAULT_GRADING_SEED
+
+
+def _run_sandboxed(
+    nb: NotebookNode, job: Job, checks: dict[int, HiddenCheck], seed: int
+) -> tuple[NotebookNode, str | None]:
     from worldlab.course.execution import HEADLESS_KERNEL_ENV
     from worldlab.grading.sandbox import SandboxPolicy, execute_in_sandbox
 
@@ -89,6 +139,8 @@ def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None
         cell_timeout=job.limits.cell_timeout,
         notebook_timeout=job.limits.notebook_timeout,
         max_output_bytes=job.limits.max_output_bytes,
+        checks=checks,
+        seed=seed,
     )
 
 

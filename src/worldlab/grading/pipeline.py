@@ -41,6 +41,7 @@ from worldlab.course.errors import CourseError
 from worldlab.course.nbgrader_setup import course_config, quiet_nbgrader
 from worldlab.grading import gradebook as books
 from worldlab.grading.execute import Job, JobResult, Limits, run_job
+from worldlab.grading.integrity import job_fields
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
 from worldlab.grading.scoring import cell_scores, settle_test_outputs, unanswered
 from worldlab.grading.tamper import provided_lines, scan
@@ -206,6 +207,7 @@ class Grader:
         self.instructor = nbformat.read(course.instructor, as_version=4)
         self.release = nbformat.read(course.release, as_version=4)
         self.provided = provided_lines(self.release)
+        self.integrity = job_fields(self.instructor, self.release)
         self.outcomes: dict[str, Outcome] = {}
 
     def run(self) -> dict[str, Outcome]:
@@ -269,7 +271,8 @@ class Grader:
                 self._finish_broken(outcome, manifest)
                 continue
             outcome.notes = normalized.notes
-            outcome.tamper = [str(signal) for signal in scan(normalized.notebook, self.provided)]
+            signals = scan(normalized.notebook, self.provided, self.instructor, self.release)
+            outcome.tamper = [str(signal) for signal in signals]
             job = Job(
                 student=student,
                 notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
@@ -277,6 +280,7 @@ class Grader:
                 deny=deny,
                 limits=self.options.limits,
                 sandbox=self.options.sandbox,
+                **self.integrity,
             )
             jobs.append((job, outcome, path.parent))
         return jobs

@@ -1,13 +1,18 @@
 """Look for code that interferes with grading, and flag it for a human.
 
 Code that runs in the same kernel as the tests can always interfere with them; no scan can
-prove otherwise. This scan reads the student's own cells (never the instructor's tests) for the
-usual ways of doing it and reports each hit with its line, so a grader can judge. A hit does not
-change the score by itself: it flags the submission.
+prove otherwise (the course's hidden tests therefore run outside the kernel, see
+:mod:`worldlab.grading.remote_checks`). This scan reads every code cell of the submission,
+whatever its metadata says — only a cell that is, byte for byte, the instructor's cell of the same
+grade_id is skipped — for the usual ways of interfering, and reports each hit with its line, so a
+grader can judge: dynamic execution, frame and object introspection, ``/proc`` and environment
+reads, IPython's history and hooks, ``clear_output``, and calls of lab-kit functions the lesson
+itself does not use. A hit does not change the score by itself: it flags the submission.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -47,11 +52,35 @@ SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             "reads the notebook or other files",
             r"\.ipynb\b|\bnbformat\b|\b__file__\b|\bopen\s*\(|\bglob\s*\(",
         ),
-        ("reads the grading seed", r"WORLDLAB_GRADING_SEED|\benviron\b"),
+        ("reads the grading seed or the environment", r"WORLDLAB_GRADING_SEED|\benviron\b"),
         (
             "runs other programs or opens sockets",
             r"\bsubprocess\b|\bsocket\b|\bctypes\b|\bos\s*\.\s*(system|popen|fork)\b",
         ),
+        (
+            "runs code dynamically",
+            r"\b(exec|eval|compile|__import__|execfile|runpy)\s*\(|\bimportlib\b|\bb64decode\b"
+            r"|\b(codecs\s*\.\s*)?decode\s*\(.*\b(rot.?13|base64|hex)\b|\bfromhex\b|\bmarshal\b"
+            r"|\bpickle\b|\bgetattr\s*\(\s*__builtins__",
+        ),
+        (
+            "inspects frames or objects",
+            r"\bsys\s*\.\s*_getframe\b|\binspect\b|\bf_globals\b|\bf_locals\b|\bf_back\b"
+            r"|\bgc\b|\b__globals__\b|\b__closure__\b|\btb_frame\b|\bgi_frame\b|\b__code__\b",
+        ),
+        ("reads /proc or the environment", r"/proc\b|\bgetenv\b|\bputenv\b"),
+        (
+            "reads IPython's history",
+            r"\b_ih\b|\b_oh\b|\b_i{1,3}\b|\b_i\d+\b|%history|\bhistory_manager\b|\bget_history\b"
+            r"|(?<![\w'\"])(In|Out)\s*(\[|\)|\.|,|$)|\(\s*(In|Out)\s*\)",
+        ),
+        ("clears output", r"\bclear_output\b"),
+        (
+            "hooks into IPython's execution",
+            r"\b(post_run_cell|pre_run_cell|post_execute|pre_execute|shell_handlers|do_execute"
+            r"|displayhook|display_pub|register_magic_function)\b",
+        ),
+        ("uses the lab kit beyond what the lesson imports", r"\bworldlab\b"),
         ("uses shell or magic escapes", r"^\s*[!%]"),
     ]
 ]
@@ -72,9 +101,18 @@ class TamperSignal:
         )
 
 
-def _is_instructor_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-    return bool(meta.get("locked")) and not meta.get("solution")
+def _grade_id(cell: NotebookNode) -> str | None:
+    return (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
+
+
+def instructor_sources(instructor: NotebookNode) -> dict[str, str]:
+    """``grade_id -> source`` of the instructor's cells that are not answers (tests, read-only)."""
+    found = {}
+    for cell in instructor.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if meta.get("grade_id") and not meta.get("solution"):
+            found[meta["grade_id"]] = cell.source
+    return found
 
 
 def provided_lines(release: NotebookNode) -> set[str]:
@@ -88,17 +126,102 @@ def provided_lines(release: NotebookNode) -> set[str]:
     }
 
 
-def scan(nb: NotebookNode, provided: set[str] | frozenset[str] = frozenset()) -> list[TamperSignal]:
-    """Every suspicious line of the student's code cells.
+def _parse(source: str) -> ast.Module | None:
+    code = "\n".join(
+        "" if line.lstrip().startswith(("!", "%")) else line for line in source.split("\n")
+    )
+    try:
+        return ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
 
-    The instructor's locked cells are skipped, and so are lines found verbatim in ``provided``
-    (the code of the released notebook).
+
+def kit_uses(
+    release: NotebookNode, instructor: NotebookNode | None = None
+) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """The lesson's lab-kit names: ``alias -> worldlab path``, and the ``(alias, attr)`` it uses.
+
+    Aliases are the release's imports; uses are the release's code and the instructor's (its
+    reference answers use what an honest answer may use).
     """
+    aliases: dict[str, str] = {}
+    used: set[tuple[str, str]] = set()
+    cells = list(release.cells) + (list(instructor.cells) if instructor is not None else [])
+    trees = [_parse(c.source) for c in cells if c.cell_type == "code"]
+    for tree in filter(None, trees):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for name in node.names:
+                    if name.name.split(".")[0] == "worldlab":
+                        aliases[name.asname or name.name.split(".")[0]] = name.name
+            elif (
+                isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "worldlab"
+            ):
+                for name in node.names:
+                    aliases[name.asname or name.name] = f"{node.module}.{name.name}"
+    for tree in filter(None, trees):
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+            ):
+                used.add((node.value.id, node.attr))
+    return aliases, used
+
+
+def _kit_signals(
+    label: str, source: str, aliases: dict[str, str], used: set[tuple[str, str]]
+) -> dict[int, TamperSignal]:
+    tree = _parse(source) if aliases else None
+    if tree is None:
+        return {}
+    lines = source.split("\n")
+    found = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and (node.value.id, node.attr) not in used
+            and node.lineno not in found
+        ):
+            found[node.lineno] = TamperSignal(
+                label,
+                node.lineno,
+                lines[node.lineno - 1],
+                f"uses a lab-kit name the lesson does not use "
+                f"({aliases[node.value.id]}.{node.attr})",
+            )
+    return found
+
+
+def scan(
+    nb: NotebookNode,
+    provided: set[str] | frozenset[str] = frozenset(),
+    instructor: NotebookNode | None = None,
+    release: NotebookNode | None = None,
+) -> list[TamperSignal]:
+    """Every suspicious line of the submission's code cells.
+
+    A cell is skipped only when ``instructor`` has a non-answer cell of the same grade_id with the
+    same source (metadata alone proves nothing); lines found verbatim in ``provided`` (the code of
+    the released notebook) are skipped. With ``release``, uses of lab-kit functions that the
+    release does not use are flagged too.
+    """
+    own = instructor_sources(instructor) if instructor is not None else {}
+    aliases, used = kit_uses(release, instructor) if release is not None else ({}, set())
     found = []
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or _is_instructor_cell(cell):
+        if cell.cell_type != "code":
             continue
-        label = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id") or f"#{index}"
+        gid = _grade_id(cell)
+        if gid is not None and own.get(gid) == cell.source:
+            continue
+        if instructor is None and _is_instructor_cell(cell):
+            continue  # no instructor notebook to compare with: the old, metadata-based rule
+        label = gid or f"#{index}"
+        kit = _kit_signals(label, cell.source, aliases, used)
         for number, line in enumerate(cell.source.splitlines(), start=1):
             if line.strip() in provided:
                 continue
@@ -107,4 +230,12 @@ def scan(nb: NotebookNode, provided: set[str] | frozenset[str] = frozenset()) ->
                 if pattern.search(code):
                     found.append(TamperSignal(label, number, line, reason))
                     break
+            else:
+                if number in kit:
+                    found.append(kit[number])
     return found
+
+
+def _is_instructor_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return bool(meta.get("locked")) and not meta.get("solution")

@@ -1,0 +1,146 @@
+"""How a test cell runs under the safe grader: reset, execute, judge on the reply, then the checks.
+
+For every test cell of a submission (:func:`worldlab.grading.guarded_client.run_in_sandbox`):
+
+1. IPython's hooks, events, transformers, exception handlers and display hooks are put back as
+   they were when the kernel started (:mod:`worldlab.grading.kernel_reset`); what had to be
+   restored is flagged, and so is a reset that did not answer.
+2. The cell runs — for a test cell whose hidden block is made of checks, without that block.
+3. It is judged on the kernel's ``execute_reply``: a reply with status ``error`` whose error output
+   has gone (cleared, hidden) gets it back; any ``clear_output`` during a test cell fails it. Both
+   are flagged.
+4. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
+   their verdict is the cell's error output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from worldlab.checking import ChannelError
+from worldlab.grading import kernel_reset
+from worldlab.grading.remote_checks import (
+    HiddenCheck,
+    KernelEvaluator,
+    KernelLost,
+    RemoteStudent,
+    run_check_block,
+)
+
+#: Flags (labels of :class:`~worldlab.grading.guarded_client.SandboxEvent`).
+TEST_OUTPUT_CLEARED = "a test's output was cleared"
+EXECUTION_CHANGED = "student code changed IPython's execution"
+RESET_FAILED = "the grader could not reset IPython's execution"
+
+
+def _has_error(cell: NotebookNode) -> bool:
+    return any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+
+
+def verdict_output(ename: str, evalue: str) -> NotebookNode:
+    """An error output that says only ``ename: evalue`` (no hidden text in a traceback)."""
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class CellGuard:
+    """The test-cell steps above, for one client (one kernel).
+
+    Parameters
+    ----------
+    client
+        The running :class:`~worldlab.grading.guarded_client._GuardedClient` (``kc``, ``km``,
+        ``replies``, ``cleared_cells``).
+    checks
+        ``cell index -> HiddenCheck`` of the test cells whose hidden checks run here.
+    seed
+        The instructor's secret seed.
+    event
+        ``event(label, detail)`` records a flag on the current cell.
+    call_timeout, grace
+        Seconds a call of the student's function may take, and that an interrupted call is given.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        checks: Mapping[int, HiddenCheck],
+        seed: int,
+        event: Callable[[str, str], None],
+        call_timeout: float,
+        grace: float,
+    ):
+        self.client, self.checks, self.seed, self.event = client, dict(checks), seed, event
+        self.evaluator = KernelEvaluator(client, asyncio.get_running_loop(), call_timeout, grace)
+        self.module = kernel_reset.new_module_name()
+        self.ready = False
+
+    async def start(self) -> None:
+        """Capture fresh references in the kernel, before any student code runs."""
+        try:
+            answer = await self.evaluator._evaluate(kernel_reset.setup_expression(self.module))
+            self.ready = answer == "installed"
+        except ChannelError as exc:
+            self.event(RESET_FAILED, f"at kernel start: {exc}")
+
+    async def _reset(self) -> None:
+        if not self.ready:
+            return
+        try:
+            answer = await self.evaluator._evaluate(kernel_reset.reset_expression(self.module))
+        except (ChannelError, AssertionError) as exc:
+            self.event(RESET_FAILED, str(exc)[:200])
+            return
+        changed = kernel_reset.changes_in(answer)
+        if changed is None:
+            self.event(RESET_FAILED, "the reset gave no answer of its own")
+        elif changed:
+            self.event(EXECUTION_CHANGED, "restored " + ", ".join(changed)[:300])
+
+    async def run_test_cell(
+        self, cell: NotebookNode, index: int, execute: Callable[[], Awaitable[Any]]
+    ) -> None:
+        """Steps 1–4 for one test cell; raises :class:`KernelLost` if the kernel is lost."""
+        await self._reset()
+        check = self.checks.get(index)
+        original = cell.source
+        if check is not None:
+            cell.source = check.kernel_source
+        try:
+            await execute()
+        finally:
+            cell.source = original
+        self._judge(cell, index)
+        if check is None or _has_error(cell):
+            return
+        student = RemoteStudent(self.evaluator)
+        failure = await asyncio.to_thread(run_check_block, check, self.seed, student)
+        if isinstance(failure, KernelLost):
+            raise failure
+        if self.evaluator.lost is not None:
+            raise self.evaluator.lost
+        if failure is not None:
+            cell.outputs.append(verdict_output(failure.ename, failure.evalue))
+
+    def _judge(self, cell: NotebookNode, index: int) -> None:
+        reply = self.client.replies.pop(index, None)
+        content = (reply or {}).get("content", {})
+        if index in self.client.cleared_cells:
+            self.event(TEST_OUTPUT_CLEARED, "clear_output during a test")
+            cell.outputs.append(
+                verdict_output("TestOutputCleared", "code cleared this test's output: it fails")
+            )
+        if content.get("status") == "error" and not _has_error(cell):
+            self.event(TEST_OUTPUT_CLEARED, "the test failed but its error output was gone")
+            cell.outputs.append(
+                new_output(
+                    "error",
+                    ename=str(content.get("ename", "Error"))[:200],
+                    evalue=str(content.get("evalue", ""))[:2000],
+                    traceback=[str(line)[:2000] for line in content.get("traceback", [])[-60:]],
+                )
+            )
