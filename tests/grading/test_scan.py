@@ -67,7 +67,9 @@ def _answer(source):
 def test_kit_source_pasted_as_an_answer_and_copied_answers_are_listed():
     source = inspect.getsource(planning)
     tree = ast.parse(source)
-    (node,) = [n for n in tree.body if getattr(n, "name", None) == "value_iteration"]
+    # the kit's longest function stands for "the kit's source pasted as an answer"
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    node = max(functions, key=lambda n: n.end_lineno - n.lineno)
     pasted = ast.get_source_segment(source, node).replace("value", "worth")
     own = (
         "def solve(model, reward, terminal, gamma):\n"
