@@ -3,12 +3,14 @@
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab lessons              list the lessons
-    worldlab collect LESSON ZIP   unpack an LMS download into grading/submitted/
-    worldlab grade LESSON         autograde every submission, sandboxed and in parallel
-    worldlab export LESSON        per-student and per-exercise grade CSVs
-    worldlab report LESSON        the class report (CSV and HTML with figures)
+    worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
+    worldlab grade ASSIGNMENT         autograde every submission, sandboxed and in parallel
+    worldlab export ASSIGNMENT        per-student and per-exercise grade CSVs
+    worldlab report ASSIGNMENT        the class report (CSV and HTML with figures)
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
+ASSIGNMENT is a lesson, or any nbgrader assignment of the course folder (``course/ps1/`` with its
+source notebooks and no ``ps1.md``).
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="execute and validate lessons with nbgrader")
     check.add_argument("lessons", nargs="*", metavar="LESSON")
     commands.add_parser("lessons", help="list the lessons")
-    grade = commands.add_parser("grade", help="autograde every submission of a lesson, safely")
-    grade.add_argument("lesson", metavar="LESSON")
+    grade = commands.add_parser(
+        "grade", help="autograde every submission of a lesson or nbgrader assignment, safely"
+    )
+    grade.add_argument("lesson", metavar="ASSIGNMENT")
     grade.add_argument(
         "--student",
         action="append",
@@ -55,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)",
     )
     collect = commands.add_parser("collect", help="unpack an LMS zip into grading/submitted/")
-    collect.add_argument("lesson", metavar="LESSON")
+    collect.add_argument("lesson", metavar="ASSIGNMENT")
     collect.add_argument("zip", type=Path, metavar="ZIP")
     collect.add_argument(
         "--pattern",
@@ -68,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         ("report", "write the class report (CSV and HTML with figures)"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("lesson", metavar="LESSON")
+        command.add_argument("lesson", metavar="ASSIGNMENT")
     return parser
 
 
@@ -112,11 +116,12 @@ def _run(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     import os
 
-    from worldlab.course.lessons import resolve
+    from worldlab.course.lessons import resolve_assignment
     from worldlab.grading.execute import Limits
     from worldlab.grading.pipeline import GradeOptions, grade
+    from worldlab.paths import repo_root
 
-    lesson = resolve([args.lesson])[0]
+    assignment = resolve_assignment(args.lesson)
     if args.unsafe_no_sandbox:
         print(
             "WARNING: grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs with "
@@ -140,7 +145,7 @@ def _grade(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    grade(lesson.root, lesson.id, options)
+    grade(repo_root(), assignment, options)
     return 0
 
 
@@ -149,15 +154,16 @@ if __name__ == "__main__":
 
 
 def _grading_files(args: argparse.Namespace) -> int:
-    from worldlab.course.lessons import resolve
+    from worldlab.course.lessons import resolve_assignment
     from worldlab.grading.pipeline import Course
+    from worldlab.paths import repo_root
 
-    lesson = resolve([args.lesson])[0]
-    course = Course.load(lesson.root, lesson.id)
+    assignment = resolve_assignment(args.lesson)
+    course = Course.load(repo_root(), assignment)
     if args.command == "collect":
         from worldlab.grading.collect import CANVAS_PATTERN, collect_zip
 
-        result = collect_zip(args.zip, lesson.id, course.submitted, args.pattern or CANVAS_PATTERN)
+        result = collect_zip(args.zip, assignment, course.submitted, args.pattern or CANVAS_PATTERN)
         for line in result.lines():
             print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
         return 0

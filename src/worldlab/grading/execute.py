@@ -36,6 +36,7 @@ class Job:
     deny: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
     sandbox: bool = True
+    workdir: str | None = None  # host folder whose private copy is the kernel's working folder
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def run_job(job: Job) -> JobResult:
         if job.sandbox:
             executed, reason = _run_sandboxed(nb, job)
         else:
-            executed, reason = _run_unsandboxed(nb, job.limits)
+            executed, reason = _run_unsandboxed(nb, job.limits, job.workdir)
         return JobResult(
             job.student, nbformat.writes(executed), reason, time.perf_counter() - start
         )
@@ -84,7 +85,7 @@ def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None
     )
     return execute_in_sandbox(
         nb,
-        None,
+        job.workdir,
         policy,
         cell_timeout=job.limits.cell_timeout,
         notebook_timeout=job.limits.notebook_timeout,
@@ -92,9 +93,12 @@ def _run_sandboxed(nb: NotebookNode, job: Job) -> tuple[NotebookNode, str | None
     )
 
 
-def _run_unsandboxed(nb: NotebookNode, limits: Limits) -> tuple[NotebookNode, str | None]:
+def _run_unsandboxed(
+    nb: NotebookNode, limits: Limits, workdir: str | None = None
+) -> tuple[NotebookNode, str | None]:
     """Plain nbclient with the same timeouts; only for code the instructor trusts."""
     import os
+    import shutil
     import tempfile
 
     from nbclient import NotebookClient
@@ -102,6 +106,8 @@ def _run_unsandboxed(nb: NotebookNode, limits: Limits) -> tuple[NotebookNode, st
     from worldlab.course.execution import ipc_config, kernel_environment
 
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-grade-") as work:
+        if workdir:
+            shutil.copytree(workdir, work, dirs_exist_ok=True)
         os.environ.pop("WORLDLAB_ROOT", None)
         client = NotebookClient(
             nb,
