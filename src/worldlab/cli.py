@@ -163,7 +163,13 @@ def _grading_files(args: argparse.Namespace) -> int:
     if args.command == "collect":
         from worldlab.grading.collect import CANVAS_PATTERN, collect_zip
 
-        result = collect_zip(args.zip, assignment, course.submitted, args.pattern or CANVAS_PATTERN)
+        result = collect_zip(
+            args.zip,
+            assignment,
+            course.submitted,
+            args.pattern or CANVAS_PATTERN,
+            course.notebooks,
+        )
         for line in result.lines():
             print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
         return 0
