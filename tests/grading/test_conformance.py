@@ -138,7 +138,6 @@ def grade_both(plain: Path, ours: Path, assignment: str) -> dict:
         "plain": plain,
         "ours": ours,
         "console": graded.stdout,
-        "plain_feedback": nbgrader_cli(plain, "generate_feedback", assignment),
         "our_feedback": nbgrader_cli(ours, "generate_feedback", assignment),
     }
 
@@ -192,6 +191,56 @@ def test_example_feedback_shows_the_picture_and_logs_no_error(example):
             _example() / "source" / "ps1" / "jupyter.png"
         ).read_bytes()
         assert 'src="jupyter.png"' in (folder / "problem1.html").read_text()
+
+
+def test_example_autograded_notebooks_open_in_the_formgrader(example, caplog):
+    """The formgrader's own page renderer (its HTMLExporter template) on every notebook."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    exporter = HTMLExporter(config=config)
+    for path in sorted((example["ours"] / "grading" / "autograded").rglob("*.ipynb")):
+        resources = {
+            "assignment_id": "ps1",
+            "notebook_id": path.stem,
+            "submission_id": "x",
+            "index": 0,
+            "total": 2,
+            "base_url": "",
+            "student": path.parents[1].name,
+            "last_name": None,
+            "first_name": None,
+            "notebook_path": str(path),
+        }
+        page, _ = exporter.from_filename(str(path), resources=resources)
+        assert "nbgrader" in page and "Traceback" not in page.split("<body")[0]
+    problems = [r.getMessage() for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert not [m for m in problems if "invalid" in m.lower()], problems
+
+
+def test_collecting_a_two_notebook_assignment_keeps_one_file_per_notebook(tmp_path):
+    import zipfile
+
+    from worldlab.grading.collect import collect_zip
+
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("kim_1_2_problem1.ipynb", "{}")
+        zipped.writestr("kim_1_3_problem2.ipynb", "{}")
+        zipped.writestr("kim_1_4_jupyter.png", b"png")
+    result = collect_zip(archive, "ps1", tmp_path / "submitted", notebooks=("problem1", "problem2"))
+    folder = tmp_path / "submitted" / "kim" / "ps1"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "jupyter.png",
+        "problem1.ipynb",
+        "problem2.ipynb",
+        "timestamp.txt",
+    ]
+    assert not result.superseded and not result.unmatched and not result.not_notebooks
 
 
 def test_example_totals_agree_everywhere(example):

@@ -114,8 +114,8 @@ def collect_zip(
             _set_aside(folder)
             for info in infos:
                 (folder / _slot(info.filename, lesson, notebooks)).write_bytes(zipped.read(info))
-                if not info.filename.lower().endswith(".ipynb"):
-                    result.not_notebooks.append(info.filename)
+            if not any(info.filename.lower().endswith(".ipynb") for info in infos):
+                result.not_notebooks += [info.filename for info in infos]
             newest = max(infos, key=lambda info: info.date_time)
             stamp = datetime(*newest.date_time).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             (folder / "timestamp.txt").write_text(stamp + "\n")
