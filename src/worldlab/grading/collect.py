@@ -28,7 +28,9 @@ from pathlib import Path, PurePosixPath
 
 from worldlab.course.errors import CourseError
 
-CANVAS_PATTERN = r"^(?:.*/)?(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*?)_(?:LATE_)?\d+_\d+_[^/]+$"
+CANVAS_PATTERN = (
+    r"^(?:.*/)?(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*?)_(?:LATE_)?\d+_\d+_(?P<name>[^/]+)$"
+)
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -52,10 +54,14 @@ class Collected:
         return out
 
 
-def _slot(filename: str, lesson: str, notebooks: tuple[str, ...]) -> str:
-    """The file name a collected file gets in the submission folder."""
+def _slot(filename: str, lesson: str, notebooks: tuple[str, ...], regex: re.Pattern) -> str:
+    """The file name a collected file gets in the submission folder (for a file that is not a
+    notebook: the pattern's ``name`` group, the student's own file name, else the base name)."""
     name = PurePosixPath(filename).name
     if not name.lower().endswith(".ipynb"):
+        match = regex.search(filename)
+        if match and "name" in regex.groupindex and match.group("name"):
+            return PurePosixPath(match.group("name")).name
         return name
     for notebook in sorted(notebooks, key=len, reverse=True):
         if name.endswith(f"{notebook}.ipynb"):
@@ -94,7 +100,7 @@ def collect_zip(
                 result.unmatched.append(name)
                 continue
             # one notebook: any file stands for it; several: one file per notebook
-            slot = _slot(name, lesson, notebooks) if len(notebooks) > 1 else ""
+            slot = _slot(name, lesson, notebooks, regex) if len(notebooks) > 1 else ""
             previous = chosen.get((student, slot))
             if previous is None:
                 chosen[(student, slot)] = info
@@ -113,7 +119,9 @@ def collect_zip(
             folder.mkdir(parents=True, exist_ok=True)
             _set_aside(folder)
             for info in infos:
-                (folder / _slot(info.filename, lesson, notebooks)).write_bytes(zipped.read(info))
+                (folder / _slot(info.filename, lesson, notebooks, regex)).write_bytes(
+                    zipped.read(info)
+                )
             if not any(info.filename.lower().endswith(".ipynb") for info in infos):
                 result.not_notebooks += [info.filename for info in infos]
             newest = max(infos, key=lambda info: info.date_time)
