@@ -128,9 +128,11 @@ def autograded_files(root: Path) -> dict[str, bytes | None]:
     }
 
 
-def grade_both(plain: Path, ours: Path, assignment: str) -> dict:
-    """Plain nbgrader in ``plain``, worldlab in ``ours``; feedback generated in both."""
-    nbgrader_cli(plain, "generate_assignment", assignment, "--force")
+def grade_both(plain: Path, ours: Path, assignment: str, generate: bool = True) -> dict:
+    """Plain nbgrader in ``plain``, worldlab in ``ours`` (which adds the assignment to the
+    gradebook itself when needed); feedback generated from ours."""
+    if generate:
+        nbgrader_cli(plain, "generate_assignment", assignment, "--force")
     nbgrader_cli(plain, "autograde", assignment)
     graded = run_worldlab(ours, "grade", assignment)
     assert graded.returncode == 0, graded.stdout + graded.stderr
@@ -361,28 +363,27 @@ CLASS = {
 
 @pytest.fixture(scope="module")
 def own(tmp_path_factory) -> dict:
-    roots = []
-    for name in ("plain", "ours"):
-        root = _new_course(tmp_path_factory.mktemp(f"own-{name}") / "repo", LATE_ZERO)
-        source = root / "course" / ASSIGNMENT
-        source.mkdir()
-        nbformat.write(_analysis(), source / "analysis.ipynb")
-        nbformat.write(_extra(), source / "extra.ipynb")
-        (source / "numbers.csv").write_text("1 2 3 4\n")
-        nbgrader_cli(root, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
-        nbgrader_cli(root, "generate_assignment", ASSIGNMENT, "--force")
-        release = root / "notebooks" / ASSIGNMENT
-        for student, (stamp, notebooks, files) in CLASS.items():
-            folder = root / "grading" / "submitted" / student / ASSIGNMENT
-            folder.mkdir(parents=True)
-            for notebook in notebooks:
-                nb = _answered(release / f"{notebook}.ipynb", ANSWERS)
-                nbformat.write(nb, folder / f"{notebook}.ipynb")
-            for filename, data in files.items():
-                (folder / filename).write_bytes(data)
-            (folder / "timestamp.txt").write_text(stamp + "\n")
-        roots.append(root)
-    return grade_both(*roots, ASSIGNMENT)
+    plain = _new_course(tmp_path_factory.mktemp("own-plain") / "repo", LATE_ZERO)
+    source = plain / "course" / ASSIGNMENT
+    source.mkdir()
+    nbformat.write(_analysis(), source / "analysis.ipynb")
+    nbformat.write(_extra(), source / "extra.ipynb")
+    (source / "numbers.csv").write_text("1 2 3 4\n")
+    nbgrader_cli(plain, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
+    nbgrader_cli(plain, "generate_assignment", ASSIGNMENT, "--force")
+    release = plain / "notebooks" / ASSIGNMENT
+    for student, (stamp, notebooks, files) in CLASS.items():
+        folder = plain / "grading" / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for notebook in notebooks:
+            nb = _answered(release / f"{notebook}.ipynb", ANSWERS)
+            nbformat.write(nb, folder / f"{notebook}.ipynb")
+        for filename, data in files.items():
+            (folder / filename).write_bytes(data)
+        (folder / "timestamp.txt").write_text(stamp + "\n")
+    ours = tmp_path_factory.mktemp("own-ours") / "repo"
+    shutil.copytree(plain, ours)  # the same release, due date and submissions
+    return grade_both(plain, ours, ASSIGNMENT, generate=False)
 
 
 def test_own_assignment_scores_penalties_and_marks_equal_nbgrader(own):
