@@ -62,12 +62,18 @@ def open_gradebook(db_url: str, course_id: str):
 
 
 def has_assignment(db_url: str, course_id: str, lesson_id: str) -> bool:
+    return assignment_notebooks(db_url, course_id, lesson_id) is not None
+
+
+def assignment_notebooks(db_url: str, course_id: str, assignment_id: str) -> set[str] | None:
+    """The notebook ids the gradebook knows for an assignment (None: no such assignment)."""
+    if not sqlite_path(db_url).exists():
+        return None
     with open_gradebook(db_url, course_id) as gb:
         try:
-            gb.find_assignment(lesson_id)
+            return {notebook.name for notebook in gb.find_assignment(assignment_id).notebooks}
         except MissingEntry:
-            return False
-    return True
+            return None
 
 
 def record_submission(

@@ -351,7 +351,8 @@ class Grader:
     def _ensure_assignment(self) -> None:
         course = self.course
         released = all(course.release_path(nb).is_file() for nb in course.notebooks)
-        if released and books.has_assignment(course.db_url, course.course_id, course.lesson):
+        known = books.assignment_notebooks(course.db_url, course.course_id, course.lesson)
+        if released and known is not None and set(course.notebooks) <= known:
             return
         from nbgrader.apps import NbGraderAPI
 
