@@ -221,7 +221,8 @@ def normalize(
 
     nb = copy.deepcopy(submission)
     nb.cells = cells
-    nb.metadata["kernelspec"] = copy.deepcopy(instructor.metadata.get("kernelspec", {}))
+    if instructor.metadata.get("kernelspec"):  # nbgrader's OverwriteKernelspec
+        nb.metadata["kernelspec"] = copy.deepcopy(instructor.metadata["kernelspec"])
     return Normalized(nb, notes)
 
 

@@ -55,7 +55,13 @@ from worldlab.course.nbgrader_setup import course_config, nbgrader_failure, quie
 from worldlab.grading import gradebook as books
 from worldlab.grading.execute import Job, JobResult, Limits, run_job
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
-from worldlab.grading.scoring import cell_scores, max_scores, settle_test_outputs, unanswered
+from worldlab.grading.scoring import (
+    apply_output_rules,
+    cell_scores,
+    max_scores,
+    settle_test_outputs,
+    unanswered,
+)
 from worldlab.grading.tamper import provided_lines, scan
 
 #: Folders ``worldlab collect`` sets aside in a submission folder; never graded nor copied.
@@ -442,7 +448,10 @@ class Grader:
                     self._broken_notebook(item, nb)
                     continue
                 outcome.notes += normalized.notes
-                outcome.tamper += [str(sig) for sig in scan(normalized.notebook, self.provided[nb])]
+                where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
+                outcome.tamper += [
+                    where + str(sig) for sig in scan(normalized.notebook, self.provided[nb])
+                ]
                 item.waiting.add(nb)
                 jobs.append(
                     Job(
@@ -487,7 +496,9 @@ class Grader:
             waiting = {gid: (None, top) for gid, top in self.maxima[nb].items()}
             item.results[nb] = books.NotebookGrades(waiting, flagged=True)
         else:
-            executed = nbformat.reads(result.notebook_json, as_version=4)
+            executed = apply_output_rules(
+                nbformat.reads(result.notebook_json, as_version=4), self.config
+            )
             graded = _schema_clean(settle_test_outputs(executed, result.reason))
             if result.reason:
                 outcome.reason = "; ".join(filter(None, [outcome.reason, result.reason]))

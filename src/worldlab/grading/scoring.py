@@ -26,6 +26,17 @@ def _has_error(cell: NotebookNode) -> bool:
     return any(output.get("output_type") == "error" for output in cell.get("outputs", []))
 
 
+def apply_output_rules(nb: NotebookNode, config=None) -> NotebookNode:
+    """nbgrader's own output rules after execution, with the course's configuration:
+    ``IgnorePattern`` (stderr matching ``IgnorePattern.pattern``, when enabled) and
+    ``LimitOutput`` (``max_lines`` per output, ``max_traceback`` lines)."""
+    from nbgrader.preprocessors import IgnorePattern, LimitOutput
+
+    for rule in (IgnorePattern, LimitOutput):
+        nb, _ = rule(config=config)(nb, {})  # calling a preprocessor honours its ``enabled``
+    return nb
+
+
 def settle_test_outputs(nb: NotebookNode, reason: str | None) -> NotebookNode:
     """Apply both fixes to every test cell of an executed notebook (in place)."""
     for cell in nb.cells:
