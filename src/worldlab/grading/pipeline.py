@@ -300,7 +300,11 @@ class Grader:
             self.provided[nb] = provided_lines(self.release[nb])
 
     def _stage(self, submission: Submission, work: Path) -> Path:
-        """The files nbgrader puts beside the notebooks: the student's, then the instructor's."""
+        """The files nbgrader puts beside the notebooks: the student's, then the instructor's.
+
+        Hard links where the file system allows (a class shares one copy of a big data file;
+        the sandbox binds this folder read-only and gives the kernel its own copy), else copies.
+        """
         folder = work / submission.student
         folder.mkdir(parents=True)
         for base in (submission.folder, self.course.source):
@@ -308,7 +312,10 @@ class Grader:
                 target = folder / path.relative_to(base)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
-                shutil.copy(path, target)
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy(path, target)
         return folder
 
     def _prepare(self, manifest: dict[str, dict], work: Path) -> tuple[list[Job], dict]:
