@@ -4,13 +4,15 @@
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
     worldlab lessons              list the lessons
-    worldlab collect LESSON ZIP   unpack an LMS download into grading/submitted/
-    worldlab grade LESSON         autograde every submission, sandboxed and in parallel
-    worldlab export LESSON        per-student and per-exercise grade CSVs
-    worldlab report LESSON        the class report (CSV and HTML with figures)
+    worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
+    worldlab grade ASSIGNMENT         autograde every submission, sandboxed and in parallel
+    worldlab export ASSIGNMENT        per-student and per-exercise grade CSVs
+    worldlab report ASSIGNMENT        the class report (CSV and HTML with figures)
     worldlab site                 build the website from solutions/ into site/_build/html
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
+ASSIGNMENT is a lesson, or any nbgrader assignment of the course folder (``course/ps1/`` with its
+source notebooks and no ``ps1.md``).
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         help="plant small mutants in each reference answer and report the share the tests catch",
     )
     commands.add_parser("lessons", help="list the lessons")
-    grade = commands.add_parser("grade", help="autograde every submission of a lesson, safely")
-    grade.add_argument("lesson", metavar="LESSON")
+    grade = commands.add_parser(
+        "grade", help="autograde every submission of a lesson or nbgrader assignment, safely"
+    )
+    grade.add_argument("lesson", metavar="ASSIGNMENT")
     grade.add_argument(
         "--student",
         action="append",
@@ -62,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)",
     )
     collect = commands.add_parser("collect", help="unpack an LMS zip into grading/submitted/")
-    collect.add_argument("lesson", metavar="LESSON")
+    collect.add_argument("lesson", metavar="ASSIGNMENT")
     collect.add_argument("zip", type=Path, metavar="ZIP")
     collect.add_argument(
         "--pattern",
@@ -75,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         ("report", "write the class report (CSV and HTML with figures)"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("lesson", metavar="LESSON")
+        command.add_argument("lesson", metavar="ASSIGNMENT")
     site = commands.add_parser("site", help="build the website from solutions/ (site/_build/html)")
     site.add_argument(
         "--build-dir", type=Path, default=None, help="build folder (default: site/_build)"
@@ -135,11 +139,12 @@ def _run(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     import os
 
-    from worldlab.course.lessons import resolve
+    from worldlab.course.lessons import resolve_assignment
     from worldlab.grading.execute import Limits
     from worldlab.grading.pipeline import GradeOptions, grade
+    from worldlab.paths import repo_root
 
-    lesson = resolve([args.lesson])[0]
+    assignment = resolve_assignment(args.lesson)
     if args.unsafe_no_sandbox:
         print(
             "WARNING: grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs with "
@@ -163,7 +168,7 @@ def _grade(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    grade(lesson.root, lesson.id, options)
+    grade(repo_root(), assignment, options)
     return 0
 
 
@@ -187,15 +192,22 @@ if __name__ == "__main__":
 
 
 def _grading_files(args: argparse.Namespace) -> int:
-    from worldlab.course.lessons import resolve
+    from worldlab.course.lessons import resolve_assignment
     from worldlab.grading.pipeline import Course
+    from worldlab.paths import repo_root
 
-    lesson = resolve([args.lesson])[0]
-    course = Course.load(lesson.root, lesson.id)
+    assignment = resolve_assignment(args.lesson)
+    course = Course.load(repo_root(), assignment)
     if args.command == "collect":
         from worldlab.grading.collect import CANVAS_PATTERN, collect_zip
 
-        result = collect_zip(args.zip, lesson.id, course.submitted, args.pattern or CANVAS_PATTERN)
+        result = collect_zip(
+            args.zip,
+            assignment,
+            course.submitted,
+            args.pattern or CANVAS_PATTERN,
+            course.notebooks,
+        )
         for line in result.lines():
             print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
         return 0

@@ -88,3 +88,35 @@ def test_course_map_and_readme_lesson_table_are_fresh():
     assert readme == readme_with_lesson_table(readme, root), (
         "README.md's lesson table is stale: run `worldlab build` and commit the result"
     )
+
+
+def test_an_nbgrader_assignment_is_no_lesson_and_the_build_leaves_it_alone(tmp_path):
+    """A folder of course/ with notebooks and no .md is graded as nbgrader would, never built."""
+    from course_helpers import TINY_LESSON, make_course, run_worldlab
+
+    from worldlab.course.lessons import resolve_assignment
+
+    root = make_course(tmp_path, {"01-tiny": TINY_LESSON})
+    assignment = root / "course" / "90-ps1"
+    assignment.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), assignment / "problem1.ipynb")
+    before = sorted(p.name for p in assignment.iterdir())
+    assert [lesson.id for lesson in all_lessons(root)] == ["01-tiny"]
+    assert resolve_assignment("90-ps1", root) == "90-ps1"
+    built = run_worldlab(root, "build", "--no-execute")
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in assignment.iterdir()) == before
+    assert not (root / "notebooks" / "90-ps1").exists()
+    refused = run_worldlab(root, "build", "90-ps1")
+    assert refused.returncode == 1
+    assert "course/90-ps1/ is an nbgrader assignment" in refused.stderr
+
+
+def test_building_an_empty_source_fails_clearly(tmp_path):
+    from course_helpers import make_course, run_worldlab
+
+    root = make_course(tmp_path, {"02-empty": "\n"})
+    result = run_worldlab(root, "build", "02-empty")
+    assert result.returncode == 1
+    assert "02-empty.md is empty" in result.stderr
+    assert not (root / "course" / "02-empty" / "02-empty.ipynb").exists()

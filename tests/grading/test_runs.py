@@ -112,4 +112,4 @@ def test_collecting_again_replaces_and_keeps_the_earlier_files(tmp_path):
         "timestamp.txt",
     ]
     (replaced,) = folder.glob(".replaced-*")
-    assert (replaced / "kim_1_2_report.pdf").read_bytes() == b"%PDF first attempt"
+    assert (replaced / "report.pdf").read_bytes() == b"%PDF first attempt"

@@ -232,6 +232,12 @@ class BuiltLesson:
 
 def build_lesson(lesson: Lesson, scratch: Path, execute: bool = True) -> BuiltLesson:
     """Build one lesson's products into ``scratch`` without touching the repository."""
+    if not lesson.source.read_text(encoding="utf-8").strip():
+        raise CourseError(
+            f"{lesson.source} is empty: a lesson needs its MyST source there. For an nbgrader "
+            f"assignment made of notebooks, delete the empty {lesson.source.name}: "
+            f"`worldlab grade {lesson.id}` grades the notebooks of course/{lesson.id}/ as they are"
+        )
     instructor = instructor_notebook(lesson.source, lesson.id)
     solution = None
     if execute:

@@ -1,4 +1,11 @@
-"""Find the course's lessons and the files each one owns."""
+"""Find the course's lessons, the files each one owns, and the other nbgrader assignments.
+
+A **lesson** of this course is a folder ``course/<NN-slug>/`` holding its single source
+``<id>.md``; ``worldlab build`` makes its notebooks. Any other folder of ``course/`` that holds
+notebooks and no ``<id>.md`` is an instructor's own **nbgrader assignment** (one or more source
+notebooks, as nbgrader's ``generate_assignment`` reads them): ``worldlab grade`` grades it, and
+the build and the freshness test leave it alone.
+"""
 
 from __future__ import annotations
 
@@ -47,8 +54,55 @@ def all_lessons(root: Path | None = None) -> list[Lesson]:
     found = []
     for folder in sorted(course.iterdir()) if course.is_dir() else []:
         if folder.is_dir() and LESSON_ID.match(folder.name):
-            found.append(Lesson(folder.name, root))
+            lesson = Lesson(folder.name, root)
+            if lesson.source.is_file():  # a notebook-only folder is an nbgrader assignment
+                found.append(lesson)
     return found
+
+
+#: Characters nbgrader refuses in an assignment id (``+``) or reads as a glob or a path.
+FORBIDDEN_IN_ID = set("+/\\*?[]")
+
+
+def check_assignment_id(assignment_id: str) -> str:
+    """``assignment_id`` if nbgrader can use it as a folder name; else a clear error.
+
+    nbgrader refuses ``+`` and strips surrounding spaces; ``/`` and glob characters would make
+    its path patterns match other folders. Any other folder name works (``ps1``, ``hw-2``,
+    ``Week_3``), as does this course's ``NN-slug``.
+    """
+    bad = sorted(FORBIDDEN_IN_ID & set(assignment_id))
+    if not assignment_id or assignment_id != assignment_id.strip() or assignment_id[0] == ".":
+        raise LessonNotFound(
+            f"{assignment_id!r} is not an assignment id: it must be a folder name of course/, "
+            "without surrounding spaces or a leading dot"
+        )
+    if bad:
+        raise LessonNotFound(
+            f"{assignment_id!r} is not an assignment id nbgrader can use: it contains "
+            + " ".join(repr(c) for c in bad)
+        )
+    return assignment_id
+
+
+def resolve_assignment(wanted: str, root: Path | None = None) -> str:
+    """The id of the lesson or nbgrader assignment named by ``wanted`` (grading commands).
+
+    A lesson id or its number (``00``) names a lesson; any other name must be a folder of
+    ``course/`` holding nbgrader source notebooks (``course/ps1/problem1.ipynb`` …).
+    """
+    root = root or repo_root()
+    name = wanted.strip().rstrip("/").split("/")[-1]
+    folder = root / "course" / name
+    if folder.is_dir() and not (folder / f"{name}.md").is_file():
+        check_assignment_id(name)
+        if not any(folder.glob("*.ipynb")):
+            raise LessonNotFound(
+                f"course/{name}/ holds no notebook: put the assignment's source notebooks "
+                f"there (as for nbgrader generate_assignment), or a lesson source {name}.md"
+            )
+        return name
+    return resolve([wanted], root)[0].id
 
 
 def resolve(ids: list[str] | None, root: Path | None = None) -> list[Lesson]:
@@ -69,6 +123,13 @@ def resolve(ids: list[str] | None, root: Path | None = None) -> list[Lesson]:
         if not matches:
             matches = [lesson for lesson in known if lesson.id.startswith(wanted + "-")]
         if len(matches) != 1:
+            folder = root / "course" / wanted
+            if folder.is_dir() and any(folder.glob("*.ipynb")):
+                raise LessonNotFound(
+                    f"course/{wanted}/ is an nbgrader assignment (notebooks, no {wanted}.md), "
+                    "not a lesson: worldlab build and check are for lessons; grade it with "
+                    f"`worldlab grade {wanted}`"
+                )
             names = ", ".join(lesson.id for lesson in known) or "none"
             raise LessonNotFound(
                 f"no lesson {wanted!r}: expected course/{wanted}/{wanted}.md (lessons: {names})"

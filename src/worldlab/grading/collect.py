@@ -10,9 +10,11 @@ files ``<login>[_LATE]_<user id>_<submission id>_<original name>``; for Moodle, 
 
 A matched notebook goes to ``grading/submitted/<student>/<lesson>/<lesson>.ipynb`` (nbgrader's
 layout) with the zip's date in ``timestamp.txt``; a matched file that is not a notebook is put there
-under its own name, so grading reports that student's submission as broken. Nothing is dropped
-silently: files that match no student are listed, and when a student has several notebooks the
-newest is kept and the others are listed. Collecting again replaces a student's earlier files,
+under its own name, so grading reports that student's submission as broken. For an assignment of
+several notebooks (``notebooks``), a file whose name ends with one of them (``…_problem2.ipynb``)
+becomes that notebook, so each student may hand in one file per notebook. Nothing is dropped
+silently: files that match no student are listed, and when a student has several files for one
+notebook the newest is kept and the others are listed. Collecting again replaces a student's earlier files,
 which are moved aside into a ``.replaced-<time>`` folder rather than deleted.
 """
 
@@ -26,7 +28,9 @@ from pathlib import Path, PurePosixPath
 
 from worldlab.course.errors import CourseError
 
-CANVAS_PATTERN = r"^(?:.*/)?(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*?)_(?:LATE_)?\d+_\d+_[^/]+$"
+CANVAS_PATTERN = (
+    r"^(?:.*/)?(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*?)_(?:LATE_)?\d+_\d+_(?P<name>[^/]+)$"
+)
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -50,10 +54,31 @@ class Collected:
         return out
 
 
+def _slot(filename: str, lesson: str, notebooks: tuple[str, ...], regex: re.Pattern) -> str:
+    """The file name a collected file gets in the submission folder (for a file that is not a
+    notebook: the pattern's ``name`` group, the student's own file name, else the base name)."""
+    name = PurePosixPath(filename).name
+    if not name.lower().endswith(".ipynb"):
+        match = regex.search(filename)
+        if match and "name" in regex.groupindex and match.group("name"):
+            return PurePosixPath(match.group("name")).name
+        return name
+    for notebook in sorted(notebooks, key=len, reverse=True):
+        if name.endswith(f"{notebook}.ipynb"):
+            return f"{notebook}.ipynb"
+    return f"{lesson}.ipynb" if len(notebooks) <= 1 else name
+
+
 def collect_zip(
-    archive: Path, lesson: str, submitted: Path, pattern: str = CANVAS_PATTERN
+    archive: Path,
+    lesson: str,
+    submitted: Path,
+    pattern: str = CANVAS_PATTERN,
+    notebooks: tuple[str, ...] = (),
 ) -> Collected:
-    """Unpack ``archive`` into nbgrader's submitted layout for ``lesson``."""
+    """Unpack ``archive`` into nbgrader's submitted layout for ``lesson`` (whose notebooks are
+    ``notebooks``; default: the one notebook ``<lesson>.ipynb``)."""
+    notebooks = tuple(notebooks) or (lesson,)
     try:
         regex = re.compile(pattern)
     except re.error as exc:
@@ -63,7 +88,7 @@ def collect_zip(
     if not zipfile.is_zipfile(archive):
         raise CourseError(f"{archive} is not a zip file")
     result = Collected()
-    chosen: dict[str, zipfile.ZipInfo] = {}
+    chosen: dict[tuple[str, str], zipfile.ZipInfo] = {}
     with zipfile.ZipFile(archive) as zipped:
         for info in zipped.infolist():
             name = info.filename
@@ -74,30 +99,35 @@ def collect_zip(
             if not student or not STUDENT_ID.match(student):
                 result.unmatched.append(name)
                 continue
-            previous = chosen.get(student)
+            # one notebook: any file stands for it; several: one file per notebook
+            slot = _slot(name, lesson, notebooks, regex) if len(notebooks) > 1 else ""
+            previous = chosen.get((student, slot))
             if previous is None:
-                chosen[student] = info
+                chosen[(student, slot)] = info
                 continue
             newer, older = sorted((previous, info), key=_sort_key, reverse=True)
-            chosen[student] = newer
+            chosen[(student, slot)] = newer
             result.superseded.append(
                 f"two files for student {student}: kept {newer.filename!r}, "
                 f"ignored {older.filename!r}"
             )
-        for student, info in sorted(chosen.items()):
+        by_student: dict[str, list[zipfile.ZipInfo]] = {}
+        for (student, _), info in sorted(chosen.items()):
+            by_student.setdefault(student, []).append(info)
+        for student, infos in by_student.items():
             folder = submitted / student / lesson
             folder.mkdir(parents=True, exist_ok=True)
             _set_aside(folder)
-            is_notebook = info.filename.lower().endswith(".ipynb")
-            target = folder / (
-                f"{lesson}.ipynb" if is_notebook else PurePosixPath(info.filename).name
-            )
-            target.write_bytes(zipped.read(info))
-            stamp = datetime(*info.date_time).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            for info in infos:
+                (folder / _slot(info.filename, lesson, notebooks, regex)).write_bytes(
+                    zipped.read(info)
+                )
+            if not any(info.filename.lower().endswith(".ipynb") for info in infos):
+                result.not_notebooks += [info.filename for info in infos]
+            newest = max(infos, key=lambda info: info.date_time)
+            stamp = datetime(*newest.date_time).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             (folder / "timestamp.txt").write_text(stamp + "\n")
-            if not is_notebook:
-                result.not_notebooks.append(info.filename)
-            result.students[student] = info.filename
+            result.students[student] = ", ".join(info.filename for info in infos)
     return result
 
 

@@ -57,6 +57,7 @@ class Job:
     points: dict[str, dict] = field(default_factory=dict)
     #: Lines of the hidden tests, redacted from every output.
     hidden_lines: tuple[str, ...] = ()
+    workdir: str | None = None  # host folder whose private copy is the kernel's working folder
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def run_job(job: Job) -> JobResult:
         if job.sandbox:
             executed, reason = _run_sandboxed(nb, job, checks, seed)
         else:
-            executed, reason = _run_unsandboxed(nb, job.limits)
+            executed, reason = _run_unsandboxed(nb, job.limits, job.workdir)
         for cell, source in zip(executed.cells, originals, strict=True):
             cell.source = source
         flag = redact_hidden_lines(executed, (*job.hidden_lines, seed_line(seed)))
@@ -134,7 +135,7 @@ def _run_sandboxed(
     )
     return execute_in_sandbox(
         nb,
-        None,
+        job.workdir,
         policy,
         cell_timeout=job.limits.cell_timeout,
         notebook_timeout=job.limits.notebook_timeout,
@@ -144,9 +145,12 @@ def _run_sandboxed(
     )
 
 
-def _run_unsandboxed(nb: NotebookNode, limits: Limits) -> tuple[NotebookNode, str | None]:
+def _run_unsandboxed(
+    nb: NotebookNode, limits: Limits, workdir: str | None = None
+) -> tuple[NotebookNode, str | None]:
     """Plain nbclient with the same timeouts; only for code the instructor trusts."""
     import os
+    import shutil
     import tempfile
 
     from nbclient import NotebookClient
@@ -154,6 +158,8 @@ def _run_unsandboxed(nb: NotebookNode, limits: Limits) -> tuple[NotebookNode, st
     from worldlab.course.execution import ipc_config, kernel_environment
 
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-grade-") as work:
+        if workdir:
+            shutil.copytree(workdir, work, dirs_exist_ok=True)
         os.environ.pop("WORLDLAB_ROOT", None)
         client = NotebookClient(
             nb,

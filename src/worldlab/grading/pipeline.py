@@ -1,36 +1,47 @@
-"""Grade every submission of a lesson: safe, parallel, fair, resumable.
+"""Grade every submission of an assignment: safe, parallel, fair, resumable.
 
-    worldlab grade <lesson> [--force] [--jobs N] [--student ID ...]
+    worldlab grade <assignment> [--force] [--jobs N] [--student ID ...]
 
-1. Lock the lesson (two runs never grade one student at once) and back up the gradebook.
-2. In this trusted process, read each submission; a file that is not a gradable notebook of this
-   lesson is recorded as broken (score 0, flagged, reason in the report) and the run goes on.
-   Normalise the rest onto the instructor's tests (:mod:`worldlab.grading.normalize`) and scan the
-   student's code for tampering (:mod:`worldlab.grading.tamper`).
-3. Execute the submissions in parallel worker processes, each kernel in its own sandbox
+The assignment is a lesson of this course or any nbgrader assignment of the course folder
+(``course/<id>/`` with one or more source notebooks and files beside them), graded as
+``nbgrader autograde`` grades it:
+
+1. Lock the assignment (two runs never grade one student at once) and back up the gradebook.
+   Add the assignment to the gradebook with nbgrader's ``generate_assignment`` if needed.
+2. In this trusted process, read each submission folder ``submitted/<student>/<id>/``: every
+   notebook of the release that is there is read; one that is missing scores 0 (as in nbgrader);
+   a file that is not a gradable notebook is recorded as broken (score 0, flagged, reason in the
+   report) and the run goes on. Normalise the rest onto the instructor's cells
+   (:mod:`worldlab.grading.normalize`) and scan the student's code for tampering
+   (:mod:`worldlab.grading.tamper`). The kernel's working folder starts as a private copy of the
+   files nbgrader would put beside the notebook: the student's extra files, overwritten by the
+   instructor's files of ``course/<id>/`` (data, pictures).
+3. Execute the notebooks in parallel worker processes, each kernel in its own sandbox
    (:mod:`worldlab.grading.execute`), with per-cell, per-notebook, memory, process and output limits.
-4. Back in this process, one submission at a time: settle the test outputs (tests that never ran
-   score 0, warnings do not cost points), score with nbgrader's rules, write the autograded
-   notebook where nbgrader's formgrader and feedback expect it, and write the grades in one
-   transaction. Record what happened in ``grading/runs/<lesson>.json``.
+4. Back in this process, one submission at a time once all its notebooks ran: settle the test
+   outputs (tests that never ran score 0, warnings do not cost points), score with nbgrader's
+   rules (points from the release, never from the submission), write the autograded folder where
+   nbgrader's formgrader and feedback expect it (notebooks and the same files nbgrader copies),
+   and write the grades, with nbgrader's late penalty, in one transaction. Record what happened
+   in ``grading/runs/<id>.json``.
 
-A run that is interrupted can be started again: submissions already graded (same file content)
-are skipped unless ``--force``.
+A run that is interrupted can be started again: submissions already graded (same files) are
+skipped unless ``--force``.
 """
 
 from __future__ import annotations
 
 import copy
 import fcntl
-import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -38,18 +49,30 @@ import nbformat
 from nbformat import NotebookNode
 
 from worldlab.course.errors import CourseError
-from worldlab.course.nbgrader_setup import course_config, quiet_nbgrader
+from worldlab.course.nbgrader_setup import course_config, nbgrader_failure, quiet_nbgrader
 from worldlab.grading import gradebook as books
 from worldlab.grading.execute import Job, JobResult, Limits, run_job
 from worldlab.grading.integrity import job_fields
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
-from worldlab.grading.scoring import cell_scores, settle_test_outputs, unanswered
+from worldlab.grading.scoring import (
+    apply_output_rules,
+    cell_scores,
+    max_scores,
+    settle_test_outputs,
+    unanswered,
+)
+from worldlab.grading.submissions import Submission, extra_files, find_submissions, read_timestamp
 from worldlab.grading.tamper import provided_lines, scan
 
 
 @dataclass
 class Outcome:
-    """What grading one student gave (one entry of ``grading/runs/<lesson>.json``)."""
+    """What grading one student gave (one entry of ``grading/runs/<id>.json``).
+
+    ``score`` counts the automatic points given (cells waiting for a human count 0 until graded);
+    ``max_score`` is the release's total, the same as nbgrader's. ``cells`` maps each notebook to
+    ``{grade_id: score}`` (None: waits for a human); ``manual`` counts the cells that wait.
+    """
 
     student: str
     status: str  # graded | broken | error
@@ -60,7 +83,9 @@ class Outcome:
     tamper: list[str] = field(default_factory=list)
     seconds: float = 0.0
     digest: str = ""
-    cells: dict[str, float | None] = field(default_factory=dict)
+    cells: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    manual: int = 0
+    late_penalty: float = 0.0
 
     @property
     def flagged(self) -> bool:
@@ -78,7 +103,11 @@ class GradeOptions:
 
 @dataclass
 class Course:
-    """The paths and ids of one lesson's grading, from ``nbgrader_config.py``."""
+    """The paths and ids of one assignment's grading, from ``nbgrader_config.py``.
+
+    ``lesson`` is the assignment id (a lesson ``NN-slug`` or any nbgrader assignment id);
+    ``notebooks`` the ids of its source notebooks, in name order (as nbgrader lists them).
+    """
 
     root: Path
     lesson: str
@@ -87,8 +116,10 @@ class Course:
     submitted: Path
     autograded: Path
     grading: Path
-    instructor: Path
-    release: Path
+    source: Path
+    release_dir: Path
+    notebooks: tuple[str, ...]
+    ignore: tuple[str, ...]
 
     @classmethod
     def load(cls, root: Path, lesson: str) -> Course:
@@ -99,9 +130,15 @@ class Course:
         def folder(name: str) -> Path:
             return base / getattr(coursedir, name)
 
-        instructor = folder("source_directory") / lesson / f"{lesson}.ipynb"
-        if not instructor.is_file():
-            raise CourseError(f"no instructor notebook {instructor}: is '{lesson}' a lesson?")
+        source = folder("source_directory") / lesson
+        notebooks = tuple(sorted(p.stem for p in source.glob("*.ipynb")))
+        if not notebooks:
+            hint = (
+                f"run `worldlab build {lesson}`"
+                if (source / f"{lesson}.md").is_file()
+                else "put the assignment's source notebooks there"
+            )
+            raise CourseError(f"no instructor notebook in {source}: {hint}")
         return cls(
             root=base,
             lesson=lesson,
@@ -110,9 +147,26 @@ class Course:
             submitted=folder("submitted_directory"),
             autograded=folder("autograded_directory"),
             grading=books.sqlite_path(coursedir.db_url).parent,
-            instructor=instructor,
-            release=folder("release_directory") / lesson / f"{lesson}.ipynb",
+            source=source,
+            release_dir=folder("release_directory") / lesson,
+            notebooks=notebooks,
+            ignore=tuple(coursedir.ignore),
         )
+
+    def instructor_path(self, notebook: str) -> Path:
+        return self.source / f"{notebook}.ipynb"
+
+    def release_path(self, notebook: str) -> Path:
+        return self.release_dir / f"{notebook}.ipynb"
+
+    @property
+    def instructor(self) -> Path:
+        """The instructor notebook of a one-notebook assignment (a lesson)."""
+        return self.instructor_path(self.notebooks[0])
+
+    @property
+    def release(self) -> Path:
+        return self.release_path(self.notebooks[0])
 
     @property
     def manifest(self) -> Path:
@@ -124,6 +178,7 @@ class Course:
             str(p)
             for p in (
                 self.root / "course",
+                self.source,
                 self.root / "solutions",
                 self.submitted,
                 self.autograded,
@@ -159,44 +214,29 @@ def lesson_lock(course: Course):
         yield
 
 
-def find_submissions(course: Course) -> dict[str, tuple[Path | None, str | None]]:
-    """``student -> (notebook path, problem)`` for every folder under ``submitted/``."""
-    found: dict[str, tuple[Path | None, str | None]] = {}
-    if not course.submitted.is_dir():
-        return found
-    for student_dir in sorted(p for p in course.submitted.iterdir() if p.is_dir()):
-        folder = student_dir / course.lesson
-        if not folder.is_dir():
-            continue
-        expected = folder / f"{course.lesson}.ipynb"
-        notebooks = sorted(folder.glob("*.ipynb"))
-        if expected.is_file():
-            found[student_dir.name] = (expected, None)
-        elif len(notebooks) == 1:
-            found[student_dir.name] = (notebooks[0], None)
-        else:
-            names = ", ".join(p.name for p in sorted(folder.iterdir())) or "nothing"
-            found[student_dir.name] = (
-                None,
-                f"no {expected.name} in the submission (found {names})",
-            )
-    return found
+def _schema_clean(nb: NotebookNode) -> NotebookNode:
+    """No outputs or execution count outside code cells (nbformat's schema)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+    return nb
 
 
-def _timestamp(folder: Path) -> datetime | None:
-    stamp = folder / "timestamp.txt"
-    if not stamp.is_file():
-        return None
-    from nbgrader.utils import parse_utc
+@dataclass
+class _Pending:
+    """A submission whose notebooks are running."""
 
-    try:
-        return parse_utc(stamp.read_text().strip())
-    except Exception:
-        return None
+    submission: Submission
+    outcome: Outcome
+    workdir: Path | None
+    waiting: set[str]
+    results: dict[str, books.NotebookGrades] = field(default_factory=dict)
+    graded: dict[str, NotebookNode] = field(default_factory=dict)
 
 
 class Grader:
-    """Grades one lesson; see the module docstring for the steps."""
+    """Grades one assignment; see the module docstring for the steps."""
 
     def __init__(
         self, course: Course, options: GradeOptions, report: Callable[[str], None] = print
@@ -204,10 +244,14 @@ class Grader:
         self.course = course
         self.options = options
         self.report = report
-        self.instructor = nbformat.read(course.instructor, as_version=4)
-        self.release = nbformat.read(course.release, as_version=4)
-        self.provided = provided_lines(self.release)
-        self.integrity = job_fields(self.instructor, self.release)
+        self.config = course_config(course.root)
+        self.instructor = {
+            nb: nbformat.read(course.instructor_path(nb), as_version=4) for nb in course.notebooks
+        }
+        self.release: dict[str, NotebookNode] = {}
+        self.maxima: dict[str, dict[str, float]] = {}
+        self.provided: dict[str, set] = {}
+        self.integrity: dict[str, dict] = {}  # per notebook: hidden checks, seed, points, lines
         self.outcomes: dict[str, Outcome] = {}
 
     def run(self) -> dict[str, Outcome]:
@@ -221,36 +265,81 @@ class Grader:
                 raise CourseError(
                     f"{exc}\nTo grade anyway, without any isolation, pass --unsafe-no-sandbox."
                 ) from None
-        with lesson_lock(course):
+        with lesson_lock(course), tempfile.TemporaryDirectory(prefix="worldlab-work-") as work:
             self._ensure_assignment()
+            self._load_release()
+            self.late_penalty = books.late_penalty_from_config(self.config)
             saved = books.backup(course.db_url, course.grading / "backups", course.lesson)
             if saved:
                 self.report(f"gradebook backed up to {saved}")
             manifest = load_manifest(course)
-            jobs = self._prepare(manifest)
-            self._execute(jobs, manifest)
+            jobs, pending = self._prepare(manifest, Path(work))
+            self._execute(jobs, pending, manifest)
         return self.outcomes
 
     def _ensure_assignment(self) -> None:
-        if books.has_assignment(self.course.db_url, self.course.course_id, self.course.lesson):
+        course = self.course
+        released = all(course.release_path(nb).is_file() for nb in course.notebooks)
+        known = books.assignment_notebooks(course.db_url, course.course_id, course.lesson)
+        if released and known is not None and set(course.notebooks) <= known:
             return
         from nbgrader.apps import NbGraderAPI
 
-        self.report(f"adding {self.course.lesson} to the gradebook (nbgrader generate_assignment)")
+        self.report(f"adding {course.lesson} to the gradebook (nbgrader generate_assignment)")
         with quiet_nbgrader():
-            api = NbGraderAPI(config=course_config(self.course.root))
-            result = api.generate_assignment(self.course.lesson, force=True, create=True)
+            api = NbGraderAPI(config=course_config(course.root))
+            result = api.generate_assignment(course.lesson, force=True, create=True)
         if not result.get("success"):
-            raise CourseError(f"could not add {self.course.lesson} to the gradebook")
+            raise CourseError(
+                f"could not add {course.lesson} to the gradebook: nbgrader generate_assignment "
+                f"failed: {nbgrader_failure(result)}"
+            )
 
-    def _prepare(self, manifest: dict[str, dict]) -> list[tuple[Job, Outcome, Path]]:
-        jobs = []
-        data_dir, deny = str(self.course.root / "data"), self.course.deny()
-        for student, (path, problem) in find_submissions(self.course).items():
+    def _load_release(self) -> None:
+        for nb in self.course.notebooks:
+            self.release[nb] = nbformat.read(self.course.release_path(nb), as_version=4)
+            self.maxima[nb] = max_scores(self.release[nb])
+            self.provided[nb] = provided_lines(self.release[nb])
+            self.integrity[nb] = job_fields(self.instructor[nb], self.release[nb])
+
+    def _stage(self, submission: Submission, work: Path) -> Path:
+        """The files nbgrader puts beside the notebooks: the student's, then the instructor's.
+
+        Hard links where the file system allows (a class shares one copy of a big data file;
+        the sandbox binds this folder read-only and gives the kernel its own copy), else copies.
+        """
+        folder = work / submission.student
+        folder.mkdir(parents=True)
+        for base in (submission.folder, self.course.source):
+            for path in extra_files(base, self.course.ignore):
+                target = folder / path.relative_to(base)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy(path, target)
+        return folder
+
+    def _prepare(self, manifest: dict[str, dict], work: Path) -> tuple[list[Job], dict]:
+        jobs: list[Job] = []
+        pending: dict[str, _Pending] = {}
+        data = self.course.root / "data"
+        if not data.is_dir():  # an nbgrader course without this course's data folder
+            data = work / ".no-data"
+            data.mkdir()
+        data_dir, deny = str(data), self.course.deny()
+        submissions = find_submissions(self.course)
+        for student in self.options.students or []:
+            if student not in submissions:
+                self.report(
+                    f"{student}: no submission in "
+                    f"{self.course.submitted / student / self.course.lesson}; nothing graded"
+                )
+        for student, submission in submissions.items():
             if self.options.students and student not in self.options.students:
                 continue
-            data = path.read_bytes() if path else b""
-            digest = hashlib.sha256(data).hexdigest()
+            digest = submission.digest(self.course.ignore)
             done = manifest.get(student, {})
             if (
                 not self.options.force
@@ -260,120 +349,177 @@ class Grader:
                 self.outcomes[student] = Outcome(**done)
                 self.report(f"{student}: already graded, skipped (use --force to regrade)")
                 continue
-            outcome = Outcome(student, "graded", digest=digest)
-            try:
-                if problem:
-                    raise BrokenSubmission(problem)
-                nb = read_submission(data, self.course.lesson)
-                normalized = normalize(nb, self.instructor, self.course.lesson)
-            except BrokenSubmission as exc:
-                outcome.status, outcome.reason = "broken", str(exc)
-                self._finish_broken(outcome, manifest)
+            outcome = Outcome(student, "graded", digest=digest, notes=list(submission.notes))
+            item = _Pending(submission, outcome, None, set())
+            pending[student] = item
+            if submission.problem:
+                outcome.status, outcome.reason = "broken", submission.problem
+                for nb in self.course.notebooks:
+                    self._broken_notebook(item, nb)
+                self._complete(item, manifest)
                 continue
-            outcome.notes = normalized.notes
-            signals = scan(normalized.notebook, self.provided, self.instructor, self.release)
-            outcome.tamper = [str(signal) for signal in signals]
-            job = Job(
-                student=student,
-                notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
-                data_dir=data_dir,
-                deny=deny,
-                limits=self.options.limits,
-                sandbox=self.options.sandbox,
-                **self.integrity,
-            )
-            jobs.append((job, outcome, path.parent))
-        return jobs
+            item.workdir = self._stage(submission, work)
+            for nb in self.course.notebooks:
+                path = submission.notebooks.get(nb)
+                if path is None:
+                    outcome.notes.append(f"{nb}.ipynb was not submitted: 0 points for it")
+                    zero = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
+                    item.results[nb] = books.NotebookGrades(zero, manual=False)
+                    continue
+                try:
+                    parsed = read_submission(path.read_bytes(), self.course.lesson)
+                    normalized = normalize(
+                        parsed, self.instructor[nb], self.course.lesson, self.release[nb]
+                    )
+                except BrokenSubmission as exc:
+                    outcome.status = "broken"
+                    outcome.reason = "; ".join(filter(None, [outcome.reason, f"{nb}: {exc}"]))
+                    if len(self.course.notebooks) == 1:
+                        outcome.reason = str(exc)
+                    self._broken_notebook(item, nb)
+                    continue
+                outcome.notes += normalized.notes
+                where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
+                signals = scan(
+                    normalized.notebook, self.provided[nb], self.instructor[nb], self.release[nb]
+                )
+                outcome.tamper += [where + str(sig) for sig in signals]
+                item.waiting.add(nb)
+                jobs.append(
+                    Job(
+                        student=f"{student}/{nb}",
+                        notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
+                        data_dir=data_dir,
+                        deny=deny,
+                        limits=self.options.limits,
+                        sandbox=self.options.sandbox,
+                        workdir=str(item.workdir),
+                        **self.integrity[nb],
+                    )
+                )
+            if not item.waiting:
+                self._complete(item, manifest)
+        return jobs, pending
 
-    def _execute(self, jobs: list[tuple[Job, Outcome, Path]], manifest: dict[str, dict]) -> None:
+    def _execute(self, jobs: list[Job], pending: dict[str, _Pending], manifest: dict) -> None:
         if not jobs:
             return
-        pending = {job.student: (outcome, folder) for job, outcome, folder in jobs}
         workers = max(1, min(self.options.jobs, len(jobs)))
-        self.report(f"grading {len(jobs)} submission(s) with {workers} worker(s)")
+        self.report(f"grading {len(jobs)} notebook(s) with {workers} worker(s)")
         if workers == 1:
-            for job, _, _ in jobs:
+            for job in jobs:
                 self._finish(run_job(job), pending, manifest)
             return
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(run_job, job) for job, _, _ in jobs]
+            futures = [pool.submit(run_job, job) for job in jobs]
             for future in as_completed(futures):
                 self._finish(future.result(), pending, manifest)
 
-    def _finish(self, result: JobResult, pending: dict, manifest: dict[str, dict]) -> None:
-        outcome, folder = pending.pop(result.student)
-        outcome.seconds = round(result.seconds, 2)
+    def _finish(self, result: JobResult, pending: dict[str, _Pending], manifest: dict) -> None:
+        student, nb = result.student.rsplit("/", 1)
+        item = pending[student]
+        outcome = item.outcome
+        outcome.seconds = round(outcome.seconds + result.seconds, 2)
         if result.error or result.notebook_json is None:
             # Not the student's fault: no score at all (a human must look), never an old one.
-            outcome.status, outcome.reason = "error", f"the grader failed: {result.error}"
-            pending_scores = {
-                gid: (None, maximum) for gid, (_, maximum) in cell_scores(self.instructor).items()
-            }
-            self._record(outcome.student, pending_scores, set(), True, _timestamp(folder))
-            self._remember(outcome, pending_scores, manifest)
-            return
-        nb = settle_test_outputs(nbformat.reads(result.notebook_json, as_version=4), result.reason)
-        outcome.reason = result.reason
-        scores = cell_scores(nb)
-        self._write_autograded(outcome.student, nb)
-        self._record(outcome.student, scores, unanswered(nb), outcome.flagged, _timestamp(folder))
-        self._remember(outcome, scores, manifest)
+            outcome.status = "error"
+            outcome.reason = "; ".join(
+                filter(None, [outcome.reason, f"the grader failed: {result.error}"])
+            )
+            waiting = {gid: (None, top) for gid, top in self.maxima[nb].items()}
+            item.results[nb] = books.NotebookGrades(waiting, flagged=True)
+        else:
+            executed = apply_output_rules(
+                nbformat.reads(result.notebook_json, as_version=4), self.config
+            )
+            graded = _schema_clean(settle_test_outputs(executed, result.reason))
+            if result.reason:
+                outcome.reason = "; ".join(filter(None, [outcome.reason, result.reason]))
+            item.graded[nb] = graded
+            item.results[nb] = books.NotebookGrades(
+                cell_scores(graded, self.maxima[nb]), unanswered(graded)
+            )
+        item.waiting.discard(nb)
+        if not item.waiting:
+            self._complete(item, manifest)
 
-    def _finish_broken(self, outcome: Outcome, manifest: dict[str, dict]) -> None:
-        release = copy.deepcopy(self.release)
+    def _broken_notebook(self, item: _Pending, nb: str) -> None:
+        release = copy.deepcopy(self.release[nb])
         release.cells.insert(
             0,
             nbformat.v4.new_markdown_cell(
-                f"**This submission could not be graded:** {outcome.reason}."
+                f"**This submission could not be graded:** {item.outcome.reason}."
             ),
         )
-        self._write_autograded(outcome.student, assign_cell_ids(release))
-        zero = {gid: (0.0, m) for gid, (_, m) in cell_scores(release).items()}
-        self._record(outcome.student, zero, set(), True, None)
-        self._remember(outcome, zero, manifest)
+        item.graded[nb] = _schema_clean(assign_cell_ids(release))
+        zero = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
+        item.results[nb] = books.NotebookGrades(zero, flagged=True)
 
-    def _record(self, student, scores, unanswered_ids, flagged, timestamp) -> None:
-        """Write one submission's scores into the gradebook (one transaction)."""
-        course = self.course
-        books.record_submission(
-            course.db_url,
-            course.course_id,
-            course.lesson,
-            course.lesson,
-            student,
-            scores,
-            unanswered_ids,
-            flagged,
-            timestamp,
+    def _complete(self, item: _Pending, manifest: dict[str, dict]) -> None:
+        """All notebooks of a submission are done: write its folder, grades and record."""
+        outcome, submission = item.outcome, item.submission
+        for result in item.results.values():
+            result.flagged = result.flagged or outcome.flagged
+        self._write_autograded(submission, item.graded)
+        outcome.late_penalty = books.record_assignment(
+            self.course.db_url,
+            self.course.course_id,
+            self.course.lesson,
+            outcome.student,
+            item.results,
+            read_timestamp(submission.folder, outcome.notes),
+            self.late_penalty,
         )
-
-    def _write_autograded(self, student: str, nb: NotebookNode) -> None:
-        target = (
-            self.course.autograded / student / self.course.lesson / f"{self.course.lesson}.ipynb"
+        outcome.cells = {
+            nb: {gid: score for gid, (score, _) in result.scores.items()}
+            for nb, result in sorted(item.results.items())
+        }
+        scores = [value for result in item.results.values() for value in result.scores.values()]
+        outcome.score = float(sum(score or 0.0 for score, _ in scores))
+        outcome.max_score = float(sum(sum(self.maxima[nb].values()) for nb in self.maxima))
+        outcome.manual = sum(
+            score is None for result in item.results.values() for score, _ in result.scores.values()
         )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        nbformat.write(nb, partial)
-        partial.replace(target)
-
-    def _remember(self, outcome: Outcome, scores: dict, manifest: dict[str, dict]) -> None:
-        outcome.cells = {gid: score for gid, (score, _) in scores.items()}
-        outcome.score = float(sum(score or 0.0 for score, _ in scores.values()))
-        outcome.max_score = float(sum(maximum for _, maximum in scores.values()))
         self.outcomes[outcome.student] = outcome
         manifest[outcome.student] = asdict(outcome)
         save_manifest(self.course, manifest)
         flags = "; ".join(filter(None, [outcome.reason, *outcome.tamper[:2]]))
+        waiting = f", {outcome.manual} cell(s) to grade by hand" if outcome.manual else ""
+        if outcome.late_penalty:
+            waiting += f", late penalty {outcome.late_penalty:g}"
         self.report(
             f"{outcome.student}: {outcome.status} {outcome.score:g}/{outcome.max_score:g} "
-            f"in {outcome.seconds:.1f} s" + (f"  FLAGGED: {flags}" if outcome.flagged else "")
+            f"automatic points{waiting} in {outcome.seconds:.1f} s"
+            + (f"  FLAGGED: {flags}" if outcome.flagged else "")
         )
+
+    def _write_autograded(self, submission: Submission, graded: dict[str, NotebookNode]) -> None:
+        """``autograded/<student>/<id>/`` as nbgrader leaves it: the graded notebooks, the
+        student's extra files (timestamp.txt included) and the instructor's files over them."""
+        target = self.course.autograded / submission.student / self.course.lesson
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        for base in (submission.folder, self.course.source):
+            for path in extra_files(base, self.course.ignore):
+                destination = partial / path.relative_to(base)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.unlink(missing_ok=True)
+                shutil.copy(path, destination)
+        for nb, notebook in graded.items():
+            nbformat.write(notebook, partial / f"{nb}.ipynb")
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        partial.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def grade(
     root: Path, lesson: str, options: GradeOptions, report: Callable[[str], None] = print
 ) -> dict[str, Outcome]:
-    """Grade every submission of ``lesson`` under ``root`` (see the module docstring)."""
+    """Grade every submission of assignment ``lesson`` under ``root`` (see the module docstring)."""
     start = time.perf_counter()
     outcomes = Grader(Course.load(root, lesson), options, report).run()
     graded = sum(o.status == "graded" for o in outcomes.values())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-from nbgrader.utils import determine_grade, is_grade, is_solution
+from nbgrader.utils import determine_grade, is_grade, is_solution, is_task
 
 NOT_RUN = "TestNotRun"
 
@@ -24,6 +24,17 @@ def _is_test(cell: NotebookNode) -> bool:
 
 def _has_error(cell: NotebookNode) -> bool:
     return any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+
+
+def apply_output_rules(nb: NotebookNode, config=None) -> NotebookNode:
+    """nbgrader's own output rules after execution, with the course's configuration:
+    ``IgnorePattern`` (stderr matching ``IgnorePattern.pattern``, when enabled) and
+    ``LimitOutput`` (``max_lines`` per output, ``max_traceback`` lines)."""
+    from nbgrader.preprocessors import IgnorePattern, LimitOutput
+
+    for rule in (IgnorePattern, LimitOutput):
+        nb, _ = rule(config=config)(nb, {})  # calling a preprocessor honours its ``enabled``
+    return nb
 
 
 def settle_test_outputs(nb: NotebookNode, reason: str | None) -> NotebookNode:
@@ -48,12 +59,44 @@ def settle_test_outputs(nb: NotebookNode, reason: str | None) -> NotebookNode:
     return nb
 
 
-def cell_scores(nb: NotebookNode) -> dict[str, tuple[float | None, float]]:
-    """``grade_id -> (score, max)`` for every graded cell; score None awaits a human."""
+def max_scores(release: NotebookNode) -> dict[str, float]:
+    """``grade_id -> points`` of every graded and task cell of the release (the only truth)."""
+    found = {}
+    for cell in release.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if is_grade(cell) or is_task(cell):
+            found[meta["grade_id"]] = float(meta.get("points", 0.0))
+    return found
+
+
+def cell_scores(
+    nb: NotebookNode, maxima: dict[str, float] | None = None
+) -> dict[str, tuple[float | None, float]]:
+    """``grade_id -> (score, max)`` for every graded and task cell; score None awaits a human.
+
+    With ``maxima`` (from :func:`max_scores` of the release) only the release's cells count and
+    their maximum is the release's, whatever the graded notebook's metadata says. A task cell
+    always awaits a human, as in nbgrader.
+    """
     scores = {}
     for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if is_grade(cell):
-            scores[cell.metadata["nbgrader"]["grade_id"]] = determine_grade(cell)
+            score, top = determine_grade(cell)
+        elif is_task(cell):
+            score, top = None, float(meta.get("points", 0.0))
+        else:
+            continue
+        gid = meta["grade_id"]
+        if maxima is not None:
+            if gid not in maxima:
+                continue
+            top = maxima[gid]
+            score = None if score is None else float(score)
+        scores[gid] = (score, top)
+    if maxima is not None:
+        for gid, top in maxima.items():
+            scores.setdefault(gid, (0.0, top))
     return scores
 
 
