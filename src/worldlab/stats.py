@@ -139,7 +139,7 @@ def paired_difference(
         raise ValueError(f"conditions {a!r} and {b!r} share {n} {pair_on}s; need at least 2")
     half = t_critical(n, confidence) * diffs.std(ddof=1) / np.sqrt(n)
     mean = float(diffs.mean())
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+    return {"mean": mean, "ci_low": float(mean - half), "ci_high": float(mean + half), "n": n}
 
 
 def _require_columns(df: pd.DataFrame, columns: list[str]) -> None:
