@@ -6,7 +6,8 @@ moves. Every *predictor* here turns move histories into next-move probabilities,
 from moves ``0 … t-1``:
 
 * :func:`kgram_probabilities`: counts of which move followed the last ``k`` moves;
-* :func:`oracle_probabilities`: tracks the true cell and spreads its bet over the legal moves;
+* the position-tracking oracle (the lesson's ``oracle_probabilities(moves, size)``): tracks the
+  true cell and spreads its bet over the legal moves;
 * :func:`mlp_probabilities`: a tiny network (:mod:`worldlab.mlp`) reading the whole history.
 
 **Behavioural tests** (what the model predicts): top-1 *legality* (is the most likely move legal?)
@@ -16,18 +17,27 @@ should get different predictions). A model's prediction is the set of moves it *
 with probability above a small threshold.
 
 **Representational test** (what a probe can read from the model's insides): a linear probe
-(:func:`fit_linear_probe`, least squares) trained to read the walker's row and column from the
-network's hidden layer — with two controls, the same network at random initialisation and the
-raw input, without which a high probe accuracy means little.
+(least squares) trained to read the walker's row and column from the network's hidden layer —
+with controls (the same network at random initialisation, the raw input, and a control task in
+the manner of Hewitt & Liang, 2019), without which a high probe accuracy means little.
+
+The oracle, the two behavioural tests, the probe and the control task are the lesson's exercises,
+so this module does not define them: its experiments take them as arguments (``oracle``,
+``score`` with the signature of ``compression_distinction(accepted, cells, legal)``,
+``fit_probe`` with that of ``fit_linear_probe(features, targets)``, ``control`` with that of
+``control_task(cells, size, rng)``). The kit's tests load the lesson's references for them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from worldlab.mlp import MLP, train_sgd
 from worldlab.plots import PALETTE
+from worldlab.stats import paired_difference
 from worldlab.worlds import grid_walks
 
 N_MOVES = 4
@@ -126,24 +136,6 @@ def kgram_probabilities(tables: list[np.ndarray], moves: np.ndarray) -> np.ndarr
     return probs
 
 
-# --- the oracle ------------------------------------------------------------------------------
-
-
-def oracle_probabilities(
-    moves: np.ndarray, size: int, start: tuple[int, int] | None = None
-) -> np.ndarray:
-    """The position-tracking oracle: replay the moves, bet uniformly on the legal next moves.
-
-    Returns
-    -------
-    float array (n_walks, length, 4); rows sum to 1 and are 0 exactly on illegal moves.
-    """
-    moves = _check_moves(moves)
-    positions = grid_walks.positions_from_moves(moves, size, start)[:, :-1]
-    legal = grid_walks.legal_moves(positions, size).astype(float)
-    return legal / legal.sum(axis=-1, keepdims=True)
-
-
 # --- a tiny network on the move history -----------------------------------------------------
 
 
@@ -239,65 +231,13 @@ def accepted_moves(probs: np.ndarray, threshold: float = 0.05) -> np.ndarray:
     return probs > threshold
 
 
-def compression_distinction(
-    accepted: np.ndarray, cells: np.ndarray, legal: np.ndarray
-) -> tuple[float, float]:
-    """Vafa et al.'s (2024) two tests, on every pair of histories.
-
-    Parameters
-    ----------
-    accepted
-        bool array (n, 4): the moves the model accepts after each of n histories.
-    cells
-        int array (n,): the cell each history really ends on.
-    legal
-        bool array (n, 4): the moves truly legal there.
-
-    Returns
-    -------
-    (compression, distinction):
-
-    * compression — among pairs of histories that end on the **same cell**, the fraction whose
-      accepted sets are identical (a world model treats them alike: same state, same future);
-    * distinction — among pairs whose cells have **different legal moves**, the fraction whose
-      accepted sets differ (a world model tells apart states with different futures).
-
-    ``nan`` when there is no pair of that kind.
-    """
-    accepted = np.asarray(accepted, dtype=bool)
-    legal = np.asarray(legal, dtype=bool)
-    cells = np.asarray(cells)
-    n = len(cells)
-    if cells.shape != (n,) or accepted.shape != (n, N_MOVES) or legal.shape != (n, N_MOVES):
-        raise ValueError(
-            "expected accepted (n, 4), cells (n,) and legal (n, 4), got "
-            f"{accepted.shape}, {cells.shape}, {legal.shape}"
-        )
-    # Each set of moves becomes a 4-bit code; pairs are then counted from histograms in O(n).
-    bits = 1 << np.arange(N_MOVES)
-    accepted_code = accepted @ bits
-    legal_code = legal @ bits
-
-    def pairs(*keys: np.ndarray) -> float:
-        """Number of unordered pairs agreeing on every key."""
-        joint = np.zeros(n, dtype=np.int64)
-        for key in keys:
-            _, key = np.unique(key, return_inverse=True)
-            joint = joint * (key.max() + 1) + key.ravel()
-        counts = np.bincount(np.unique(joint, return_inverse=True)[1].ravel())
-        return float(np.sum(counts * (counts - 1) // 2))
-
-    same_cell = pairs(cells)
-    compression = pairs(cells, accepted_code) / same_cell if same_cell else float("nan")
-    different_legal = n * (n - 1) / 2 - pairs(legal_code)
-    # pairs with different legal sets but the same accepted set
-    confused = pairs(accepted_code) - pairs(accepted_code, legal_code)
-    distinction = 1.0 - confused / different_legal if different_legal else float("nan")
-    return float(compression), float(distinction)
-
-
 def behavioural_scores(
-    probs: np.ndarray, walks: grid_walks.GridWalks, min_prefix: int = 0, threshold: float = 0.05
+    probs: np.ndarray,
+    walks: grid_walks.GridWalks,
+    score: Callable[..., tuple[float, float]],
+    min_prefix: int = 0,
+    threshold: float = 0.05,
+    max_histories: int | None = 600,
 ) -> dict[str, float]:
     """Legality, compression and distinction of one predictor on test walks.
 
@@ -307,10 +247,15 @@ def behavioural_scores(
         (n_walks, length, 4) from any predictor.
     walks
         The test walks the probabilities are for.
+    score
+        ``score(accepted, cells, legal) -> (compression, distinction)`` (the lesson's exercise).
     min_prefix
         Only histories of at least this many moves are scored.
     threshold
         See :func:`accepted_moves`.
+    max_histories
+        Pairwise tests cost n²: score a fixed random subset of this many histories (``None``:
+        all). 600 histories give about 180,000 pairs.
     """
     probs = _check_probs(probs)
     if probs.shape != (walks.n_walks, walks.length, N_MOVES):
@@ -320,50 +265,19 @@ def behavioural_scores(
     legal = walks.legal()[:, min_prefix:-1].reshape(-1, N_MOVES)
     cells = walks.cells()[:, min_prefix:-1].ravel()
     probs = probs[:, min_prefix:].reshape(-1, N_MOVES)
-    compression, distinction = compression_distinction(
-        accepted_moves(probs, threshold), cells, legal
-    )
+    legality = top1_legality(probs, legal)
+    if max_histories is not None and len(cells) > max_histories:
+        keep = np.sort(np.random.default_rng(0).choice(len(cells), max_histories, replace=False))
+        legal, cells, probs = legal[keep], cells[keep], probs[keep]
+    compression, distinction = score(accepted_moves(probs, threshold), cells, legal)
     return {
-        "legality": top1_legality(probs, legal),
-        "compression": compression,
-        "distinction": distinction,
+        "legality": legality,
+        "compression": float(compression),
+        "distinction": float(distinction),
     }
 
 
 # --- linear probes ----------------------------------------------------------------------------
-
-
-def fit_linear_probe(features: np.ndarray, targets: np.ndarray, ridge: float = 1e-3) -> np.ndarray:
-    """Least-squares linear map (with a bias) from features to targets.
-
-    Minimises ``||[features, 1] @ W - targets||² + ridge * ||W||²`` (the bias is not penalised).
-
-    Parameters
-    ----------
-    features
-        float array (n, d).
-    targets
-        float array (n,) or (n, m).
-    ridge
-        A small penalty keeps the solution unique when features are redundant.
-
-    Returns
-    -------
-    float array (d + 1, m) (or (d + 1,) for 1-D targets); the last row is the bias.
-    """
-    features = np.asarray(features, dtype=float)
-    targets = np.asarray(targets, dtype=float)
-    if features.ndim != 2 or targets.ndim not in (1, 2) or len(targets) != len(features):
-        raise ValueError(
-            f"features must be (n, d) and targets (n,) or (n, m) with the same n, got "
-            f"{features.shape} and {targets.shape}"
-        )
-    if ridge < 0:
-        raise ValueError(f"ridge must be >= 0, got {ridge}")
-    design = np.hstack([features, np.ones((len(features), 1))])
-    penalty = ridge * np.eye(design.shape[1])
-    penalty[-1, -1] = 0.0
-    return np.linalg.solve(design.T @ design + penalty, design.T @ targets)
 
 
 def apply_linear_probe(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
@@ -379,6 +293,7 @@ def apply_linear_probe(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
 
 
 def position_probe_accuracy(
+    fit_probe: Callable[[np.ndarray, np.ndarray], np.ndarray],
     train_features: np.ndarray,
     train_positions: np.ndarray,
     test_features: np.ndarray,
@@ -386,17 +301,30 @@ def position_probe_accuracy(
 ) -> float:
     """Fit a probe for (row, col) on training features; score it on test features.
 
+    Parameters
+    ----------
+    fit_probe
+        ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)``, the last row the
+        bias (the lesson's ``fit_linear_probe``).
+    train_features, test_features
+        float arrays (n, d).
+    train_positions, test_positions
+        int arrays (n, 2): the (row, col) targets.
+
     Returns
     -------
-    Fraction of test histories whose rounded predicted (row, col) is exactly the true cell.
+    Fraction of test histories whose rounded predicted (row, col) is exactly the target.
     """
-    weights = fit_linear_probe(train_features, train_positions)
+    weights = np.asarray(fit_probe(train_features, train_positions), dtype=float)
     predicted = np.rint(apply_linear_probe(weights, test_features))
     return float(np.mean(np.all(predicted == test_positions, axis=-1)))
 
 
 def probe_experiment(
     seed: int,
+    fit_probe: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    score: Callable[..., tuple[float, float]],
+    control: Callable[..., np.ndarray] | None = None,
     size: int = 5,
     length: int = 16,
     n_train: int = 200,
@@ -405,12 +333,17 @@ def probe_experiment(
     epochs: int = 25,
     min_prefix: int = 8,
 ) -> dict[str, float]:
-    """Train a next-move network; probe its hidden layer for the cell, against two controls.
+    """Train a next-move network; probe its hidden layer for the cell, against controls.
 
     Parameters
     ----------
     seed
-        Seed of the walks and of the network's initialisation.
+        Seed of the walks, of the network's initialisation and of the control task.
+    fit_probe, score
+        The lesson's ``fit_linear_probe`` and ``compression_distinction``.
+    control
+        ``control(cells (n,), size, rng) -> (n, 2)`` control labels (the lesson's
+        ``control_task``), or ``None`` for no control task.
     size, length
         Grid side and moves per walk.
     n_train, n_test
@@ -423,17 +356,24 @@ def probe_experiment(
     Returns
     -------
     dict: the probe accuracy (exact cell) on the ``trained`` network's hidden layer, on the same
-    network at ``random_init``, and on the ``raw_input``; and the trained network's behavioural
-    scores ``legality``, ``compression``, ``distinction`` (see :func:`behavioural_scores`).
+    network at ``random_init``, and on the ``raw_input``; with a control task, the same three
+    probes fitted to the control labels (``control_trained``, …); and the trained network's
+    behavioural scores ``legality``, ``compression``, ``distinction``.
     """
     rng = np.random.default_rng(seed)
-    train_seed, test_seed, net_seed = (int(s) for s in rng.integers(0, 2**31, size=3))
+    train_seed, test_seed, net_seed, control_seed = (int(s) for s in rng.integers(0, 2**31, size=4))
     train = grid_walks.random_walks(train_seed, n_train, length, size)
     test = grid_walks.random_walks(test_seed, n_test, length, size)
     trained = train_next_move_mlp(train.moves, n_hidden, seed=net_seed, epochs=epochs)
     untrained = MLP(trained.n_inputs, n_hidden, N_MOVES, seed=net_seed, activation="tanh")
-    train_pos = train.positions[:, :-1].reshape(-1, 2)
-    test_pos = test.positions[:, :-1].reshape(-1, 2)
+    targets = {"": (train.positions[:, :-1].reshape(-1, 2), test.positions[:, :-1].reshape(-1, 2))}
+    if control is not None:
+        cells = np.concatenate([train.cells()[:, :-1].ravel(), test.cells()[:, :-1].ravel()])
+        labels = np.asarray(control(cells, size, np.random.default_rng(control_seed)))
+        if labels.shape != (len(cells), 2):
+            raise ValueError(f"control returned shape {labels.shape}, expected {(len(cells), 2)}")
+        n = n_train * length
+        targets["control_"] = (labels[:n], labels[n:])
 
     def flat(array: np.ndarray) -> np.ndarray:
         return array.reshape(-1, array.shape[-1])
@@ -443,17 +383,65 @@ def probe_experiment(
         "random_init": lambda moves: flat(mlp_hidden(untrained, moves)),
         "raw_input": lambda moves: flat(history_features(moves)),
     }
-    result = {
-        name: position_probe_accuracy(read(train.moves), train_pos, read(test.moves), test_pos)
-        for name, read in readers.items()
-    }
+    features = {name: (read(train.moves), read(test.moves)) for name, read in readers.items()}
+    result = {}
+    for prefix, (train_targets, test_targets) in targets.items():
+        for name, (train_features, test_features) in features.items():
+            result[prefix + name] = position_probe_accuracy(
+                fit_probe, train_features, train_targets, test_features, test_targets
+            )
     probs = mlp_probabilities(trained, test.moves)
-    result.update(behavioural_scores(probs, test, min_prefix=min_prefix))
+    result.update(behavioural_scores(probs, test, score, min_prefix=min_prefix))
     return result
+
+
+def network_sweep(
+    seed: int,
+    score: Callable[..., tuple[float, float]],
+    epochs: tuple[int, ...] = (10, 25, 50, 100),
+    thresholds: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2),
+    size: int = 5,
+    length: int = 16,
+    n_train: int = 200,
+    n_test: int = 200,
+    n_hidden: int = 64,
+    min_prefix: int = 8,
+) -> list[dict[str, float]]:
+    """The network's behavioural scores over training length and acceptance threshold.
+
+    One network per seed is trained in stages (SGD continues from the previous stage), and scored
+    after each stage at every threshold.
+
+    Returns
+    -------
+    list of dicts with ``seed``, ``epochs``, ``threshold``, ``legality``, ``compression`` and
+    ``distinction``.
+    """
+    if list(epochs) != sorted(set(epochs)) or epochs[0] < 1:
+        raise ValueError(f"epochs must be increasing positive integers, got {epochs}")
+    rng = np.random.default_rng(seed)
+    train_seed, test_seed, net_seed = (int(s) for s in rng.integers(0, 2**31, size=3))
+    train = grid_walks.random_walks(train_seed, n_train, length, size)
+    test = grid_walks.random_walks(test_seed, n_test, length, size)
+    features = history_features(train.moves)
+    X = features.reshape(-1, features.shape[-1])
+    model = MLP(X.shape[1], n_hidden, N_MOVES, seed=net_seed, activation="tanh")
+    shuffle = np.random.default_rng(net_seed)
+    rows, done = [], 0
+    for total in epochs:
+        train_sgd(model, X, train.moves.ravel(), total - done, 0.5, 64, shuffle)
+        done = total
+        probs = mlp_probabilities(model, test.moves)
+        for threshold in thresholds:
+            scores = behavioural_scores(probs, test, score, min_prefix, threshold)
+            rows.append({"seed": seed, "epochs": total, "threshold": threshold, **scores})
+    return rows
 
 
 def kgram_experiment(
     seed: int,
+    score: Callable[..., tuple[float, float]],
+    oracle: Callable[[np.ndarray, int], np.ndarray],
     k_values: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6),
     size: int = 5,
     length: int = 20,
@@ -463,6 +451,9 @@ def kgram_experiment(
     threshold: float = 0.05,
 ) -> list[dict[str, float]]:
     """Behavioural scores of k-gram predictors for several k, and of the oracle.
+
+    ``score`` and ``oracle`` are the lesson's ``compression_distinction`` and
+    ``oracle_probabilities``.
 
     Histories shorter than ``min_prefix`` (>= the largest k) are not scored, so no k-gram can
     read the start of the walk from its context.
@@ -481,9 +472,10 @@ def kgram_experiment(
     rows = []
     for k in k_values:
         probs = kgram_probabilities(fit_kgram(train.moves, k), test.moves)
-        scores = behavioural_scores(probs, test, min_prefix, threshold)
+        scores = behavioural_scores(probs, test, score, min_prefix, threshold)
         rows.append({"model": f"k={k}", "k": float(k), **scores})
-    scores = behavioural_scores(oracle_probabilities(test.moves, size), test, min_prefix, threshold)
+    oracle_probs = np.asarray(oracle(test.moves, size), dtype=float)
+    scores = behavioural_scores(oracle_probs, test, score, min_prefix, threshold)
     rows.append({"model": "oracle", "k": float("nan"), **scores})
     return rows
 
@@ -553,7 +545,13 @@ def draw_walk(walks: grid_walks.GridWalks, index: int = 0, n_moves: int | None =
     return ax
 
 
-def plot_kgram_tests(k: int = 2, threshold: float = 0.05, n_seeds: int = 5) -> None:
+def plot_kgram_tests(
+    score: Callable[..., tuple[float, float]],
+    oracle: Callable[[np.ndarray, int], np.ndarray],
+    k: int = 2,
+    threshold: float = 0.05,
+    n_seeds: int = 5,
+) -> None:
     """Demo: legality, compression and distinction of k-grams, highlighting one ``k``.
 
     Left: the three scores against k (mean over ``n_seeds`` seeds), the oracle's as stars on the
@@ -568,7 +566,7 @@ def plot_kgram_tests(k: int = 2, threshold: float = 0.05, n_seeds: int = 5) -> N
     rows = [
         row
         for seed in range(n_seeds)
-        for row in kgram_experiment(seed, k_values, threshold=threshold)
+        for row in kgram_experiment(seed, score, oracle, k_values, threshold=threshold)
     ]
     scores = list(SCORE_STYLE)
     table = {
@@ -616,29 +614,121 @@ def plot_kgram_tests(k: int = 2, threshold: float = 0.05, n_seeds: int = 5) -> N
 
 
 def plot_probe_controls(results: list[dict[str, float]]) -> None:
-    """Probe accuracy on the trained network and on the two controls, one dot per seed.
+    """Probe accuracy on the trained network and the controls, and the paired differences.
 
     Parameters
     ----------
     results
-        Dicts from :func:`probe_experiment`, one per seed.
+        Dicts from :func:`probe_experiment`, one per seed (with a control task).
+
+    Left: probe accuracy (exact cell) on each feature set, mean over seeds (dots: seeds), for the
+    real cell (solid) and the control task (hatched). Right: paired differences over the seeds
+    with 95% intervals — trained − random init, and each feature set's *selectivity* (real −
+    control). Ends with ``plt.show()``.
     """
-    if not results:
-        raise ValueError("results must hold at least one experiment")
+    import pandas as pd
+
+    if len(results) < 2:
+        raise ValueError("results must hold at least two seeds (paired intervals)")
     names = ["raw_input", "random_init", "trained"]
-    labels = ["raw input\n(control)", "network at\nrandom init\n(control)", "trained\nnetwork"]
+    labels = ["raw input", "network at\nrandom init", "trained\nnetwork"]
     colors = [PALETTE["orange"], PALETTE["sky"], PALETTE["blue"]]
-    values = np.array([[result[name] for name in names] for result in results])
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    frame = pd.DataFrame([{"seed": i, **r} for i, r in enumerate(results)])
+    fig, (ax, right) = plt.subplots(
+        1, 2, figsize=(10.5, 3.9), gridspec_kw={"width_ratios": [1.4, 1]}
+    )
     x = np.arange(len(names))
-    ax.bar(x, values.mean(axis=0), color=colors, width=0.6, alpha=0.85)
-    spread = np.linspace(-0.15, 0.15, len(values))
-    for i in range(len(names)):
-        ax.plot(x[i] + spread, values[:, i], "o", color=PALETTE["black"], markersize=3.5)
-        ax.text(x[i], values[:, i].max() + 0.03, f"{values[:, i].mean():.2f}", ha="center")
+    for offset, prefix, hatch, alpha in ((-0.2, "", "", 0.9), (0.2, "control_", "//", 0.45)):
+        values = frame[[prefix + name for name in names]].to_numpy()
+        ax.bar(
+            x + offset,
+            values.mean(axis=0),
+            width=0.38,
+            color=colors,
+            alpha=alpha,
+            hatch=hatch,
+            edgecolor="white",
+        )
+        spread = np.linspace(-0.08, 0.08, len(values))
+        for i in range(len(names)):
+            ax.plot(x[i] + offset + spread, values[:, i], "o", color=PALETTE["black"], markersize=3)
+            ax.text(
+                x[i] + offset,
+                values[:, i].max() + 0.03,
+                f"{values[:, i].mean():.2f}",
+                ha="center",
+                fontsize=8,
+            )
     ax.set_xticks(x, labels)
-    ax.set_ylim(0, 1.12)
+    ax.set_ylim(0, 1.15)
     ax.set_ylabel("probe accuracy (exact cell)")
-    ax.set_title(f"Reading the walker's cell with a linear probe ({len(results)} seeds)")
+    ax.set_title(f"Real cell (solid) vs control task (hatched), {len(results)} seeds")
+    long = frame.melt(id_vars="seed", var_name="features", value_name="accuracy")
+    comparisons = [
+        ("trained", "random_init", "trained −\nrandom init"),
+        ("raw_input", "control_raw_input", "selectivity\nraw input"),
+        ("random_init", "control_random_init", "selectivity\nrandom init"),
+        ("trained", "control_trained", "selectivity\ntrained"),
+    ]
+    for i, (a, b, _) in enumerate(comparisons):
+        diff = paired_difference(long, by="features", a=a, b=b, value="accuracy")
+        right.errorbar(
+            i,
+            diff["mean"],
+            yerr=[[diff["mean"] - diff["ci_low"]], [diff["ci_high"] - diff["mean"]]],
+            fmt="s",
+            capsize=5,
+            color=PALETTE["black"],
+        )
+        right.text(i + 0.1, diff["mean"], f"{diff['mean']:+.2f}", va="center", fontsize=8)
+    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.set_xticks(range(len(comparisons)), [c[2] for c in comparisons], fontsize=8)
+    right.set_xlim(-0.5, len(comparisons) - 0.3)
+    right.set_ylim(-0.1, 1.05)
+    right.set_ylabel("paired difference (accuracy)")
+    right.set_title("paired differences, 95% CI")
     fig.tight_layout()
+    plt.show()
+
+
+def plot_network_sweep(rows: list[dict[str, float]]) -> None:
+    """Heat maps of the network's compression and distinction over training length × threshold.
+
+    Parameters
+    ----------
+    rows
+        From :func:`network_sweep` (one or more seeds); cells show the mean over seeds.
+
+    Ends with ``plt.show()``.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        raise ValueError("rows must not be empty")
+    epochs = sorted(frame["epochs"].unique())
+    thresholds = sorted(frame["threshold"].unique())
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    for ax, name in zip(axes, ("compression", "distinction"), strict=True):
+        table = frame.pivot_table(index="epochs", columns="threshold", values=name, aggfunc="mean")
+        grid = table.loc[epochs, thresholds].to_numpy()
+        image = ax.imshow(grid, cmap="cividis", vmin=0, vmax=1, aspect="auto", origin="lower")
+        for i in range(len(epochs)):
+            for j in range(len(thresholds)):
+                ax.text(
+                    j,
+                    i,
+                    f"{grid[i, j]:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if grid[i, j] < 0.55 else "black",
+                )
+        ax.set_xticks(range(len(thresholds)), [f"{t:g}" for t in thresholds])
+        ax.set_yticks(range(len(epochs)), [str(e) for e in epochs])
+        ax.set_xlabel("acceptance threshold (probability)")
+        ax.set_title(f"{name} (mean of {frame['seed'].nunique()} seeds)")
+        ax.grid(False)
+    axes[0].set_ylabel("training length (epochs)")
+    fig.colorbar(image, ax=axes, fraction=0.03, label="score (fraction of pairs)")
     plt.show()
