@@ -140,4 +140,13 @@ WRONG_ANSWERS = [
     ("paired_permutation_p", "ignores the rng it is given", permutation_global_rng),
 ]
 
-__all__ = ["WRONG_ANSWERS", "pd"]
+#: Mutants that behave exactly like the reference (``worldlab check --mutants``).
+EQUIVALENT_MUTANTS = {
+    "paired_permutation_p": [
+        # ties are compared with a 1e-12 tolerance, so >= and > (and 1e-12 or 1.5e-12) agree
+        "line 7: `flipped >= observed - 1e-12` → `flipped > observed - 1e-12`",
+        "line 7: `1e-12` → `1.5e-12`",
+    ],
+}
+
+__all__ = ["EQUIVALENT_MUTANTS", "WRONG_ANSWERS", "pd"]
