@@ -121,3 +121,14 @@ WRONG_ANSWERS = [
     ("imagine_rollout", "column h is the frame h steps ahead", rollout_includes_start),
     ("imagine_rollout", "predicts every step from the start", rollout_one_step_from_truth),
 ]
+
+#: Mutants that behave exactly like the reference (``worldlab check --mutants``).
+EQUIVALENT_MUTANTS = {
+    "next_frame_accuracy": [
+        "line 3: `1` → `2`",  # the 'no prediction' marker -1 becomes -2: still never a token
+    ],
+    "imagine_rollout": [
+        "line 6: `0` → `1`",  # a lost rollout may index any real row: its result is discarded
+        "line 8: `-1` → `1`",  # axis=-1 and axis=1 are the same axis of the (n, K) rows
+    ],
+}

@@ -140,3 +140,15 @@ WRONG_ANSWERS = [
     ("control_task", "ignores the rng", control_fixed_seed),
     ("control_task", "too few distinct labels", control_few_labels),
 ]
+
+#: Mutants that behave exactly like the reference (``worldlab check --mutants``).
+EQUIVALENT_MUTANTS = {
+    # numpy turns a list into an array wherever these answers index or stack with it, so the
+    # first np.asarray is redundant even for list inputs (the checks pass lists to be sure)
+    "oracle_probabilities": ["line 1: delete `moves = np.asarray(moves)`"],
+    "fit_linear_probe": ["line 1: delete `features = np.asarray(features, dtype=float)`"],
+    "control_task": [
+        "line 1: delete `cells = np.asarray(cells)`",
+        "line 4: `-1` → `1`",  # stacking two 1-D arrays on axis=1 is stacking them on axis=-1
+    ],
+}
