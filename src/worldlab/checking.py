@@ -32,7 +32,7 @@ What a check can ask of ``student``:
     call the student's function ``NAME``; returns its (decoded) result.
 ``student.NAME.returning_arguments(*args, **kwargs)``
     the same, for functions that work in place: returns ``(result, args, kwargs)`` with the
-    arguments as they are after the call.
+    arguments as they are after the call (a random generator argument comes back as None).
 ``student.kit("worldlab.module.function")(*args, **kwargs)``
     run a lab-kit function in the student's kernel, e.g. an experiment loop that takes the
     student's step as an argument: pass ``student.ref("NAME")`` for that argument. Its data comes
@@ -409,12 +409,21 @@ def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
         value = target(*args, **kwargs)
         reply = {"ok": True, "value": value}
         if call["returning_arguments"]:
-            reply.update(args=list(args), kwargs=kwargs)
+            # A random generator crossed as its seed; after the call it cannot cross back.
+            reply.update(
+                args=[_after_call(v) for v in args],
+                kwargs={k: _after_call(v) for k, v in kwargs.items()},
+            )
         return dumps(reply)
     except Exception as exc:  # the student's function raised: report it as data
         return dumps(
             {"ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
         )
+
+
+def _after_call(value: Any) -> Any:
+    """An argument as it is returned after a call: random generators come back as None."""
+    return None if isinstance(value, np.random.Generator) else value
 
 
 def _resolve(ref: dict, namespace: Mapping[str, Any]) -> Any:

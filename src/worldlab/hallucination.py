@@ -1,28 +1,32 @@
 """Hallucination as missing mass, and what grounding buys (after Kalai & Vempala, 2024).
 
-Three "language models" of the facts in :mod:`worldlab.worlds.facts`, each a probability table
-``q`` of shape (n_people, n_days) over the statements "person ``i`` was born on day ``d``" that
-the model may *generate*:
+"Language models" of the facts in :mod:`worldlab.worlds.facts`, each a probability table ``q`` of
+shape (n_people, n_days) over the statements "person ``i`` was born on day ``d``" that the model
+may *generate*:
 
-* **smoothed**: the training counts, mixed with a little uniform mass so that it can say things it
-  never read: ``q = (1 − α) · counts / m + α / (n_people · n_days)``. The smoothing ``α`` is
-  *calibrated* by maximising the likelihood of held-out statements, which makes the mass it puts
-  on unseen statements about as large as the mass of unseen facts in the world;
+* **smoothed**: the training counts mixed with uniform mass, so that it can say things it never
+  read: ``q = (1 − α) · counts / m + α / (n_people · n_days)``;
+* **back-off**: the same mixture, but the mass ``α`` is spread over the people in proportion to
+  how often each was mentioned (add-one), and over the days either uniformly or by how often
+  each day occurs in the text (a birthday prior);
 * **closure** (``α = 0``): says only what it read; it never hallucinates (without noise in the
   text) and never says anything new;
-* **grounded**: generates like the smoothed model but checks a statement in the world (one
-  query, at a cost) before saying it whenever its training support is small, and corrects it.
+* **abstaining**: generates like the smoothed model but says "I don't know" instead of any
+  statement it never read.
 
-A statement is a *hallucination* when it is false in the world. For arbitrary facts, what the
-smoothed model says about a person it never read about is right with chance ``1 / n_days``, so
-its hallucination rate is about its unseen mass, which calibration sets to about the missing mass
-of the training sample, which the Good–Turing estimate says is about the fraction of facts seen
-exactly once (the *monofact rate*). Hence Kalai & Vempala's result: a calibrated model of
-arbitrary facts hallucinates at about the monofact rate.
+``α`` is chosen by maximising the likelihood of held-out statements (:func:`calibrate_mixture`).
+A statement is a *hallucination* when it is false in the world. The chain that links the
+calibrated model's hallucination rate to the *monofact rate* of its training text is mostly
+bookkeeping: with noise-free text, hallucination is exactly ``α · (n_days − 1) / n_days`` (every
+smoothed guess names a random day), the likelihood-optimal ``α`` is about the fraction of
+held-out statements the text never contained, and only the last step — that this fraction is
+about the monofact rate (Good–Turing) — is an empirical fact. The Good–Turing estimate itself
+and the grounded agent are lesson 04's exercises: the experiments take them as arguments.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,30 +81,6 @@ def fact_counts(people: np.ndarray, days: np.ndarray, n_people: int, n_days: int
     return counts
 
 
-def good_turing_missing_mass(counts: np.ndarray) -> float:
-    """Good–Turing estimate of the probability that the next draw is something never seen.
-
-    Parameters
-    ----------
-    counts
-        Non-negative integer counts of each distinct item (any shape; zeros are items not seen).
-
-    Returns
-    -------
-    ``N1 / N``: the number of items seen exactly once over the total number of draws. For facts
-    this is the *monofact rate*.
-    """
-    counts = np.asarray(counts)
-    if counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError("counts must be a non-empty numeric array")
-    if (counts < 0).any() or not np.array_equal(counts, np.round(counts)):
-        raise ValueError("counts must be non-negative integers")
-    total = counts.sum()
-    if total == 0:
-        raise ValueError("counts are all zero: nothing was drawn")
-    return float((counts == 1).sum() / total)
-
-
 def missing_mass(weights: np.ndarray, true_day: np.ndarray, counts: np.ndarray) -> float:
     """The true probability that the next (noise-free) statement states a fact not in the text.
 
@@ -148,26 +128,74 @@ def heldout_log_likelihood(q: np.ndarray, people: np.ndarray, days: np.ndarray) 
         return float(np.mean(np.log(q[people, days])))
 
 
-def calibrate_smoothing(counts: np.ndarray, people: np.ndarray, days: np.ndarray) -> float:
-    """The ``α`` of :func:`smoothed_model` that maximises the held-out log-likelihood.
+def backoff_table(counts: np.ndarray, days: str = "uniform") -> np.ndarray:
+    """The back-off distribution: people by add-one mention frequency, and days either uniform
+    (``days="uniform"``) or by add-one frequency of each day in the whole text
+    (``days="text"``: a prior over birthdays read off the text, the same for everyone).
+
+    Returns
+    -------
+    float array of the shape of ``counts`` (n_people, n_days), summing to 1.
+    """
+    counts = np.asarray(counts, dtype=float)
+    if counts.ndim != 2 or (counts < 0).any():
+        raise ValueError("counts must be a non-negative (n_people, n_days) table")
+    if days not in ("uniform", "text"):
+        raise ValueError(f"days must be 'uniform' or 'text', got {days!r}")
+    person = counts.sum(axis=1) + 1.0
+    if days == "uniform":
+        day = np.full(counts.shape[1], 1.0)
+    else:
+        day = counts.sum(axis=0) + 1.0
+    return np.outer(person / person.sum(), day / day.sum())
+
+
+def mixture_model(counts: np.ndarray, alpha: float, backoff: np.ndarray) -> np.ndarray:
+    """``q = (1 − α) · counts / m + α · backoff`` (``backoff`` a table summing to 1)."""
+    counts = np.asarray(counts, dtype=float)
+    backoff = _check_table(backoff, "backoff")
+    if counts.shape != backoff.shape or counts.sum() <= 0 or (counts < 0).any():
+        raise ValueError("counts must be a non-negative table with draws, of backoff's shape")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}")
+    return (1.0 - alpha) * counts / counts.sum() + alpha * backoff
+
+
+def calibrate_mixture(
+    counts: np.ndarray, backoff: np.ndarray, people: np.ndarray, days: np.ndarray
+) -> float:
+    """The ``α`` of :func:`mixture_model` that maximises the held-out log-likelihood.
 
     Parameters
     ----------
     counts
         Training counts, shape (n_people, n_days).
+    backoff
+        The back-off table, shape (n_people, n_days), summing to 1.
     people, days
         Held-out statements, int arrays of shape (m_heldout,).
     """
     counts = np.asarray(counts, dtype=float)
-    empirical = counts[np.asarray(people), np.asarray(days)] / counts.sum()
-    uniform = 1.0 / counts.size
+    backoff = _check_table(backoff, "backoff")
+    people, days = np.asarray(people), np.asarray(days)
+    if people.ndim != 1 or people.shape != days.shape or len(people) == 0:
+        raise ValueError("people and days must be non-empty 1-D arrays of the same shape")
+    empirical = counts[people, days] / counts.sum()
+    other = backoff[people, days]
 
     def negative_log_likelihood(logit: float) -> float:
         alpha = 1.0 / (1.0 + np.exp(-logit))
-        return -float(np.mean(np.log((1 - alpha) * empirical + alpha * uniform)))
+        return -float(np.mean(np.log((1 - alpha) * empirical + alpha * other)))
 
     result = minimize_scalar(negative_log_likelihood, bounds=(-20.0, 20.0), method="bounded")
     return float(1.0 / (1.0 + np.exp(-result.x)))
+
+
+def calibrate_smoothing(counts: np.ndarray, people: np.ndarray, days: np.ndarray) -> float:
+    """The ``α`` of :func:`smoothed_model` that maximises the held-out log-likelihood."""
+    counts = np.asarray(counts, dtype=float)
+    uniform = np.full(counts.shape, 1.0 / counts.size)
+    return calibrate_mixture(counts, uniform, people, days)
 
 
 def hallucination_rate(q: np.ndarray, true_day: np.ndarray) -> float:
@@ -191,34 +219,6 @@ def hallucination_rate(q: np.ndarray, true_day: np.ndarray) -> float:
     false[np.arange(q.shape[0]), true_day] = False
     # Summing the false cells (not 1 - the true ones) keeps an exact 0 exact.
     return float(q[false].sum())
-
-
-def grounded_generation(
-    q: np.ndarray, counts: np.ndarray, true_day: np.ndarray, check_threshold: int
-) -> dict[str, float]:
-    """Generate from ``q`` but look a statement up in the world before saying it when it was read
-    at most ``check_threshold`` times (a wrong statement checked is replaced by the true one).
-
-    ``check_threshold = -1`` never checks (the plain model); ``0`` checks only statements it never
-    read; large values check everything.
-
-    Returns
-    -------
-    dict with ``hallucination`` (probability that what is said is false) and ``queries``
-    (expected look-ups per statement said).
-    """
-    q = _check_table(q)
-    counts = np.asarray(counts)
-    if counts.shape != q.shape:
-        raise ValueError(f"counts must have the shape of q {q.shape}, got {counts.shape}")
-    true_day = _check_true_day(true_day, q.shape)
-    checked = counts <= check_threshold
-    false = np.ones(q.shape, dtype=bool)
-    false[np.arange(q.shape[0]), true_day] = False
-    return {
-        "hallucination": float(q[false & ~checked].sum()),
-        "queries": float(q[checked].sum()),
-    }
 
 
 def rule_model(counts: np.ndarray, rule: tuple[int, int], alpha: float) -> np.ndarray:
@@ -280,38 +280,82 @@ def make_facts_run(
     return FactsRun(true_day, weights, counts, heldout_people, heldout_days, alpha)
 
 
-def hallucination_experiment(seed: int, zipf_exponent: float = 1.0, **world) -> dict[str, float]:
-    """One world, one training text, one held-out text; the three models measured.
+MissingMassEstimate = Callable[[np.ndarray], float]
+CheckedGeneration = Callable[[np.ndarray, np.ndarray, np.ndarray, int], dict]
+
+
+def hallucination_experiment(
+    seed: int,
+    zipf_exponent: float = 1.0,
+    *,
+    missing_mass_estimate: MissingMassEstimate,
+    **world,
+) -> dict[str, float]:
+    """One world, one training text, one held-out text; several model families measured.
 
     Parameters
     ----------
     seed, zipf_exponent, **world
         Passed to :func:`make_facts_run` (``n_people``, ``n_statements``, ``noise``, …).
+    missing_mass_estimate
+        ``missing_mass_estimate(counts) -> float``, the Good–Turing estimate of the training
+        counts (lesson 04's ``good_turing_missing_mass``).
 
     Returns
     -------
-    dict with ``monofact_rate`` (Good–Turing missing mass of the training text),
-    ``missing_mass`` (the truth), ``alpha`` (calibrated smoothing), ``smoothed`` (its
-    hallucination rate), ``closure`` (the unsmoothed model's hallucination rate),
+    dict with ``monofact_rate`` (the estimate on the training counts), ``missing_mass`` (the
+    truth), ``heldout_unseen`` (fraction of held-out statements absent from the training
+    text), ``alpha`` and ``smoothed`` (calibrated uniform smoothing and its hallucination rate),
+    ``alpha_backoff`` and ``backoff`` (the calibrated back-off model, days uniform),
+    ``alpha_day_prior`` and ``day_prior`` (calibrated back-off whose days follow the text's
+    birthday frequencies), ``abstain`` and
+    ``abstain_rate`` (the abstaining model's hallucination rate among what it says, and how
+    often it says "I don't know"), ``closure`` (the unsmoothed model's hallucination rate) and
     ``closure_heldout_seen`` (fraction of held-out true statements the closure model can say at
-    all), ``grounded`` and ``grounded_queries`` (hallucination and look-ups per statement when
-    checking every statement never read).
+    all).
     """
     run = make_facts_run(seed, zipf_exponent, **world)
     q = smoothed_model(run.counts, run.alpha)
-    grounded = grounded_generation(q, run.counts, run.true_day, check_threshold=0)
+    backoff = backoff_table(run.counts)
+    alpha_backoff = calibrate_mixture(run.counts, backoff, run.heldout_people, run.heldout_days)
+    day_prior = backoff_table(run.counts, days="text")
+    alpha_prior = calibrate_mixture(run.counts, day_prior, run.heldout_people, run.heldout_days)
+    unseen = run.counts == 0
+    abstained = float(q[unseen].sum())
+    said = np.where(unseen, 0.0, q) / (1.0 - abstained)
+    estimate = float(missing_mass_estimate(run.counts))
+    if not 0.0 <= estimate <= 1.0:
+        raise ValueError(f"missing_mass_estimate must return a probability, got {estimate}")
     return {
-        "monofact_rate": good_turing_missing_mass(run.counts),
+        "monofact_rate": estimate,
         "missing_mass": missing_mass(run.weights, run.true_day, run.counts),
+        "heldout_unseen": float(np.mean(unseen[run.heldout_people, run.heldout_days])),
         "alpha": run.alpha,
         "smoothed": hallucination_rate(q, run.true_day),
+        "alpha_backoff": alpha_backoff,
+        "backoff": hallucination_rate(
+            mixture_model(run.counts, alpha_backoff, backoff), run.true_day
+        ),
+        "alpha_day_prior": alpha_prior,
+        "day_prior": hallucination_rate(
+            mixture_model(run.counts, alpha_prior, day_prior), run.true_day
+        ),
+        "abstain": hallucination_rate(said, run.true_day),
+        "abstain_rate": abstained,
         "closure": hallucination_rate(smoothed_model(run.counts, 0.0), run.true_day),
         "closure_heldout_seen": float(
             np.mean(run.counts[run.heldout_people, run.heldout_days] > 0)
         ),
-        "grounded": grounded["hallucination"],
-        "grounded_queries": grounded["queries"],
     }
+
+
+def _checked(result: dict, what: str = "checked_generation") -> dict[str, float]:
+    if not isinstance(result, dict) or not {"queries", "hallucination"} <= set(result):
+        raise ValueError(f"{what} must return a dict with 'queries' and 'hallucination'")
+    values = {key: float(result[key]) for key in ("queries", "hallucination")}
+    if not all(0.0 <= v <= 1.0 + 1e-9 for v in values.values()):
+        raise ValueError(f"{what} must return probabilities, got {values}")
+    return values
 
 
 def grounding_tradeoff(
@@ -319,6 +363,8 @@ def grounding_tradeoff(
     zipf_exponent: float = 1.0,
     noise: float = 0.1,
     thresholds: tuple[int, ...] = (-1, 0, 1, 2, 3, 5, 10),
+    *,
+    checked_generation: CheckedGeneration,
     **world,
 ) -> pd.DataFrame:
     """Hallucination against look-ups for a grounded agent that checks statements read at most
@@ -326,6 +372,12 @@ def grounding_tradeoff(
 
     With ``noise > 0`` some statements in the text are wrong, so what was read once is not always
     true either: checking more costs more and removes more errors.
+
+    Parameters
+    ----------
+    checked_generation
+        ``checked_generation(q, counts, true_day, t) -> {"queries", "hallucination"}``
+        (lesson 04's exercise), run on the calibrated smoothed model.
 
     Returns
     -------
@@ -337,19 +389,24 @@ def grounding_tradeoff(
     every = int(run.counts.max())
     rows = []
     for threshold in sorted({*(int(t) for t in thresholds), every}):
-        measured = grounded_generation(q, run.counts, run.true_day, threshold)
+        measured = _checked(checked_generation(q, run.counts, run.true_day, threshold))
         rows.append({"threshold": threshold, **measured})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["threshold", "queries", "hallucination"])
 
 
 def hallucination_demo(
-    zipf_exponent: float = 1.0, log10_alpha: float = -1.0, seed: int = 0
+    zipf_exponent: float = 1.0,
+    log10_alpha: float = -1.0,
+    seed: int = 0,
+    *,
+    missing_mass_estimate: MissingMassEstimate,
 ) -> None:
     """Widget callback: how smoothing trades held-out likelihood against hallucination.
 
     Left: the held-out log-likelihood of the smoothed model as ``α`` varies, peaking at the
-    calibrated ``α``. Right: its hallucination rate, with the monofact rate of the training text
-    as a dashed line. The dot marks the chosen ``α = 10**log10_alpha``.
+    calibrated ``α``. Right: its hallucination rate, with the Good–Turing estimate of the
+    training text (``missing_mass_estimate(counts)``) as a dashed line. The dot marks the chosen
+    ``α = 10**log10_alpha``.
     """
     import matplotlib.pyplot as plt
 
@@ -368,7 +425,7 @@ def hallucination_demo(
         hallucination_rate(smoothed_model(run.counts, a), run.true_day) for a in alphas
     ]
     chosen_q = smoothed_model(run.counts, chosen)
-    monofact = good_turing_missing_mass(run.counts)
+    monofact = float(missing_mass_estimate(run.counts))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(alphas, likelihoods, color=PALETTE["blue"])
     left.plot(

@@ -11,14 +11,14 @@ fraction for held-out text written by the "human" (here: the grammar of
 :mod:`worldlab.worlds.grammar`).
 
 Sentences are tuples of words. Models pad each sentence with ``n - 1`` start markers ``<s>`` and
-one end marker ``</s>``; the novelty measurements count n-grams inside sentences only, as a
-reader would.
+one end marker ``</s>``. The measurements themselves (n-gram novelty, closure membership) are
+lesson 03's exercises: :func:`closure_experiment` takes them as arguments.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,101 +45,11 @@ def _as_sentences(sentences: Iterable[Sequence[str]], what: str) -> list[Sentenc
     return result
 
 
-def ngrams(sentence: Sequence[str], n: int, pad: bool = False) -> list[tuple[str, ...]]:
-    """The n-grams of one sentence, in order.
-
-    Parameters
-    ----------
-    sentence
-        A sequence of words.
-    n
-        Length of the n-grams.
-    pad
-        If True, the sentence is first padded with ``n - 1`` start markers and one end marker,
-        as an n-gram model sees it; otherwise only the n-grams inside the sentence are returned
-        (none if the sentence has fewer than ``n`` words).
-
-    Returns
-    -------
-    list of tuples of length ``n``.
-    """
-    return _grams(tuple(sentence), _check_n(n), pad)
-
-
 def _grams(words: Sentence, n: int, pad: bool) -> list[tuple[str, ...]]:
-    # The unchecked core of ngrams(), for loops over whole corpora.
+    # The n-grams of one sentence, padded as the model sees it (n - 1 start markers, one end).
     if pad:
         words = (BOS,) * (n - 1) + words + (EOS,)
     return list(zip(*(words[i:] for i in range(n)), strict=False))  # shifted copies, cut short
-
-
-def _gram_set(sentences: list[Sentence], n: int, pad: bool) -> set:
-    found: set = set()
-    for sentence in sentences:
-        found.update(_grams(sentence, n, pad))
-    return found
-
-
-def _novelty(generated: list[Sentence], seen: set, n: int) -> float:
-    total = novel = 0
-    for sentence in generated:
-        for gram in _grams(sentence, n, False):
-            total += 1
-            novel += gram not in seen
-    return novel / total if total else float("nan")
-
-
-def ngram_set(sentences: Iterable[Sequence[str]], n: int, pad: bool = False) -> set:
-    """Every distinct n-gram of a corpus (see :func:`ngrams` for ``pad``)."""
-    return _gram_set(_as_sentences(sentences, "sentences"), _check_n(n), pad)
-
-
-def ngram_novelty(
-    generated: Iterable[Sequence[str]], train: Iterable[Sequence[str]], n: int
-) -> float:
-    """Fraction of the n-grams in ``generated`` that never occur in ``train``.
-
-    Every occurrence counts (a novel n-gram written twice counts twice), and n-grams are taken
-    inside sentences, without start or end markers.
-
-    Parameters
-    ----------
-    generated, train
-        Lists of sentences, each a sequence of words.
-    n
-        Length of the n-grams (1 = single words).
-
-    Returns
-    -------
-    float in [0, 1]; ``nan`` when ``generated`` has no n-gram of that length.
-    """
-    n = _check_n(n)
-    seen = _gram_set(_as_sentences(train, "train"), n, False)
-    return _novelty(_as_sentences(generated, "generated"), seen, n)
-
-
-def novelty_curve(
-    generated: Iterable[Sequence[str]], train: Iterable[Sequence[str]], max_n: int = 6
-) -> np.ndarray:
-    """:func:`ngram_novelty` for ``n = 1 … max_n``.
-
-    Returns
-    -------
-    float array of shape (max_n,): entry ``k`` is the novelty of ``(k+1)``-grams.
-    """
-    max_n = _check_n(max_n, "max_n")
-    generated, train = _as_sentences(generated, "generated"), _as_sentences(train, "train")
-    return _novelty_curves(train, [generated], max_n)[0]
-
-
-def _novelty_curves(train: list[Sentence], texts: list[list[Sentence]], max_n: int) -> np.ndarray:
-    # One pass over the training n-grams for each n, shared by every text: shape (texts, max_n).
-    curves = np.empty((len(texts), max_n))
-    for n in range(1, max_n + 1):
-        seen = _gram_set(train, n, False)
-        for row, text in enumerate(texts):
-            curves[row, n - 1] = _novelty(text, seen, n)
-    return curves
 
 
 def sentence_novelty(generated: Iterable[Sequence[str]], train: Iterable[Sequence[str]]) -> float:
@@ -149,19 +59,6 @@ def sentence_novelty(generated: Iterable[Sequence[str]], train: Iterable[Sequenc
     if not generated:
         return float("nan")
     return float(np.mean([sentence not in train_set for sentence in generated]))
-
-
-def in_closure(sentence: Sequence[str], train: Iterable[Sequence[str]], n: int) -> bool:
-    """Whether an unsmoothed n-gram model trained on ``train`` can write ``sentence``.
-
-    That is the case exactly when every n-gram of the padded sentence (start markers, words, end
-    marker) occurs in the padded training text: the sentence lies in the n-gram *closure* of the
-    training set, even when the sentence itself was never seen.
-    """
-    n = _check_n(n)
-    (sentence,) = _as_sentences([sentence], "sentence")
-    seen = _gram_set(_as_sentences(train, "train"), n, True)
-    return all(gram in seen for gram in _grams(sentence, n, True))
 
 
 def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
@@ -300,7 +197,7 @@ class NGramModel:
         """Natural log of the probability the model gives the whole padded sentence
         (``-inf`` if some step has probability 0)."""
         total = 0.0
-        for gram in ngrams(tuple(sentence), self.n, pad=True):
+        for gram in _grams(tuple(sentence), self.n, True):
             words, probabilities = self.next_word_distribution(gram[:-1])
             if gram[-1] not in words:
                 return float("-inf")
@@ -330,33 +227,37 @@ def fit_ngram(train: Iterable[Sequence[str]], n: int, smoothing: float = 0.0) ->
     words: set[str] = set()
     for sentence in sentences:
         words.update(sentence)
-        for gram in ngrams(sentence, n, pad=True):
+        for gram in _grams(sentence, n, True):
             counts[gram[:-1]][gram[-1]] += 1
     return NGramModel(n, tuple(sorted(words)), dict(counts), float(smoothing))
 
 
-def closure_membership(
-    sentences: Iterable[Sequence[str]], train: Iterable[Sequence[str]], n: int
-) -> np.ndarray:
-    """:func:`in_closure` for many sentences at once (the training n-grams are collected once).
+Novelty = Callable[[list, list, int], float]
+Closure = Callable[[list, list, int], Sequence[bool]]
 
-    Returns
-    -------
-    bool array of shape (n_sentences,).
-    """
-    n = _check_n(n)
-    seen = _gram_set(_as_sentences(train, "train"), n, True)
-    return np.array(
-        [
-            all(gram in seen for gram in _grams(sentence, n, True))
-            for sentence in _as_sentences(sentences, "sentences")
-        ],
-        dtype=bool,
-    )
+
+def _checked_fraction(value: object, what: str) -> float:
+    value = float(value)  # type: ignore[arg-type]
+    if not (np.isnan(value) or 0.0 <= value <= 1.0):
+        raise ValueError(f"{what} must return a fraction in [0, 1] (or nan), got {value}")
+    return value
+
+
+def _checked_membership(value: Sequence[bool], expected: int, what: str) -> np.ndarray:
+    membership = np.asarray(value)
+    if membership.shape != (expected,) or membership.dtype.kind not in "bi":
+        raise ValueError(
+            f"{what} must return one bool per sentence, shape ({expected},), got "
+            f"{membership.dtype} of shape {membership.shape}"
+        )
+    return membership.astype(bool)
 
 
 def closure_experiment(
     seed: int,
+    *,
+    novelty: Novelty,
+    closure: Closure,
     n: int = 2,
     temperature: float = 1.0,
     smoothing: float = 0.0,
@@ -369,6 +270,21 @@ def closure_experiment(
     The held-out text (``n_generated`` more sentences of the grammar, the "human" baseline) gets
     the same measurements.
 
+    Parameters
+    ----------
+    seed
+        Seeds the corpus (:func:`worldlab.worlds.grammar.train_heldout_split`) and the sample.
+    novelty
+        ``novelty(generated, train, k) -> float``: the fraction of the k-gram occurrences of
+        ``generated`` not in ``train`` (lesson 03's ``ngram_novelty``).
+    closure
+        ``closure(sentences, train, n) -> bools``, one per sentence: whether an unsmoothed
+        n-gram model of ``train`` can write it (lesson 03's ``in_closure``).
+    n, temperature, smoothing
+        The model's order, sampling temperature and add-k smoothing.
+    n_train, n_generated, max_n
+        Corpus sizes, and the longest k-gram measured.
+
     Returns
     -------
     dict with, for ``k = 1 … max_n``, ``novelty_k`` (model text) and ``heldout_novelty_k``;
@@ -378,12 +294,17 @@ def closure_experiment(
     same among model sentences not in training), ``new_ungrammatical`` (fraction of all model
     sentences that are new *and* ungrammatical); ``in_closure`` and ``heldout_in_closure``
     (fraction of sentences an unsmoothed n-gram model of the training text could write; for the
-    model, among its finished sentences, since a cut sentence lacks its end marker).
+    model, among its finished sentences, since a cut sentence lacks its end marker);
+    ``outside_closure`` (fraction of the model's finished sentences outside that closure) and
+    ``grammatical_outside`` / ``grammatical_inside_new`` (how many of the finished sentences
+    outside the closure, and of the new finished ones inside it, the grammar accepts; nan when
+    there are none).
     """
     # Imported here so the n-gram tools do not depend on one particular world.
     from worldlab.worlds.grammar import grammaticality, train_heldout_split
 
     n = _check_n(n)
+    max_n = _check_n(max_n, "max_n")
     train, heldout = train_heldout_split(n_train, n_generated, seed)
     model = fit_ngram(train, n, smoothing=smoothing)
     generated, finished = model.sample(
@@ -393,37 +314,54 @@ def closure_experiment(
     new = np.array([sentence not in train_set for sentence in generated])
     grammatical = grammaticality(generated)
     result = {}
-    model_curve, heldout_curve = _novelty_curves(train, [generated, heldout], _check_n(max_n))
-    for k in range(1, len(model_curve) + 1):
-        result[f"novelty_{k}"] = float(model_curve[k - 1])
-        result[f"heldout_novelty_{k}"] = float(heldout_curve[k - 1])
+    for k in range(1, max_n + 1):
+        result[f"novelty_{k}"] = _checked_fraction(novelty(generated, train, k), "novelty")
+        result[f"heldout_novelty_{k}"] = _checked_fraction(novelty(heldout, train, k), "novelty")
     result["sentence_novelty"] = float(new.mean())
     result["heldout_sentence_novelty"] = sentence_novelty(heldout, train)
     result["grammatical"] = float(grammatical.mean())
     result["grammatical_new"] = float(grammatical[new].mean()) if new.any() else float("nan")
     result["new_ungrammatical"] = float((new & ~grammatical).mean())
     result["unfinished"] = float(1.0 - finished.mean())
-    finished_sentences = [
-        sentence for sentence, done in zip(generated, finished, strict=True) if done
-    ]
-    seen = _gram_set(train, n, True)
-    for key, sentences in (("in_closure", finished_sentences), ("heldout_in_closure", heldout)):
-        inside = [all(gram in seen for gram in _grams(s, n, True)) for s in sentences]
-        result[key] = float(np.mean(inside)) if inside else float("nan")
+    done = np.flatnonzero(finished)
+    finished_sentences = [generated[i] for i in done]
+    inside = _checked_membership(
+        closure(finished_sentences, train, n), len(finished_sentences), "closure"
+    )
+    heldout_inside = _checked_membership(closure(heldout, train, n), len(heldout), "closure")
+
+    def mean(values: np.ndarray) -> float:
+        return float(values.mean()) if values.size else float("nan")
+
+    result["in_closure"] = mean(inside)
+    result["heldout_in_closure"] = mean(heldout_inside)
+    result["outside_closure"] = mean(~inside)
+    result["grammatical_outside"] = mean(grammatical[done][~inside])
+    result["grammatical_inside_new"] = mean(grammatical[done][inside & new[done]])
     return result
 
 
-def novelty_demo(n: int = 2, temperature: float = 1.0, seed: int = 0) -> None:
+def novelty_demo(
+    n: int = 2,
+    temperature: float = 1.0,
+    seed: int = 0,
+    *,
+    novelty: Novelty,
+    closure: Closure,
+) -> None:
     """Widget callback: novelty of model text vs held-out text, and how grammatical it is.
 
     Left: fraction of novel k-grams for k = 1 … 6 (model vs held-out grammar text). Right:
     fraction of sentences that are new, grammatical, and grammatical among the new ones.
+    ``novelty`` and ``closure`` are the measurements, as in :func:`closure_experiment`.
     """
     import matplotlib.pyplot as plt
 
     from worldlab.plots import PALETTE
 
-    result = closure_experiment(seed, n=n, temperature=temperature)
+    result = closure_experiment(
+        seed, n=n, temperature=temperature, novelty=novelty, closure=closure
+    )
     ks = np.arange(1, 7)
     model_curve = [result[f"novelty_{k}"] for k in ks]
     heldout_curve = [result[f"heldout_novelty_{k}"] for k in ks]

@@ -8,11 +8,15 @@ agent's push ``u`` (2 numbers)::
 At step ``change_at`` the world changes: the table tilts the other way and the pushes act at a
 right angle (``A`` and ``B`` change). The agent's world model predicts the next observation from
 the features ``phi = [x, u]`` with a weight matrix ``W`` of shape (2, 4), and learns online with
-the delta rule (Widrow & Hoff's LMS — the same rule as Rescorla–Wagner)::
+a learning rule the caller passes in, ``update(weights, phi, target, learning_rate) -> weights``
+(lesson 05's exercise is the delta rule, Widrow & Hoff's LMS; the kit carries none of its own)::
 
     prediction = W @ phi
-    error      = x[t + 1] - prediction
-    W         += learning_rate * outer(error, phi)
+    W          = update(W, phi, x[t + 1], learning_rate)
+
+Interfaces that take the step as an argument: :func:`learn_online` (``update=``),
+:func:`surprise_summary` (``update=``) and :func:`surprise_demo` (``update=``, optional: without
+it, or while it raises ``NotImplementedError``, the demo draws the other models only).
 
 Its *surprise* is the squared size of the error. Surprise falls as the model learns, spikes when
 the world changes, and falls again: learning never stopped. A model fitted once on the data before
@@ -123,42 +127,6 @@ def features(observations: np.ndarray, actions: np.ndarray) -> np.ndarray:
     return np.hstack([observations[:n], actions])
 
 
-def delta_rule_update(
-    weights: np.ndarray, phi: np.ndarray, target: np.ndarray, learning_rate: float
-) -> np.ndarray:
-    """One step of the delta rule (LMS): move the prediction ``weights @ phi`` toward ``target``.
-
-    Parameters
-    ----------
-    weights
-        shape (n_out, n_in), the current model.
-    phi
-        shape (n_in,), the input of this step.
-    target
-        shape (n_out,), what actually happened.
-    learning_rate
-        step size, > 0.
-
-    Returns
-    -------
-    New weights of shape (n_out, n_in): ``weights + learning_rate * outer(target - weights @ phi,
-    phi)``. The input array is not modified.
-    """
-    weights = np.asarray(weights, dtype=float)
-    phi = np.asarray(phi, dtype=float)
-    target = np.asarray(target, dtype=float)
-    if weights.ndim != 2:
-        raise ValueError(f"weights must be 2-D (n_out, n_in), got shape {weights.shape}")
-    if phi.shape != (weights.shape[1],):
-        raise ValueError(f"phi must have shape ({weights.shape[1]},), got {phi.shape}")
-    if target.shape != (weights.shape[0],):
-        raise ValueError(f"target must have shape ({weights.shape[0]},), got {target.shape}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
-    error = target - weights @ phi
-    return weights + learning_rate * np.outer(error, phi)
-
-
 def surprise(prediction: np.ndarray, observation: np.ndarray) -> np.ndarray | float:
     """Squared prediction error summed over the last axis.
 
@@ -195,26 +163,83 @@ class OnlineRun:
     weights: np.ndarray
 
 
+#: A learning rule as :func:`learn_online` calls it: ``update(weights, phi, target, rate)``
+#: returns the new weights, shape (n_out, n_in).
+Update = Callable[[np.ndarray, np.ndarray, np.ndarray, float], np.ndarray]
+
+
 def learn_online(
     stream: Stream,
-    learning_rate: float = 0.05,
-    update: Callable[..., np.ndarray] = delta_rule_update,
+    learning_rate: float,
+    update: Update,
+    initial: np.ndarray | None = None,
 ) -> OnlineRun:
-    """Predict, observe, be surprised, update — once per step, from a model of zeros.
+    """Predict, observe, be surprised, update — once per step.
 
-    ``update(weights, phi, target, learning_rate)`` is the learning rule (the delta rule by
-    default; pass your own to test it).
+    Parameters
+    ----------
+    stream
+        what the agent experiences.
+    learning_rate
+        passed to ``update`` (> 0).
+    update
+        the learning rule, ``update(weights (2, 4), phi (4,), target (2,), learning_rate)`` ->
+        new weights (2, 4); e.g. lesson 05's ``delta_rule_update``.
+    initial
+        the model before step 0, shape (2, 4); zeros (knowing nothing) by default.
+
+    Returns
+    -------
+    OnlineRun; each prediction is made *before* the update that sees its target.
     """
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    if not callable(update):
+        raise TypeError(f"update must be a function (weights, phi, target, rate), got {update!r}")
     phis = features(stream.observations, stream.actions)
     targets = stream.observations[1:]
     weights = np.zeros((stream.n_steps + 1, N_OBSERVED, N_FEATURES))
+    if initial is not None:
+        weights[0] = _check_weights(initial)
     predictions = np.zeros((stream.n_steps, N_OBSERVED))
     for t in range(stream.n_steps):
         predictions[t] = weights[t] @ phis[t]
-        weights[t + 1] = update(weights[t], phis[t], targets[t], learning_rate)
+        new = np.asarray(
+            update(weights[t].copy(), phis[t].copy(), targets[t].copy(), learning_rate)
+        )
+        if new.shape != (N_OBSERVED, N_FEATURES):
+            raise ValueError(f"update returned weights of shape {new.shape}, expected (2, 4)")
+        weights[t + 1] = new
     return OnlineRun(predictions, surprise(predictions, targets), weights)
+
+
+def _check_weights(weights) -> np.ndarray:
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (N_OBSERVED, N_FEATURES):
+        raise ValueError(f"weights must have shape (2, 4), got {weights.shape}")
+    return weights
+
+
+def online_weights(
+    seed: int,
+    update: Update,
+    learning_rate: float = 0.05,
+    n_steps: int = 600,
+    change_at: int = 300,
+    noise: float = 0.1,
+) -> np.ndarray:
+    """The online learner's weights on the stream ``make_stream(seed, n_steps, change_at, noise)``.
+
+    A data-only runner (numbers in, an array out) for checks that run the learner on the
+    student's side: the checker rebuilds the stream from the seed and recomputes predictions and
+    surprise from these weights itself.
+
+    Returns
+    -------
+    float array of shape (n_steps + 1, 2, 4): the model before step 0, after step 0, …
+    """
+    stream = make_stream(seed, n_steps, change_at, noise)
+    return learn_online(stream, learning_rate, update).weights
 
 
 def fit_frozen(stream: Stream, n_fit: int | None = None) -> np.ndarray:
@@ -234,9 +259,7 @@ def fit_frozen(stream: Stream, n_fit: int | None = None) -> np.ndarray:
 
 def frozen_surprise(stream: Stream, weights: np.ndarray) -> np.ndarray:
     """Surprise of a fixed model at every step: shape (n_steps,)."""
-    weights = np.asarray(weights, dtype=float)
-    if weights.shape != (N_OBSERVED, N_FEATURES):
-        raise ValueError(f"weights must have shape (2, 4), got {weights.shape}")
+    weights = _check_weights(weights)
     predictions = features(stream.observations, stream.actions) @ weights.T
     return surprise(predictions, stream.observations[1:])
 
@@ -256,6 +279,7 @@ def moving_average(values: np.ndarray, window: int = 10) -> np.ndarray:
 
 def surprise_summary(
     seed: int,
+    update: Update,
     learning_rate: float = 0.05,
     n_steps: int = 600,
     change_at: int = 300,
@@ -263,6 +287,8 @@ def surprise_summary(
     window: int = 25,
 ) -> dict[str, float]:
     """Mean surprise in telling windows of one run, for the online and the frozen model.
+
+    ``update`` is the online model's learning rule (see :func:`learn_online`).
 
     Returns
     -------
@@ -274,7 +300,7 @@ def surprise_summary(
     if not 2 * window <= change_at <= n_steps - 2 * window:
         raise ValueError("need at least two windows before and after the change")
     stream = make_stream(seed, n_steps, change_at, noise)
-    online = learn_online(stream, learning_rate).surprise
+    online = learn_online(stream, learning_rate, update).surprise
     frozen = frozen_surprise(stream, fit_frozen(stream))
     before = slice(change_at - window, change_at)
     return {
@@ -290,30 +316,37 @@ def surprise_summary(
 
 def plot_surprise(
     stream: Stream,
-    online: np.ndarray,
+    online: np.ndarray | None,
     frozen: np.ndarray | None = None,
     window: int = 10,
     ax: Axes | None = None,
+    in_context: np.ndarray | None = None,
+    reset_at: int | None = None,
 ) -> Axes:
-    """Surprise per step (trailing mean over ``window``), log scale, the change marked."""
+    """Surprise per step (trailing mean over ``window``), log scale, the change marked.
+
+    ``online``, ``frozen`` and ``in_context`` are per-step surprises, shape (n_steps,); any of
+    them may be None (not drawn). ``reset_at`` marks where the in-context model's context was
+    emptied (a new session).
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.8))
     steps = np.arange(stream.n_steps)
-    ax.plot(
-        steps,
-        moving_average(online, window),
-        color=PALETTE["blue"],
-        linewidth=1.8,
-        label="online model (keeps learning)",
+    series = (
+        (online, PALETTE["blue"], "-", "online model (keeps learning)"),
+        (frozen, PALETTE["vermillion"], "--", "model fitted once, then frozen"),
+        (in_context, PALETTE["green"], "-.", "frozen weights + recent context"),
     )
-    if frozen is not None:
+    for values, color, style, label in series:
+        if values is None:
+            continue
         ax.plot(
             steps,
-            moving_average(frozen, window),
-            color=PALETTE["vermillion"],
+            moving_average(values, window),
+            color=color,
             linewidth=1.8,
-            linestyle="--",
-            label="model fitted once, then frozen",
+            linestyle=style,
+            label=label,
         )
     ax.axhline(
         stream.noise_floor,
@@ -332,22 +365,54 @@ def plot_surprise(
         va="center",
         fontsize=9,
     )
+    if reset_at is not None:
+        ax.axvline(reset_at, color=PALETTE["green"], linewidth=1, linestyle=":")
+        ax.text(
+            reset_at + 4,
+            0.45,
+            "new session:\ncontext emptied",
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            fontsize=8,
+            color=PALETTE["green"],
+        )
     ax.set_yscale("log")
     ax.set_xlim(0, stream.n_steps)
     ax.set_xlabel("time step")
     ax.set_ylabel(f"surprise: squared error\n(mean of last {window} steps)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
     return ax
 
 
 def surprise_demo(
-    learning_rate: float = 0.05, change_at: int = 300, noise: float = 0.1, seed: int = 0
+    update: Update | None = None,
+    learning_rate: float = 0.05,
+    change_at: int = 300,
+    noise: float = 0.1,
+    seed: int = 0,
+    window: int = 50,
 ) -> None:
-    """The widget's figure: online and frozen surprise on one stream, then shown."""
+    """The widget's figure: online, frozen and in-context surprise on one stream, then shown.
+
+    ``update`` is the online model's rule (lesson 05 passes its exercise); while it is missing
+    or raises ``NotImplementedError``, the online model is left out, with a note in the title.
+    ``window`` is the in-context model's context length (:mod:`worldlab.in_context`).
+    """
+    from worldlab.in_context import in_context_surprise
+
     stream = make_stream(seed, n_steps=600, change_at=change_at, noise=noise)
-    online = learn_online(stream, learning_rate).surprise
-    frozen = frozen_surprise(stream, fit_frozen(stream))
-    ax = plot_surprise(stream, online, frozen)
-    ax.set_title(f"learning rate {learning_rate:g}, noise {noise:g}")
+    prior = fit_frozen(stream)
+    try:
+        if update is None:
+            raise NotImplementedError
+        online = learn_online(stream, learning_rate, update).surprise
+        note = ""
+    except NotImplementedError:
+        online, note = None, "\n(finish exercise 2 to see the online model)"
+    frozen = frozen_surprise(stream, prior)
+    in_context = in_context_surprise(stream, prior, window=window)
+    ax = plot_surprise(stream, online, frozen, in_context=in_context)
+    ax.set_title(f"learning rate {learning_rate:g}, noise {noise:g}, context {window}" + note)
     plt.tight_layout()
     plt.show()

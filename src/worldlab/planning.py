@@ -1,25 +1,52 @@
 """Acting and planning in a maze: model-free, model-based, and copying an expert.
 
-Four agents meet the :mod:`worldlab.worlds.maze`:
+Four kinds of agent meet the :mod:`worldlab.worlds.maze`:
 
 * **Q-learning** (Watkins 1989), model-free: it learns action values only from the rewards it
   meets, one real step at a time.
-* **Dyna-Q** (Sutton 1990): Q-learning plus a model of what each action did; after every real
+* **Dyna-Q** (Sutton 1990): Q-learning plus a memory of what each action did; after every real
   step it replays ``n_planning`` remembered transitions as if they were real. With
   ``n_planning = 0`` it *is* Q-learning.
 * **Behaviour cloning**: copies, state by state, the actions an expert took on its way to the
   goal. It never learns what actions *do*.
 * **Explore, then plan**: wanders without any reward, learns where each action leads (a
-  transition model), and when told where the goal is, plans a route with value iteration.
+  transition model), and when told where the goal is, plans a route on that model.
 
-The single-agent functions (:func:`q_learning_update`, :func:`dyna_q_update`,
-:func:`value_iteration`…) are the readable reference. :func:`run_dyna_q` runs many independent
-agents side by side, vectorised with numpy, each with its own seed.
+The kit carries none of lesson 06's answers. Its runners take the steps as arguments, so that
+lesson 06 passes its exercises and later lessons (curiosity, the capstone) pass their own:
+
+``update(q, model, state, action, reward, next_state, done, n_planning, rng, alpha=, gamma=)``
+    one Dyna-Q step (:data:`DynaUpdate`): changes ``q`` (float (n_states, n_actions)) and
+    ``model`` (dict ``(state, action) -> (reward, next_state, done)``) in place and returns
+    ``q``. Used by :func:`run_dyna`, :func:`dyna_steps`, :func:`learning_curves`,
+    :func:`episode_path`, :func:`goal_change_experiment` and :func:`planning_demo`.
+``learn_model(states, actions, next_states, n_states, n_actions)``
+    a transition model from observed moves (:data:`ModelLearner`): returns ``(model, known)``,
+    an int array (n_states, n_actions) of next states and a bool array of the moves observed.
+``planner(model, reward, terminal, gamma)``
+    plans on a deterministic model (:data:`Planner`): ``model`` int (n_states, n_actions),
+    ``reward`` float (n_states, n_actions), ``terminal`` bool (n_states,); returns ``(v, q)``,
+    float arrays (n_states,) and (n_states, n_actions). Used by :func:`plan_to_goal`,
+    :func:`goal_change_experiment`, :func:`exploration_sweep` and :func:`planning_demo`.
+``choose(state, tried, rng)``
+    an exploration rule (:data:`Chooser`): the action to try in ``state`` given ``tried``, a
+    bool array (n_states, n_actions) of the moves tried so far (a copy). Used by
+    :func:`explore` and :func:`exploration_path`; without one, exploration is a random walk.
+
+Planning on a learned model through these interfaces::
+
+    states, actions, next_states = explore(maze, 1000, seed=0, choose=my_rule)
+    model, known = my_learn_model(states, actions, next_states, maze.n_states, maze.n_actions)
+    v, policy = plan_to_goal(model, maze.goal_state, planner=my_planner)
+    path = rollout(maze, policy, max_steps=100)
+
+Runners that return only data (numbers and arrays, for checks that run them on a student's
+side): :func:`dyna_steps` and :func:`exploration_path`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -36,6 +63,15 @@ from worldlab.worlds.maze import Maze, draw_maze, dyna_maze
 ALPHA = 0.1
 GAMMA = 0.95
 EPSILON = 0.1
+
+#: One Dyna-Q step, as the runners call it (see the module docstring).
+DynaUpdate = Callable[..., np.ndarray]
+#: ``learn_model(states, actions, next_states, n_states, n_actions) -> (model, known)``.
+ModelLearner = Callable[..., tuple[np.ndarray, np.ndarray]]
+#: ``planner(model, reward, terminal, gamma) -> (v, q)``.
+Planner = Callable[..., tuple[np.ndarray, np.ndarray]]
+#: ``choose(state, tried, rng) -> action``.
+Chooser = Callable[[int, np.ndarray, np.random.Generator], int]
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,73 +105,41 @@ def _check_count(name: str, value, minimum: int = 0) -> int:
     return int(value)
 
 
-# --------------------------------------------------------------------------------------------
-# One agent, one step: the readable reference
-
-
-def q_learning_update(
-    q: np.ndarray,
-    state: int,
-    action: int,
-    reward: float,
-    next_state: int,
-    done: bool,
-    alpha: float = ALPHA,
-    gamma: float = GAMMA,
-) -> np.ndarray:
-    """One Q-learning update, in place: ``q[s, a] += alpha * (target - q[s, a])``.
-
-    ``target = reward + gamma * max(q[next_state])``, or just ``reward`` when ``done`` (nothing
-    follows the end of an episode). ``q`` has shape (n_states, n_actions); it is returned.
-    """
-    q = _check_q(q)
-    state = _check_index("state", state, q.shape[0])
-    action = _check_index("action", action, q.shape[1])
-    next_state = _check_index("next_state", next_state, q.shape[0])
-    _check_rates(alpha, gamma)
-    target = reward + (0.0 if done else gamma * q[next_state].max())
-    q[state, action] += alpha * (target - q[state, action])
-    return q
-
-
-def dyna_q_update(
-    q: np.ndarray,
-    model: dict,
-    state: int,
-    action: int,
-    reward: float,
-    next_state: int,
-    done: bool,
-    n_planning: int,
-    rng: np.random.Generator,
-    alpha: float = ALPHA,
-    gamma: float = GAMMA,
-) -> np.ndarray:
-    """One Dyna-Q step (Sutton 1990), in place.
-
-    1. Learn from the real transition with :func:`q_learning_update`.
-    2. Remember it: ``model[(state, action)] = (reward, next_state, done)``.
-    3. Plan: ``n_planning`` times, pick a remembered ``(s, a)`` uniformly at random
-       (``rng.integers(len(model))`` over ``list(model)``), and apply the Q-learning update to
-       the transition the model predicts.
-
-    With ``n_planning = 0`` this is exactly Q-learning (plus the remembering). ``q`` (shape
-    (n_states, n_actions)) is returned.
-    """
-    if not isinstance(model, dict):
+def _check_step(name: str, step) -> None:
+    if not callable(step):
         raise TypeError(
-            f"model must be a dict {{(state, action): (reward, next, done)}}, got "
-            f"{type(model).__name__}"
+            f"{name} must be a function (see worldlab.planning's docstring), got {step!r}"
         )
-    n_planning = _check_count("n_planning", n_planning)
-    q_learning_update(q, state, action, reward, next_state, done, alpha, gamma)
-    model[(int(state), int(action))] = (float(reward), int(next_state), bool(done))
-    pairs = list(model)
-    for _ in range(n_planning):
-        s, a = pairs[rng.integers(len(pairs))]
-        r, s2, d = model[(s, a)]
-        q_learning_update(q, s, a, r, s2, d, alpha, gamma)
-    return q
+
+
+def _checked_model(result, n_states: int, n_actions: int) -> tuple[np.ndarray, np.ndarray]:
+    if not (isinstance(result, tuple | list) and len(result) == 2):
+        raise ValueError("learn_model must return a pair (model, known)")
+    model, known = np.asarray(result[0]), np.asarray(result[1], dtype=bool)
+    if model.shape != (n_states, n_actions) or known.shape != (n_states, n_actions):
+        raise ValueError(
+            f"learn_model must return two arrays of shape ({n_states}, {n_actions}), got "
+            f"{model.shape} and {known.shape}"
+        )
+    if not np.issubdtype(model.dtype, np.integer) or model.min() < 0 or model.max() >= n_states:
+        raise ValueError("the learned model must hold state numbers 0 … n_states - 1")
+    return model, known
+
+
+def _checked_plan(result, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    if not (isinstance(result, tuple | list) and len(result) == 2):
+        raise ValueError("planner must return a pair (v, q)")
+    v, q = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
+    if v.shape != (shape[0],) or q.shape != shape:
+        raise ValueError(
+            f"planner must return v of shape ({shape[0]},) and q of shape {shape}, got "
+            f"{v.shape} and {q.shape}"
+        )
+    return v, q
+
+
+# --------------------------------------------------------------------------------------------
+# Acting
 
 
 def epsilon_greedy(q_row: np.ndarray, epsilon: float, rng: np.random.Generator) -> int:
@@ -147,42 +151,15 @@ def epsilon_greedy(q_row: np.ndarray, epsilon: float, rng: np.random.Generator) 
         raise ValueError(f"epsilon must be in [0, 1], got {epsilon!r}")
     if rng.random() < epsilon:
         return int(rng.integers(len(q_row)))
-    return int(rng.choice(np.flatnonzero(q_row == q_row.max())))
-
-
-def run_episode_dyna_q(
-    maze: Maze,
-    q: np.ndarray,
-    model: dict,
-    n_planning: int,
-    rng: np.random.Generator,
-    epsilon: float = EPSILON,
-    max_steps: int = 10_000,
-) -> int:
-    """One episode of a single Dyna-Q agent from the start to the goal; returns its steps.
-
-    ``q`` and ``model`` are updated in place (so call it again for the next episode).
-    """
-    state = maze.start_state
-    for step in range(1, max_steps + 1):
-        action = epsilon_greedy(q[state], epsilon, rng)
-        next_state, reward, done = maze.step(state, action)
-        dyna_q_update(
-            q, model, state, action, float(reward), int(next_state), bool(done), n_planning, rng
-        )
-        if done:
-            return step
-        state = int(next_state)
-    return max_steps
-
-
-# --------------------------------------------------------------------------------------------
-# Many agents at once
+    values = q_row.tolist()  # plain floats: this runs once per step of every agent
+    best = max(values)
+    ties = [action for action, value in enumerate(values) if value == best]
+    return ties[0] if len(ties) == 1 else ties[int(rng.integers(len(ties)))]
 
 
 @dataclass(frozen=True, eq=False)
-class DynaQRun:
-    """What :func:`run_dyna_q` measured.
+class DynaRun:
+    """What :func:`run_dyna` measured.
 
     Attributes
     ----------
@@ -199,46 +176,31 @@ class DynaQRun:
     seeds: tuple[int, ...]
 
 
-class _Uniforms:
-    """Uniform numbers, one independent stream per agent, handed out in blocks (fast)."""
-
-    def __init__(self, seeds: Sequence[int], per_step: int, block: int = 256) -> None:
-        self._rngs = [np.random.default_rng(seed) for seed in seeds]
-        self._per_step = per_step
-        self._block = block
-        self._position = block
-
-    def next(self) -> np.ndarray:
-        if self._position == self._block:
-            self._buffer = np.stack(
-                [rng.random((self._block, self._per_step)) for rng in self._rngs], axis=1
-            )
-            self._position = 0
-        self._position += 1
-        return self._buffer[self._position - 1]
-
-
-def run_dyna_q(
-    maze: Maze,
+def run_dyna(
+    update: DynaUpdate,
     n_planning: int,
     n_episodes: int,
     seeds: Sequence[int] = range(10),
+    maze: Maze | None = None,
     epsilon: float = EPSILON,
     alpha: float = ALPHA,
     gamma: float = GAMMA,
     q0: np.ndarray | None = None,
     max_steps: int = 10_000,
-) -> DynaQRun:
-    """Run one Dyna-Q agent per seed for ``n_episodes`` episodes, all side by side.
+) -> DynaRun:
+    """One agent per seed, ``n_episodes`` episodes each, learning with the step ``update``.
 
-    Each agent starts with ``q0`` (shape (n_agents, n_states, n_actions); zeros by default) and
-    an empty model, acts ε-greedily (ties broken at random), and after each real step makes
-    ``n_planning`` planning updates from transitions sampled uniformly from its model. With
-    ``n_planning = 0`` it is Q-learning. An episode is cut after ``max_steps`` steps.
-
-    Every agent draws from its own ``np.random.default_rng(seed)``, so an agent's run depends on
-    its seed only, not on the other agents in the batch.
+    Each agent starts with ``q0[i]`` (shape (n_agents, n_states, n_actions); zeros by default)
+    and an empty model, acts ε-greedily from ``np.random.default_rng(seed)`` (ties broken at
+    random) and after each real step calls
+    ``update(q, model, s, a, r, s2, done, n, rng, alpha=alpha, gamma=gamma)``. ``n`` is
+    ``n_planning``, except that while an agent's values are all zero and it has met no reward,
+    planning cannot change anything (every target is 0), so the runner passes ``n = 0`` then:
+    exact, and much faster. An episode is cut after ``max_steps`` steps. ``maze`` defaults to
+    the Dyna maze.
     """
+    _check_step("update", update)
+    maze = dyna_maze() if maze is None else maze
     seeds = tuple(int(seed) for seed in seeds)
     if not seeds:
         raise ValueError("seeds must not be empty")
@@ -248,129 +210,83 @@ def run_dyna_q(
     _check_rates(alpha, gamma)
     if not 0 <= epsilon <= 1:
         raise ValueError(f"epsilon must be in [0, 1], got {epsilon!r}")
-    n_agents, n_states, n_actions = len(seeds), maze.n_states, maze.n_actions
-    if q0 is None:
-        q = np.zeros((n_agents, n_states, n_actions))
-    else:
-        q = np.array(q0, dtype=float)
-        if q.shape != (n_agents, n_states, n_actions):
-            raise ValueError(
-                f"q0 must have shape (n_agents, n_states, n_actions) = "
-                f"({n_agents}, {n_states}, {n_actions}), got {q.shape}"
-            )
+    shape = (len(seeds), maze.n_states, maze.n_actions)
+    q_all = np.zeros(shape) if q0 is None else np.array(q0, dtype=float)
+    if q_all.shape != shape:
+        raise ValueError(
+            f"q0 must have shape (n_agents, n_states, n_actions) = {shape}, got {q_all.shape}"
+        )
     next_table, reward_table, terminal = maze.next_state, maze.reward, maze.terminal
-    model_next = np.zeros((n_agents, n_states * n_actions), dtype=int)
-    model_reward = np.zeros((n_agents, n_states * n_actions))
-    model_done = np.zeros((n_agents, n_states * n_actions), dtype=bool)
-    seen = np.zeros((n_agents, n_states * n_actions), dtype=bool)
-    seen_pairs = np.zeros((n_agents, n_states * n_actions), dtype=int)
-    n_seen = np.zeros(n_agents, dtype=int)
-    # Planning cannot change an agent's values while they are all zero and it has seen no
-    # reward (every target is then 0): skipping it for that agent is exact.
-    has_values = np.any(q != 0, axis=(1, 2))
-    q_flat = q.reshape(-1)  # a view: agent i, state s, action a at (i * n_states + s) * 4 + a
-    uniforms = _Uniforms(seeds, per_step=6 + n_planning)
-    start = maze.start_state
-    state = np.full(n_agents, start)
-    episode_steps = np.zeros(n_agents, dtype=int)
-    episodes_done = np.zeros(n_agents, dtype=int)
-    steps = np.zeros((n_agents, n_episodes), dtype=int)
-    live = np.arange(n_agents)
-    while live.size:
-        # Every agent draws its numbers each step, live or not: its stream stays its own.
-        u = uniforms.next()[live]
-        s = state[live]
-        # ε-greedy with random tie-breaking: the best actions score 1 + uniform, others 0.
-        q_here = q[live, s]
-        best = q_here == q_here.max(axis=1, keepdims=True)
-        greedy = np.argmax(best * (1.0 + u[:, 2:6]), axis=1)
-        a = np.where(u[:, 0] < epsilon, (u[:, 1] * n_actions).astype(int), greedy)
-        s2 = next_table[s, a]
-        reward = reward_table[s, a]
-        done = terminal[s2]
-        index = (live * n_states + s) * n_actions + a
-        target = reward + gamma * q[live, s2].max(axis=1) * ~done
-        q_flat[index] += alpha * (target - q_flat[index])
-        pair = s * n_actions + a
-        new = ~seen[live, pair]
-        if new.any():
-            seen_pairs[live[new], n_seen[live[new]]] = pair[new]
-            n_seen[live[new]] += 1
-            seen[live[new], pair[new]] = True
-        model_next[live, pair] = s2
-        model_reward[live, pair] = reward
-        model_done[live, pair] = done
-        has_values[live] |= reward != 0
-        planners = live[has_values[live]]
-        if n_planning and planners.size:
-            _plan(
-                q_flat,
-                planners,
-                u[has_values[live], 6:],
-                seen_pairs,
-                n_seen,
-                model_next,
-                model_reward,
-                model_done,
-                n_states,
-                n_actions,
-                alpha,
-                gamma,
-            )
-        episode_steps[live] += 1
-        ended = done | (episode_steps[live] >= max_steps)
-        state[live] = np.where(ended, start, s2)
-        if ended.any():
-            finished = live[ended]
-            steps[finished, episodes_done[finished]] = episode_steps[finished]
-            episodes_done[finished] += 1
-            episode_steps[finished] = 0
-            live = np.flatnonzero(episodes_done < n_episodes)
-    return DynaQRun(steps, q, seeds)
+    steps = np.zeros((len(seeds), n_episodes), dtype=int)
+    for i, seed in enumerate(seeds):
+        rng = np.random.default_rng(seed)
+        q, model = q_all[i].copy(), {}
+        informed = bool(np.any(q != 0))
+        for episode in range(n_episodes):
+            state = maze.start_state
+            taken = 0
+            while taken < max_steps:
+                taken += 1
+                action = epsilon_greedy(q[state], epsilon, rng)
+                following = int(next_table[state, action])
+                reward = float(reward_table[state, action])
+                done = bool(terminal[following])
+                informed = informed or reward != 0
+                n = n_planning if informed else 0
+                result = update(
+                    q,
+                    model,
+                    state,
+                    action,
+                    reward,
+                    following,
+                    done,
+                    n,
+                    rng,
+                    alpha=alpha,
+                    gamma=gamma,
+                )
+                if result is not q:
+                    result = np.asarray(result, dtype=float)
+                    if result.shape != q.shape:
+                        raise ValueError(
+                            f"update returned q of shape {result.shape}, expected {q.shape}"
+                        )
+                    q = result
+                if done:
+                    break
+                state = following
+            steps[i, episode] = taken
+        q_all[i] = q
+    return DynaRun(steps, q_all, seeds)
 
 
-def _plan(
-    q_flat,
-    live,
-    u,
-    seen_pairs,
-    n_seen,
-    model_next,
-    model_reward,
-    model_done,
-    n_states,
-    n_actions,
-    alpha,
-    gamma,
-) -> None:
-    """All ``u.shape[1]`` planning updates of the ``live`` agents, in order (q_flat in place).
+def dyna_steps(
+    update: DynaUpdate,
+    n_planning: int,
+    n_episodes: int,
+    seeds: Sequence[int] = range(3),
+    goal: tuple[int, int] | None = None,
+    max_steps: int = 10_000,
+) -> np.ndarray:
+    """Steps per episode of :func:`run_dyna` in the Dyna maze (its goal moved to ``goal``).
 
-    The model does not change while planning, so every sampled transition is looked up at once;
-    only the value updates, which depend on each other, run one after another.
+    A data-only runner for checks: int array (n_seeds, n_episodes).
     """
-    n_planning = u.shape[1]
-    chosen = seen_pairs[live[:, None], (u * n_seen[live][:, None]).astype(int)]  # (n, k)
-    rows = live[:, None]
-    following = model_next[rows, chosen]
-    rewards = model_reward[rows, chosen]
-    continues = gamma * ~model_done[rows, chosen]
-    flat = live[:, None] * (n_states * n_actions) + chosen
-    next_rows = ((live[:, None] * n_states + following) * n_actions)[:, :, None] + np.arange(
-        n_actions
-    )
-    for k in range(n_planning):
-        index = flat[:, k]
-        target = rewards[:, k] + continues[:, k] * q_flat[next_rows[:, k]].max(axis=1)
-        q_flat[index] += alpha * (target - q_flat[index])
+    maze = dyna_maze() if goal is None else dyna_maze().with_goal(tuple(goal))
+    return run_dyna(update, n_planning, n_episodes, seeds, maze, max_steps=max_steps).steps
 
 
 def learning_curves(
+    update: DynaUpdate,
     maze: Maze,
     n_planning_values: Sequence[int] = (0, 5, 50),
     n_episodes: int = 30,
     seeds: Sequence[int] = range(10),
 ) -> pd.DataFrame:
-    """Steps per episode of Dyna-Q for several planning budgets, same seeds for each.
+    """Steps per episode of Dyna-Q (the step ``update``) for several planning budgets.
+
+    The same seeds for each budget, so budgets can be compared seed by seed.
 
     Returns
     -------
@@ -378,19 +294,55 @@ def learning_curves(
     """
     frames = []
     for n_planning in n_planning_values:
-        run = run_dyna_q(maze, n_planning, n_episodes, seeds)
-        n_agents = len(run.seeds)
+        run = run_dyna(update, n_planning, n_episodes, seeds, maze)
         frames.append(
             pd.DataFrame(
                 {
                     "n_planning": n_planning,
                     "seed": np.repeat(run.seeds, n_episodes),
-                    "episode": np.tile(np.arange(1, n_episodes + 1), n_agents),
+                    "episode": np.tile(np.arange(1, n_episodes + 1), len(run.seeds)),
                     "steps": run.steps.ravel(),
                 }
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def episode_path(
+    update: DynaUpdate,
+    maze: Maze,
+    q: np.ndarray,
+    seed: int,
+    n_planning: int = 0,
+    epsilon: float = EPSILON,
+    max_steps: int = 2000,
+) -> np.ndarray:
+    """One learning episode of a single agent (the step ``update``) from values ``q``; its path.
+
+    ``q`` (n_states, n_actions) is copied, not changed; the agent learns as it goes, with an
+    empty model. Returns the int array of states visited, start first (at most ``max_steps``
+    moves).
+    """
+    _check_step("update", update)
+    q = np.array(q, dtype=float)
+    if q.shape != (maze.n_states, maze.n_actions):
+        raise ValueError(f"q must have shape ({maze.n_states}, {maze.n_actions}), got {q.shape}")
+    max_steps = _check_count("max_steps", max_steps, 1)
+    rng = np.random.default_rng(seed)
+    model: dict = {}
+    state = maze.start_state
+    path = [state]
+    for _ in range(max_steps):
+        action = epsilon_greedy(q[state], epsilon, rng)
+        following = int(maze.next_state[state, action])
+        reward = float(maze.reward[state, action])
+        done = bool(maze.terminal[following])
+        q = np.asarray(update(q, model, state, action, reward, following, done, n_planning, rng))
+        state = following
+        path.append(state)
+        if done:
+            break
+    return np.array(path, dtype=int)
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,11 +404,15 @@ def behaviour_cloning(
 # Learning what actions do, then planning
 
 
-def explore(maze: Maze, n_steps: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Reward-free exploration: a random walk of ``n_steps`` moves from the start.
+def explore(
+    maze: Maze, n_steps: int, seed: int, choose: Chooser | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reward-free exploration: ``n_steps`` moves from the start, recording what each did.
 
-    The explorer ignores rewards and the goal (the goal cell is just a cell): it only records
-    what its actions did.
+    The explorer ignores rewards and the goal (the goal cell is just a cell). Without
+    ``choose`` it walks at random; with it, ``choose(state, tried, rng)`` picks each action
+    (``tried``: a copy of the bool array (n_states, n_actions) of moves tried so far; ``rng``:
+    ``np.random.default_rng(seed)``).
 
     Returns
     -------
@@ -464,37 +420,41 @@ def explore(maze: Maze, n_steps: int, seed: int) -> tuple[np.ndarray, np.ndarray
     """
     n_steps = _check_count("n_steps", n_steps, 1)
     rng = np.random.default_rng(seed)
-    actions = rng.integers(maze.n_actions, size=n_steps)
     states = np.zeros(n_steps + 1, dtype=int)
     states[0] = maze.start_state
+    if choose is None:
+        actions = rng.integers(maze.n_actions, size=n_steps)
+        for t in range(n_steps):
+            states[t + 1] = maze.moves[states[t], actions[t]]
+        return states[:-1], actions, states[1:]
+    _check_step("choose", choose)
+    actions = np.zeros(n_steps, dtype=int)
+    tried = np.zeros((maze.n_states, maze.n_actions), dtype=bool)
     for t in range(n_steps):
-        states[t + 1] = maze.moves[states[t], actions[t]]
+        action = choose(int(states[t]), tried.copy(), rng)
+        if isinstance(action, bool) or not isinstance(action, int | np.integer):
+            raise TypeError(f"choose must return an int action, got {action!r}")
+        if not 0 <= action < maze.n_actions:
+            raise ValueError(f"choose returned action {action}, not in 0 … {maze.n_actions - 1}")
+        actions[t] = action
+        tried[states[t], action] = True
+        states[t + 1] = maze.moves[states[t], action]
     return states[:-1], actions, states[1:]
 
 
-def learn_transition_model(
-    states: np.ndarray,
-    actions: np.ndarray,
-    next_states: np.ndarray,
-    n_states: int,
-    n_actions: int = 4,
-) -> tuple[np.ndarray, np.ndarray]:
-    """A deterministic transition model from observed moves.
+def exploration_path(
+    choose: Chooser | None, n_steps: int, seed: int, start: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`explore` in the Dyna maze (from ``start`` if given): a data-only runner for checks."""
+    maze = dyna_maze() if start is None else dyna_maze().with_start(tuple(start))
+    return explore(maze, n_steps, seed, choose)
 
-    Returns
-    -------
-    ``(model, known)``: ``model`` int array (n_states, n_actions), where action ``a`` leads from
-    ``s`` (the last outcome observed; ``s`` itself, "nothing happens", if never tried), and
-    ``known`` bool array (n_states, n_actions), True where the move was observed.
-    """
-    states, actions, next_states = (np.asarray(x) for x in (states, actions, next_states))
-    if not (states.shape == actions.shape == next_states.shape) or states.ndim != 1:
-        raise ValueError("states, actions and next_states must be 1-D arrays of one shape")
-    model = np.repeat(np.arange(n_states)[:, None], n_actions, axis=1)
-    known = np.zeros((n_states, n_actions), dtype=bool)
-    model[states, actions] = next_states
-    known[states, actions] = True
-    return model, known
+
+def move_coverage(maze: Maze, states: np.ndarray, actions: np.ndarray) -> float:
+    """The fraction of the moves from free cells (``4 × free cells``) tried at least once."""
+    tried = np.zeros((maze.n_states, maze.n_actions), dtype=bool)
+    tried[np.asarray(states), np.asarray(actions)] = True
+    return float(tried[maze.free_states].mean())
 
 
 def goal_rewards(model: np.ndarray, goal_state: int) -> tuple[np.ndarray, np.ndarray]:
@@ -512,58 +472,6 @@ def goal_rewards(model: np.ndarray, goal_state: int) -> tuple[np.ndarray, np.nda
     terminal = np.zeros(model.shape[0], dtype=bool)
     terminal[goal_state] = True
     return reward, terminal
-
-
-def value_iteration(
-    model: np.ndarray,
-    reward: np.ndarray,
-    terminal: np.ndarray,
-    gamma: float = GAMMA,
-    tolerance: float = 1e-10,
-    max_iterations: int = 10_000,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal values of a deterministic model by value iteration (Bellman 1957).
-
-    Repeats ``q = reward + gamma * v[model]`` and ``v = max(q, axis=1)`` (with ``v = 0`` at
-    terminal states) until ``v`` changes by less than ``tolerance``.
-
-    Parameters
-    ----------
-    model
-        int array (n_states, n_actions): the state each action leads to.
-    reward
-        float array (n_states, n_actions): the reward of each move.
-    terminal
-        bool array (n_states,): states where nothing more can be earned.
-
-    Returns
-    -------
-    ``(v, q)``: float arrays of shape (n_states,) and (n_states, n_actions).
-    """
-    model = np.asarray(model)
-    reward = np.asarray(reward, dtype=float)
-    terminal = np.asarray(terminal, dtype=bool)
-    if model.ndim != 2 or not np.issubdtype(model.dtype, np.integer):
-        raise ValueError(
-            f"model must be an int array (n_states, n_actions), got {model.dtype} {model.shape}"
-        )
-    if reward.shape != model.shape:
-        raise ValueError(f"reward must have the model's shape {model.shape}, got {reward.shape}")
-    if terminal.shape != (model.shape[0],):
-        raise ValueError(f"terminal must have shape ({model.shape[0]},), got {terminal.shape}")
-    if model.min() < 0 or model.max() >= model.shape[0]:
-        raise ValueError("model entries must be states in 0 … n_states - 1")
-    if not 0 <= gamma < 1:
-        raise ValueError(f"gamma must be in [0, 1), got {gamma!r}")
-    v = np.zeros(model.shape[0])
-    for _ in range(max_iterations):
-        q = reward + gamma * v[model]
-        new_v = np.where(terminal, 0.0, q.max(axis=1))
-        if np.max(np.abs(new_v - v)) < tolerance:
-            v = new_v
-            break
-        v = new_v
-    return v, reward + gamma * v[model]
 
 
 def greedy_policy(q: np.ndarray) -> np.ndarray:
@@ -618,13 +526,18 @@ def rollout(
     return np.array(path, dtype=int)
 
 
-def plan_to_goal(model: np.ndarray, goal_state: int, gamma: float = GAMMA):
-    """Value iteration on a learned ``model`` for a goal: returns ``(v, policy)``.
+def plan_to_goal(
+    model: np.ndarray, goal_state: int, planner: Planner, gamma: float = GAMMA
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plan on a learned ``model`` for a goal with ``planner``: returns ``(v, policy)``.
 
-    ``v`` has shape (n_states,), ``policy`` shape (n_states,).
+    The reward is :func:`goal_rewards` of the model; ``v`` has shape (n_states,), ``policy``
+    (the greedy action of the planner's ``q``) shape (n_states,).
     """
+    _check_step("planner", planner)
+    model = np.asarray(model)
     reward, terminal = goal_rewards(model, goal_state)
-    v, q = value_iteration(model, reward, terminal, gamma)
+    v, q = _checked_plan(planner(model, reward, terminal, gamma), model.shape)
     return v, greedy_policy(q)
 
 
@@ -633,8 +546,14 @@ def steps_to_goal(maze: Maze, path: np.ndarray, max_steps: int) -> int:
     return len(path) - 1 if path[-1] == maze.goal_state else max_steps
 
 
+AGENTS = ("planner", "q-learning", "q-learning, told the goal", "behaviour cloning")
+
+
 def goal_change_experiment(
     old_maze: Maze,
+    update: DynaUpdate,
+    learn_model: ModelLearner,
+    planner: Planner,
     new_goal: tuple[int, int] = (5, 5),
     seeds: Sequence[int] = range(10),
     n_training_episodes: int = 30,
@@ -644,43 +563,61 @@ def goal_change_experiment(
 ) -> pd.DataFrame:
     """Move the goal, and count the steps each agent needs to reach it the first time.
 
-    * ``planner``: explores ``old_maze`` for ``n_exploration_steps`` without reward, learns a
-      transition model, is told the new goal, plans with value iteration, executes the plan.
-    * ``q-learning``: trained for ``n_training_episodes`` on the old goal, then keeps learning
-      (ε-greedy) in the maze with the new goal; its first episode there is counted.
+    * ``planner``: explores ``old_maze`` at random for ``n_exploration_steps`` without reward,
+      learns a transition model with ``learn_model``, is told the new goal (the reward of every
+      modelled move into it), plans with ``planner``, executes the plan.
+    * ``q-learning``: trained with ``update`` (no planning) for ``n_training_episodes`` on the
+      old goal, then keeps learning (ε-greedy) in the maze with the new goal.
+    * ``q-learning, told the goal``: the same learner given the planner's reward information
+      instead of its old values: every move that enters the new goal starts at value 1, every
+      other at 0. Without a model it still has to find its way there.
     * ``behaviour cloning``: imitates ``n_demonstrations`` expert paths to the old goal, then
       acts in the maze with the new goal.
 
-    Each agent gets at most ``max_steps`` steps (counted as ``max_steps`` if it fails).
+    Each agent gets at most ``max_steps`` steps (counted as ``max_steps`` if it fails). All
+    agents of one seed share it, so agents can be compared seed by seed.
 
     Returns
     -------
-    tidy DataFrame: ``seed``, ``agent``, ``steps``, ``reached`` (bool), ``optimal`` (the
-    shortest path to the new goal), ``old_goal_visits`` (how often the planner's and the
-    cloner's paths entered the old goal cell; not recorded, -1, for Q-learning).
+    tidy DataFrame: ``seed``, ``agent`` (one of :data:`AGENTS`), ``steps``, ``reached`` (bool),
+    ``optimal`` (the shortest path to the new goal), ``coverage`` (the share of moves the
+    planner's exploration tried; NaN for the others), ``old_goal_visits`` (how often the
+    planner's and the cloner's paths entered the old goal cell; -1, not recorded, for the
+    Q-learners).
     """
+    for name, step in (("update", update), ("learn_model", learn_model), ("planner", planner)):
+        _check_step(name, step)
     seeds = tuple(int(seed) for seed in seeds)
     new_maze = old_maze.with_goal(new_goal)
     optimal = new_maze.optimal_steps()
+    trained = run_dyna(update, 0, n_training_episodes, seeds, old_maze)
+    after = run_dyna(update, 0, 1, seeds, new_maze, q0=trained.q, max_steps=max_steps)
+    told_values, _ = goal_rewards(new_maze.moves, new_maze.goal_state)
+    told = run_dyna(
+        update, 0, 1, seeds, new_maze, q0=np.stack([told_values] * len(seeds)), max_steps=max_steps
+    )
     rows = []
-    trained = run_dyna_q(old_maze, 0, n_training_episodes, seeds)
-    after = run_dyna_q(new_maze, 0, 1, seeds, q0=trained.q, max_steps=max_steps)
     for i, seed in enumerate(seeds):
-        model, _ = learn_transition_model(
-            *explore(old_maze, n_exploration_steps, seed), old_maze.n_states
+        states, actions, next_states = explore(old_maze, n_exploration_steps, seed)
+        model, _ = _checked_model(
+            learn_model(states, actions, next_states, old_maze.n_states, old_maze.n_actions),
+            old_maze.n_states,
+            old_maze.n_actions,
         )
-        _, plan = plan_to_goal(model, new_maze.goal_state)
+        _, plan = plan_to_goal(model, new_maze.goal_state, planner)
         planned = rollout(new_maze, plan, max_steps)
         cloned = behaviour_cloning(
             *expert_demonstrations(old_maze, n_demonstrations, seed), old_maze.n_states
         )
         copied = rollout(new_maze, cloned, max_steps, seed)
+        coverage = move_coverage(old_maze, states, actions)
         results = (
-            ("planner", steps_to_goal(new_maze, planned, max_steps), planned),
-            ("q-learning", int(after.steps[i, 0]), None),
-            ("behaviour cloning", steps_to_goal(new_maze, copied, max_steps), copied),
+            ("planner", steps_to_goal(new_maze, planned, max_steps), planned, coverage),
+            ("q-learning", int(after.steps[i, 0]), None, np.nan),
+            ("q-learning, told the goal", int(told.steps[i, 0]), None, np.nan),
+            ("behaviour cloning", steps_to_goal(new_maze, copied, max_steps), copied, np.nan),
         )
-        for agent, steps, path in results:
+        for agent, steps, path, covered in results:
             visits = -1 if path is None else int(np.sum(path == old_maze.goal_state))
             rows.append(
                 {
@@ -689,7 +626,53 @@ def goal_change_experiment(
                     "steps": int(steps),
                     "reached": bool(steps < max_steps),
                     "optimal": optimal,
+                    "coverage": covered,
                     "old_goal_visits": visits,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def exploration_sweep(
+    learn_model: ModelLearner,
+    planner: Planner,
+    goal: tuple[int, int] = (5, 5),
+    budgets: Sequence[int] = (100, 200, 400, 1000),
+    seeds: Sequence[int] = range(10),
+    choose: Chooser | None = None,
+    max_steps: int = 200,
+) -> pd.DataFrame:
+    """The planner with a partial model: explore ``budget`` steps, plan to ``goal``, execute.
+
+    Returns
+    -------
+    tidy DataFrame: ``seed``, ``n_exploration``, ``coverage`` (share of moves tried),
+    ``goal_known`` (whether any move into the goal was tried), ``steps`` (to the goal, or
+    ``max_steps``), ``reached``, ``optimal``.
+    """
+    _check_step("learn_model", learn_model)
+    maze = dyna_maze().with_goal(tuple(goal))
+    optimal = maze.optimal_steps()
+    rows = []
+    for budget in budgets:
+        for seed in seeds:
+            states, actions, next_states = explore(maze, budget, int(seed), choose)
+            model, known = _checked_model(
+                learn_model(states, actions, next_states, maze.n_states, maze.n_actions),
+                maze.n_states,
+                maze.n_actions,
+            )
+            _, plan = plan_to_goal(model, maze.goal_state, planner)
+            steps = steps_to_goal(maze, rollout(maze, plan, max_steps), max_steps)
+            rows.append(
+                {
+                    "seed": int(seed),
+                    "n_exploration": int(budget),
+                    "coverage": move_coverage(maze, states, actions),
+                    "goal_known": bool(np.any(next_states == maze.goal_state)),
+                    "steps": int(steps),
+                    "reached": bool(steps < max_steps),
+                    "optimal": optimal,
                 }
             )
     return pd.DataFrame(rows)
@@ -753,6 +736,9 @@ def plot_learning_curves(
 
 
 def planning_demo(
+    update: DynaUpdate | None = None,
+    learn_model: ModelLearner | None = None,
+    planner: Planner | None = None,
     n_planning: int = 10,
     goal_row: int = 5,
     goal_col: int = 8,
@@ -761,9 +747,11 @@ def planning_demo(
 ) -> None:
     """The widget's figure for a goal cell of the Dyna maze.
 
-    Left: mean steps per episode of Q-learning and of Dyna-Q with ``n_planning`` planning steps,
-    learning that goal from scratch (5 seeds). Right: the plan value iteration makes for that
-    goal on a model learned from ``n_exploration`` reward-free random steps (seed 0).
+    Left: mean steps per episode of Q-learning and of Dyna-Q with ``n_planning`` planning steps
+    (the step ``update``), learning that goal from scratch (5 seeds). Right: the plan
+    ``planner`` makes for that goal on a model ``learn_model`` built from ``n_exploration``
+    reward-free random steps (seed 0). A panel whose steps are missing or unfinished (raise
+    ``NotImplementedError``) says so instead.
     """
     maze = dyna_maze()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[1.1, 1])
@@ -781,56 +769,41 @@ def planning_demo(
         plt.show()
         return
     goal_maze = maze.with_goal((goal_row, goal_col))
-    budgets = (0, n_planning) if n_planning else (0,)
-    curves = learning_curves(goal_maze, budgets, n_episodes, range(5))
-    plot_learning_curves(curves, goal_maze.optimal_steps(), ax=left, interval=False)
-    left.set_title("learning this goal from scratch (mean of 5 seeds)")
-    model, known = learn_transition_model(*explore(maze, n_exploration, seed=0), maze.n_states)
-    v, plan = plan_to_goal(model, goal_maze.goal_state)
-    path = rollout(goal_maze, plan, max_steps=100)
-    draw_maze(goal_maze, ax=right, values=v, path=path, known=known)
-    if path[-1] == goal_maze.goal_state:
-        outcome = f"plan: {len(path) - 1} moves (shortest {goal_maze.optimal_steps()})"
-    else:
-        outcome = "no route to the goal in the learned model"
-    right.set_title(f"model from {n_exploration} random steps\n{outcome}", fontsize=11)
+    try:
+        if update is None:
+            raise NotImplementedError
+        budgets = (0, n_planning) if n_planning else (0,)
+        curves = learning_curves(update, goal_maze, budgets, n_episodes, range(5))
+        plot_learning_curves(curves, goal_maze.optimal_steps(), ax=left, interval=False)
+        left.set_title("learning this goal from scratch (mean of 5 seeds)")
+    except NotImplementedError:
+        _unfinished(left, "finish exercise 1 (dyna_q_update)\nto see the learning curves")
+    try:
+        if learn_model is None or planner is None:
+            raise NotImplementedError
+        states, actions, next_states = explore(maze, n_exploration, seed=0)
+        model, known = _checked_model(
+            learn_model(states, actions, next_states, maze.n_states, maze.n_actions),
+            maze.n_states,
+            maze.n_actions,
+        )
+        v, plan = plan_to_goal(model, goal_maze.goal_state, planner)
+        path = rollout(goal_maze, plan, max_steps=100)
+        draw_maze(goal_maze, ax=right, values=v, path=path, known=known)
+        if path[-1] == goal_maze.goal_state:
+            outcome = f"plan: {len(path) - 1} moves (shortest {goal_maze.optimal_steps()})"
+        else:
+            outcome = "no route to the goal in the learned model"
+        right.set_title(f"model from {n_exploration} random steps\n{outcome}", fontsize=11)
+    except NotImplementedError:
+        _unfinished(right, "finish exercises 2 and 3\nto see the plan")
     plt.tight_layout()
     plt.show()
 
 
-def episode_path(
-    maze: Maze,
-    q: np.ndarray,
-    seed: int,
-    n_planning: int = 0,
-    epsilon: float = EPSILON,
-    max_steps: int = 2000,
-) -> np.ndarray:
-    """One learning episode of a single (Dyna-)Q agent starting from values ``q``; its path.
-
-    ``q`` (n_states, n_actions) is copied, not changed; the agent learns as it goes, with an
-    empty model. Returns the int array of states visited, start first (at most ``max_steps``
-    moves).
-    """
-    q = np.array(q, dtype=float)
-    if q.shape != (maze.n_states, maze.n_actions):
-        raise ValueError(f"q must have shape ({maze.n_states}, {maze.n_actions}), got {q.shape}")
-    max_steps = _check_count("max_steps", max_steps, 1)
-    rng = np.random.default_rng(seed)
-    model: dict = {}
-    state = maze.start_state
-    path = [state]
-    for _ in range(max_steps):
-        action = epsilon_greedy(q[state], epsilon, rng)
-        following, reward, done = maze.step(state, action)
-        dyna_q_update(
-            q, model, state, action, float(reward), int(following), bool(done), n_planning, rng
-        )
-        state = int(following)
-        path.append(state)
-        if done:
-            break
-    return np.array(path, dtype=int)
+def _unfinished(ax: Axes, message: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, transform=ax.transAxes)
 
 
 def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -841,14 +814,11 @@ def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 4.0))
-    agents = [
-        name
-        for name in ("planner", "q-learning", "behaviour cloning")
-        if name in set(moved["agent"])
-    ]
+    agents = [name for name in AGENTS if name in set(moved["agent"])]
     colors = {
         "planner": PALETTE["blue"],
         "q-learning": PALETTE["vermillion"],
+        "q-learning, told the goal": PALETTE["orange"],
         "behaviour cloning": PALETTE["purple"],
     }
     rng = np.random.default_rng(0)  # jitter only, so dots at the same height stay visible
@@ -890,7 +860,7 @@ def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
         label=f"shortest route ({moved['optimal'].iloc[0]})",
     )
     ax.set_yscale("log")
-    ax.set_xticks(range(len(agents)), agents)
+    ax.set_xticks(range(len(agents)), [name.replace(", ", ",\n") for name in agents])
     ax.set_xlim(-0.6, len(agents) - 0.4)
     ax.set_ylabel("steps to reach the new goal")
     ax.legend(loc="center left", fontsize=9)

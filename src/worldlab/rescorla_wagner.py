@@ -13,6 +13,10 @@ strength food can support. The rule reproduces acquisition (strength rises to ``
 (it falls back when food stops) and Kamin's blocking (1969): once ``A`` predicts food, the
 compound ``AB`` followed by food produces no error, so ``B`` learns almost nothing.
 
+The kit carries no Rescorla–Wagner rule: lesson 05's exercise writes it, and the experiments
+here take a rule as an argument (:func:`blocking_experiment`, :func:`run_rule`,
+:func:`conditioning_demo`).
+
 The *copying* learner just counts: a cue's strength is the fraction of its trials that ended
 with food. It learns ``B`` perfectly well in the blocking experiment, so blocking is the
 fingerprint of learning from errors rather than from co-occurrence.
@@ -20,6 +24,7 @@ fingerprint of learning from errors rather than from co-occurrence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -30,7 +35,6 @@ from worldlab.plots import PALETTE
 
 #: The trial schedules :func:`make_schedule` knows.
 SCHEDULES = ("acquisition", "extinction", "blocking", "blocking control")
-LEARNERS = ("rescorla-wagner", "copying")
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,56 +164,10 @@ def _check_trials(cues, food) -> tuple[np.ndarray, np.ndarray]:
     return cues, food
 
 
-def _check_rate(name: str, value, n_cues: int | None = None) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if n_cues is not None and array.ndim == 1 and array.shape != (n_cues,):
-        raise ValueError(f"{name} must be a number or have shape ({n_cues},), got {array.shape}")
-    if array.ndim > 1 or (n_cues is None and array.ndim != 0):
-        raise ValueError(f"{name} must be a number, got shape {array.shape}")
-    if not np.all((array > 0) & (array <= 1)):
-        raise ValueError(f"{name} must lie in (0, 1], got {value!r}")
-    return array
-
-
-def rescorla_wagner(
-    cues, food, alpha: float | np.ndarray = 0.3, beta: float = 1.0, lam: float = 1.0
-) -> np.ndarray:
-    """Associative strengths trial by trial under the Rescorla–Wagner rule.
-
-    Parameters
-    ----------
-    cues
-        0/1 array of shape (n_trials, n_cues): which cues are shown on each trial.
-    food
-        0/1 array of shape (n_trials,): whether food follows each trial.
-    alpha
-        salience of each cue, a number or an array of shape (n_cues,), in (0, 1].
-    beta
-        learning rate of the food, in (0, 1].
-    lam
-        the strength food can support (> 0); a trial without food has target 0.
-
-    Returns
-    -------
-    float array of shape (n_trials + 1, n_cues): row 0 is the start (all zeros), row ``t + 1``
-    the strengths after trial ``t``.
-    """
-    cues, food = _check_trials(cues, food)
-    alpha = _check_rate("alpha", alpha, cues.shape[1])
-    beta = float(_check_rate("beta", beta))
-    if not np.isfinite(lam) or lam <= 0:
-        raise ValueError(f"lam must be a positive number, got {lam!r}")
-    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
-    for t, (shown, fed) in enumerate(zip(cues, food, strict=True)):
-        error = lam * fed - strengths[t] @ shown
-        strengths[t + 1] = strengths[t] + alpha * beta * error * shown
-    return strengths
-
-
 def prediction_errors(cues, food, strengths: np.ndarray, lam: float = 1.0) -> np.ndarray:
     """The surprise on each trial: ``lam * food[t] - strengths[t] @ cues[t]``.
 
-    ``strengths`` is what :func:`rescorla_wagner` returns, shape (n_trials + 1, n_cues); the
+    ``strengths`` is what a rule returns (:func:`run_rule`), shape (n_trials + 1, n_cues); the
     result has shape (n_trials,).
     """
     cues, food = _check_trials(cues, food)
@@ -222,8 +180,11 @@ def prediction_errors(cues, food, strengths: np.ndarray, lam: float = 1.0) -> np
     return lam * food - np.einsum("tc,tc->t", strengths[:-1], cues)
 
 
-def cooccurrence_learner(cues, food, lam: float = 1.0) -> np.ndarray:
+def cooccurrence_learner(cues, food, alpha=None, beta=None, lam: float = 1.0) -> np.ndarray:
     """The copying learner: each cue's strength is ``lam`` times how often it came with food.
+
+    ``alpha`` and ``beta`` are accepted and ignored (counting has no rates), so that it can
+    stand in for a learning rule in :func:`blocking_experiment`.
 
     Returns
     -------
@@ -239,22 +200,39 @@ def cooccurrence_learner(cues, food, lam: float = 1.0) -> np.ndarray:
     return lam * np.divide(with_food, shown, out=np.zeros_like(shown), where=shown > 0)
 
 
-def learn(schedule: Schedule, learner: str = "rescorla-wagner", **rates) -> np.ndarray:
-    """Strengths of ``learner`` (one of :data:`LEARNERS`) on ``schedule``: (n_trials + 1, n_cues).
+#: A learning rule as the experiments call it: ``rule(cues, food, alpha=alpha)`` returns the
+#: strengths, shape (n_trials + 1, n_cues), as the Rescorla–Wagner exercise of lesson 05 does.
+Rule = Callable[..., np.ndarray]
 
-    ``rates`` go to :func:`rescorla_wagner` (``alpha``, ``beta``, ``lam``); the copying learner
-    only uses ``lam``.
+
+def run_rule(rule: Rule, schedule: Schedule, **rates) -> np.ndarray:
+    """``rule(schedule.cues, schedule.food, **rates)``, its result checked.
+
+    Parameters
+    ----------
+    rule
+        a learning rule such as the lesson's ``rescorla_wagner`` or :func:`cooccurrence_learner`.
+    schedule
+        the trials to learn from.
+    **rates
+        passed on (``alpha``, ``beta``, ``lam``).
+
+    Returns
+    -------
+    float array of shape (n_trials + 1, n_cues).
     """
-    if learner == "rescorla-wagner":
-        return rescorla_wagner(schedule.cues, schedule.food, **rates)
-    if learner == "copying":
-        return cooccurrence_learner(schedule.cues, schedule.food, lam=rates.get("lam", 1.0))
-    raise ValueError(f"learner must be one of {LEARNERS}, got {learner!r}")
+    if not callable(rule):
+        raise TypeError(f"rule must be a function (cues, food, alpha=...), got {rule!r}")
+    strengths = np.asarray(rule(schedule.cues, schedule.food, **rates), dtype=float)
+    expected = (schedule.n_trials + 1, len(schedule.cue_names))
+    if strengths.shape != expected:
+        raise ValueError(f"the rule returned shape {strengths.shape}, expected {expected}")
+    return strengths
 
 
 def blocking_experiment(
     seed: int,
-    learner: str = "rescorla-wagner",
+    rule: Rule,
     n_pretraining: int = 30,
     n_compound: int = 30,
     salience_range: tuple[float, float] = (0.15, 0.4),
@@ -264,11 +242,13 @@ def blocking_experiment(
 
     The seed draws the two cues' saliences uniformly from ``salience_range`` (the same for both
     groups) and which food deliveries fail (probability ``omission``), so every seed is a
-    different, noisy run.
+    different, noisy run. ``rule(cues, food, alpha=saliences)`` is the learner (see
+    :func:`run_rule`): the kit carries no Rescorla–Wagner rule of its own.
 
     Returns
     -------
-    dict with the final strengths ``A_blocking``, ``B_blocking``, ``A_control``, ``B_control``.
+    dict with the final strengths ``A_blocking``, ``B_blocking``, ``A_control``, ``B_control``
+    and ``blocking_effect`` = ``B_control - B_blocking`` (same seed, so a paired difference).
     """
     rng = np.random.default_rng(seed)
     low, high = salience_range
@@ -279,8 +259,9 @@ def blocking_experiment(
     result = {}
     for group, make in (("blocking", blocking), ("control", blocking_control)):
         schedule = omit_food(make(n_pretraining, n_compound), omission, food_seed)
-        final = learn(schedule, learner, alpha=alpha)[-1]
+        final = run_rule(rule, schedule, alpha=alpha)[-1]
         result[f"A_{group}"], result[f"B_{group}"] = float(final[0]), float(final[1])
+    result["blocking_effect"] = result["B_control"] - result["B_blocking"]
     return result
 
 
@@ -295,7 +276,7 @@ def plot_strengths(
     """Strength of each cue against trial, phases shaded; the copying learner dashed if given.
 
     ``strengths`` (and ``copying``) have shape (n_trials + 1, n_cues), as
-    :func:`rescorla_wagner` returns.
+    a rule returns.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 3.8))
@@ -356,17 +337,30 @@ def plot_prediction_errors(
 
 
 def conditioning_demo(
+    rule: Rule | None = None,
     schedule: str = "blocking",
     alpha_a: float = 0.3,
     alpha_b: float = 0.3,
     beta: float = 1.0,
     n_per_phase: int = 30,
 ) -> None:
-    """The widget's figure: both learners on one schedule with the chosen rates, then shown."""
+    """The widget's figure: ``rule`` and the copying learner on one schedule, then shown.
+
+    ``rule(cues, food, alpha=..., beta=...)`` is the error-driven learner (the lesson passes its
+    own exercise). While it is missing or unfinished (raises ``NotImplementedError``) only the
+    copying learner is drawn, with a note.
+    """
     chosen = make_schedule(schedule, n_per_phase)
     alpha = np.array([alpha_a, alpha_b])[: len(chosen.cue_names)]
-    strengths = rescorla_wagner(chosen.cues, chosen.food, alpha=alpha, beta=beta)
     copying = cooccurrence_learner(chosen.cues, chosen.food)
-    plot_strengths(chosen, strengths, copying=copying, title=f"schedule: {schedule}")
+    title = f"schedule: {schedule}"
+    try:
+        if rule is None:
+            raise NotImplementedError
+        strengths = run_rule(rule, chosen, alpha=alpha, beta=beta)
+    except NotImplementedError:
+        strengths = np.full_like(copying, np.nan)
+        title += "\n(finish exercise 1 to see the error-driven learner)"
+    plot_strengths(chosen, strengths, copying=copying, title=title)
     plt.tight_layout()
     plt.show()

@@ -91,11 +91,19 @@ class TinyNextTokenModel:
     """Predict a third token from two: ``softmax(tanh(E1[t1] + E2[t2] + b1) W + b2)``.
 
     ``E1`` and ``E2`` are the embeddings of the first and second position, of shape
-    (vocabulary, hidden); ``W`` of shape (hidden, vocabulary) reads out the next token. Input and
-    output embeddings are separate, as in most language models before weight tying.
+    (vocabulary, hidden); ``W`` of shape (hidden, vocabulary) reads out the next token.
+
+    Untied (the default), input and output embeddings are separate parameters. Tied
+    (``tied=True``, as in GPT-2 and many language models), the read-out goes through the
+    first-position embedding: ``W = U E1.T / sqrt(hidden)`` with a learned (hidden, hidden)
+    projection ``U``. A token's one vector is then both what the model reads when the token is
+    an input and what it aims at when the token is the answer, so a sentence that *ends* with
+    ``B`` also moves what ``B r ?`` reads.
     """
 
-    def __init__(self, vocabulary_size: int, hidden: int = 64, seed: int = 0) -> None:
+    def __init__(
+        self, vocabulary_size: int, hidden: int = 64, seed: int = 0, tied: bool = False
+    ) -> None:
         if vocabulary_size < 2 or hidden < 1:
             raise ValueError("vocabulary_size must be >= 2 and hidden >= 1")
         rng = np.random.default_rng(seed)
@@ -104,10 +112,19 @@ class TinyNextTokenModel:
             "E1": rng.normal(0.0, 1.0, (vocabulary_size, hidden)),
             "E2": rng.normal(0.0, 1.0, (vocabulary_size, hidden)),
             "b1": np.zeros(hidden),
-            "W": rng.normal(0.0, scale, (hidden, vocabulary_size)),
             "b2": np.zeros(vocabulary_size),
         }
+        if tied:
+            self.params["U"] = rng.normal(0.0, scale, (hidden, hidden))
+        else:
+            self.params["W"] = rng.normal(0.0, scale, (hidden, vocabulary_size))
+        self.tied = bool(tied)
+        self.hidden = hidden
         self.vocabulary_size = vocabulary_size
+
+    def _readout(self) -> np.ndarray:
+        p = self.params
+        return p["U"] @ p["E1"].T / np.sqrt(self.hidden) if self.tied else p["W"]
 
     def _check_inputs(self, inputs: np.ndarray) -> np.ndarray:
         inputs = np.asarray(inputs)
@@ -117,10 +134,12 @@ class TinyNextTokenModel:
             raise ValueError(f"token ids must lie in [0, {self.vocabulary_size})")
         return inputs
 
-    def _forward(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(
+        self, inputs: np.ndarray, readout: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         p = self.params
         hidden = np.tanh(p["E1"][inputs[:, 0]] + p["E2"][inputs[:, 1]] + p["b1"])
-        logits = hidden @ p["W"] + p["b2"]
+        logits = hidden @ (self._readout() if readout is None else readout) + p["b2"]
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -136,8 +155,13 @@ class TinyNextTokenModel:
         targets: np.ndarray,
         steps: int = 300,
         learning_rate: float = 0.05,
+        weight_decay: float = 0.0,
     ) -> np.ndarray:
         """Minimise the mean cross-entropy with full-batch Adam.
+
+        ``weight_decay`` shrinks every weight matrix by ``learning_rate · weight_decay`` of itself
+        each step (decoupled, as in AdamW); biases are not decayed. It pulls embeddings that
+        no sentence needs towards 0.
 
         Returns
         -------
@@ -147,38 +171,60 @@ class TinyNextTokenModel:
         targets = np.asarray(targets)
         if targets.shape != (inputs.shape[0],):
             raise ValueError(f"targets must have shape ({inputs.shape[0]},), got {targets.shape}")
+        if not np.isfinite(weight_decay) or weight_decay < 0:
+            raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}")
         m = inputs.shape[0]
         rows = np.arange(m)
-        moments = {name: (np.zeros_like(v), np.zeros_like(v)) for name, v in self.params.items()}
+        # All parameters live in one flat vector (the dict holds views into it), so that one
+        # Adam update serves them all; the gradient buffer has the same layout.
+        names = list(self.params)
+        sizes = [self.params[name].size for name in names]
+        flat = np.concatenate([self.params[name].ravel() for name in names])
+        grad = np.zeros_like(flat)
+        decay = np.zeros_like(flat)
+        p, g = {}, {}
+        for name, start, size in zip(names, np.cumsum([0, *sizes[:-1]]), sizes, strict=True):
+            shape = self.params[name].shape
+            p[name] = flat[start : start + size].reshape(shape)
+            g[name] = grad[start : start + size].reshape(shape)
+            if name in ("E1", "E2", "W", "U"):
+                decay[start : start + size] = learning_rate * weight_decay
+        self.params = p
+        # Untied, only the rows of tokens that appear as inputs receive a gradient (one-hot
+        # rows select them); tied, every token's row also gets the read-out's gradient.
+        first_tokens = np.eye(self.vocabulary_size)[inputs[:, 0]]  # (m, vocabulary)
+        second_tokens = np.eye(self.vocabulary_size)[inputs[:, 1]]
+        first_moment, second_moment = np.zeros_like(flat), np.zeros_like(flat)
         beta1, beta2, eps = 0.9, 0.999, 1e-8
+        root = np.sqrt(self.hidden)
         losses = np.empty(steps)
-        p = self.params
         for step in range(steps):
-            hidden, probabilities = self._forward(inputs)
+            readout = self._readout()  # (hidden, vocabulary), once per step
+            hidden, probabilities = self._forward(inputs, readout)
             losses[step] = -np.mean(np.log(probabilities[rows, targets] + 1e-12))
             d_logits = probabilities
             d_logits[rows, targets] -= 1.0
             d_logits /= m
-            d_hidden = (d_logits @ p["W"].T) * (1.0 - hidden**2)
-            grads = {
-                "W": hidden.T @ d_logits,
-                "b2": d_logits.sum(axis=0),
-                "b1": d_hidden.sum(axis=0),
-                "E1": np.zeros_like(p["E1"]),
-                "E2": np.zeros_like(p["E2"]),
-            }
-            # Only the rows of tokens that appear as inputs receive a gradient.
-            np.add.at(grads["E1"], inputs[:, 0], d_hidden)
-            np.add.at(grads["E2"], inputs[:, 1], d_hidden)
-            for name, grad in grads.items():
-                first, second = moments[name]
-                first *= beta1
-                first += (1 - beta1) * grad
-                second *= beta2
-                second += (1 - beta2) * grad**2
-                corrected = first / (1 - beta1 ** (step + 1))
-                scale = np.sqrt(second / (1 - beta2 ** (step + 1))) + eps
-                p[name] -= learning_rate * corrected / scale
+            d_hidden = (d_logits @ readout.T) * (1.0 - hidden**2)
+            d_readout = hidden.T @ d_logits  # (hidden, vocabulary)
+            g["b2"][:] = d_logits.sum(axis=0)
+            g["b1"][:] = d_hidden.sum(axis=0)
+            g["E1"][:] = first_tokens.T @ d_hidden
+            g["E2"][:] = second_tokens.T @ d_hidden
+            if self.tied:
+                g["E1"] += d_readout.T @ p["U"] / root
+                g["U"][:] = d_readout @ p["E1"] / root
+            else:
+                g["W"][:] = d_readout
+            first_moment *= beta1
+            first_moment += (1 - beta1) * grad
+            second_moment *= beta2
+            second_moment += (1 - beta2) * grad**2
+            corrected = first_moment / (1 - beta1 ** (step + 1))
+            scale = np.sqrt(second_moment / (1 - beta2 ** (step + 1))) + eps
+            flat -= learning_rate * corrected / scale
+            if weight_decay:
+                flat -= decay * flat
         return losses
 
 
@@ -220,8 +266,12 @@ def reversal_experiment(
     hidden: int = 64,
     steps: int = 300,
     learning_rate: float = 0.05,
+    tied: bool = False,
+    weight_decay: float = 0.0,
 ) -> dict[str, float]:
     """Train on all forward facts and some reverse facts, then ask in both directions.
+
+    ``tied`` and ``weight_decay`` are passed to :class:`TinyNextTokenModel` and its ``fit``.
 
     Returns
     -------
@@ -234,8 +284,10 @@ def reversal_experiment(
     data = make_reversal_data(n_pairs, reverse_fraction, seed)
     if data.reversed_mask.all():
         raise ValueError("reverse_fraction leaves no held-out reverse fact to test")
-    model = TinyNextTokenModel(data.vocabulary_size, hidden=hidden, seed=seed + 1)
-    losses = model.fit(*data.training_set(), steps=steps, learning_rate=learning_rate)
+    model = TinyNextTokenModel(data.vocabulary_size, hidden=hidden, seed=seed + 1, tied=tied)
+    losses = model.fit(
+        *data.training_set(), steps=steps, learning_rate=learning_rate, weight_decay=weight_decay
+    )
 
     def accuracy(queries: tuple[np.ndarray, np.ndarray]) -> float:
         inputs, answers = queries

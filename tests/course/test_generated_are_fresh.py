@@ -74,3 +74,17 @@ def test_solutions_are_executed_without_errors(lesson):
             assert output.get("name") != "stderr", f"{lesson.solution}: cell {cell.id} wrote stderr"
     images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
     assert images >= 1, f"{lesson.solution} renders no figure"
+
+
+def test_course_map_and_readme_lesson_table_are_fresh():
+    """course/MAP.md and the README's lesson table are generated from the lessons' headers."""
+    from worldlab.course.catalog import course_map, readme_with_lesson_table
+
+    root = LESSONS[0].root
+    assert (root / "course" / "MAP.md").read_text(encoding="utf-8") == course_map(root), (
+        "course/MAP.md is stale: run `worldlab build` and commit the result"
+    )
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme == readme_with_lesson_table(readme, root), (
+        "README.md's lesson table is stale: run `worldlab build` and commit the result"
+    )

@@ -63,6 +63,15 @@ def test_equivalent_mutants_listed_in_the_test_notes_are_left_out(tmp_path):
     )
     (score,) = score_lesson(Lesson("00-tiny", root))
     assert score.equivalent == ["line 1: `2` → `3`"]
+    (notes / "00-tiny.py").write_text(
+        'EQUIVALENT_MUTANTS = {"double": ["line 1: `2` → `3`"]}\nDESIGN_TASKS = {"double"}\n',
+        encoding="utf-8",
+    )
+    (design,) = score_lesson(Lesson("00-tiny", root))
+    assert design.design_task and not design.killed and not design.survived
+    (notes / "00-tiny.py").write_text(
+        'EQUIVALENT_MUTANTS = {"double": ["line 1: `2` → `3`"]}\n', encoding="utf-8"
+    )
     result = run_worldlab(root, "check", "--mutants", "00")
     assert result.returncode == 0, result.stderr
     assert "double" in result.stdout and "surviving mutants" in result.stdout

@@ -4,10 +4,14 @@ every Zipf exponent."""
 
 import numpy as np
 
-from worldlab.hallucination import fact_counts, good_turing_missing_mass, missing_mass
+from worldlab.course.references import load_reference
+from worldlab.hallucination import fact_counts, missing_mass
 from worldlab.worlds.facts import draw_statements, make_population, zipf_weights
 
 SEEDS = range(10)
+good_turing_missing_mass = load_reference(
+    "04-hallucination-and-grounding", "good_turing_missing_mass"
+)
 
 
 def test_good_turing_tracks_the_true_missing_mass():

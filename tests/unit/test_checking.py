@@ -83,6 +83,9 @@ def test_local_student_calls_by_name_with_data_both_ways():
     assert student.draw(seeded_rng(7)) == np.random.default_rng(7).integers(1000)
     value, args, _ = student.fill.returning_arguments([1, 2])
     assert value is None and args == [[5, 2]]
+    # A generator argument (in-place functions such as a Dyna-Q step take one) comes back as None.
+    value, args, kwargs = student.draw.returning_arguments(rng=seeded_rng(7))
+    assert value == np.random.default_rng(7).integers(1000) and kwargs == {"rng": None}
     with pytest.raises(StudentError, match="not written yet"):
         student.stub()
     with pytest.raises(StudentError, match="ZeroDivisionError"):

@@ -1,68 +1,32 @@
 """Unit tests of the n-gram models and the novelty measurements."""
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from ipywidgets import FloatSlider, IntSlider
 
+from worldlab.course.references import load_reference
 from worldlab.ngram_lm import (
-    BOS,
     EOS,
     apply_temperature,
     closure_experiment,
-    closure_membership,
     fit_ngram,
-    in_closure,
-    ngram_novelty,
-    ngram_set,
-    ngrams,
-    novelty_curve,
     novelty_demo,
     sentence_novelty,
 )
+from worldlab.widgets import build_demo
 
+LESSON = "03-copying-and-closure"
 TRAIN = [("a", "b", "c"), ("a", "c"), ("b", "c", "a")]
+STEPS = {
+    "novelty": load_reference(LESSON, "ngram_novelty"),
+    "closure": load_reference(LESSON, "in_closure"),
+}
 
 
-def test_ngrams_with_and_without_padding():
-    assert ngrams(("a", "b", "c"), 2) == [("a", "b"), ("b", "c")]
-    assert ngrams(("a",), 2) == []
-    assert ngrams(("a", "b"), 3, pad=True) == [(BOS, BOS, "a"), (BOS, "a", "b"), ("a", "b", EOS)]
-    with pytest.raises(ValueError, match="positive integer"):
-        ngrams(("a",), 0)
-
-
-def test_ngram_novelty_counts_occurrences():
-    generated = [("a", "b", "a", "b"), ("c", "c")]
-    # bigrams: ab ba ab | cc ; seen in TRAIN: ab (and bc, ac, ca). Novel: ba, cc -> 2 of 4
-    assert ngram_novelty(generated, TRAIN, 2) == pytest.approx(0.5)
-    assert ngram_novelty(generated, TRAIN, 1) == 0.0
-    assert math.isnan(ngram_novelty([("a",)], TRAIN, 2))
-    assert ngram_novelty(TRAIN, TRAIN, 3) == 0.0
-
-
-def test_ngram_novelty_rejects_a_bare_string():
-    with pytest.raises(TypeError, match="list of sentences"):
-        ngram_novelty("a b c", TRAIN, 2)
-
-
-def test_novelty_curve_and_sentence_novelty():
-    curve = novelty_curve([("a", "b", "c", "a")], TRAIN, max_n=4)
-    assert curve.shape == (4,)
-    assert curve[0] == 0.0 and curve[-1] == 1.0
+def test_sentence_novelty():
     assert sentence_novelty([("a", "b", "c"), ("c", "b")], TRAIN) == 0.5
-
-
-def test_in_closure_uses_the_padded_ngrams():
-    assert in_closure(("a", "b", "c"), TRAIN, 2)
-    assert in_closure(("a", "c", "a", "b", "c"), TRAIN, 2)  # new, but every bigram was seen
-    assert not in_closure(("c", "a"), TRAIN, 2)  # no training sentence starts with c
-    assert not in_closure(("a", "b"), TRAIN, 2)  # b never ends a training sentence
-    assert not in_closure(("a", "c", "a", "b", "c"), TRAIN, 3)
-    membership = closure_membership([("a", "b", "c"), ("c", "a")], TRAIN, 2)
-    assert membership.tolist() == [True, False]
-    assert ngram_set(TRAIN, 1) == {("a",), ("b",), ("c",)}
+    assert np.isnan(sentence_novelty([], TRAIN))
 
 
 def test_apply_temperature():
@@ -111,7 +75,7 @@ def test_sample_is_seeded_and_in_closure():
     first = model.sample(50, seed=1)
     assert first == model.sample(50, seed=1)
     assert len(first) == 50
-    assert closure_membership(first, TRAIN, 2).all()
+    assert all(STEPS["closure"](first, TRAIN, 2)), "an unsmoothed model writes inside its closure"
     sentences, finished = model.sample(5, seed=1, max_words=1, return_finished=True)
     assert finished.shape == (5,) and not finished.any()
     assert all(len(s) == 1 for s in sentences)
@@ -125,14 +89,49 @@ def test_unigram_model_samples():
 
 
 def test_closure_experiment_keys_and_ranges():
-    result = closure_experiment(0, n=2, n_train=200, n_generated=50, max_n=3)
+    result = closure_experiment(0, n=2, n_train=200, n_generated=50, max_n=3, **STEPS)
     for key in ("novelty_1", "heldout_novelty_3", "sentence_novelty", "grammatical", "in_closure"):
         assert 0.0 <= result[key] <= 1.0
-    assert result["novelty_2"] == 0.0
+    assert result["novelty_2"] == 0.0 and result["outside_closure"] == 0.0
+    assert np.isnan(result["grammatical_outside"]), "nothing outside the closure to judge"
+    smoothed = closure_experiment(0, n=2, smoothing=1.0, n_train=200, n_generated=50, **STEPS)
+    assert smoothed["outside_closure"] > 0 and 0 <= smoothed["grammatical_outside"] <= 1
 
 
-def test_novelty_demo_draws_one_figure():
-    novelty_demo(n=3, temperature=1.5, seed=1)
+def test_closure_experiment_needs_its_measurements_and_checks_them():
+    with pytest.raises(TypeError, match="novelty"):
+        closure_experiment(0, n=2, closure=STEPS["closure"])
+    with pytest.raises(ValueError, match="fraction"):
+        closure_experiment(0, n=2, novelty=lambda g, t, k: 2.0, closure=STEPS["closure"])
+    with pytest.raises(ValueError, match="one bool per sentence"):
+        closure_experiment(0, n=2, novelty=STEPS["novelty"], closure=lambda s, t, n: [True])
+
+
+def test_novelty_demo_draws_one_figure(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    novelty_demo(n=3, temperature=1.5, seed=1, **STEPS)
     assert len(plt.get_fignums()) == 1
     axes = plt.gcf().axes
     assert len(axes) == 2 and axes[0].get_xlabel() and axes[0].get_ylabel()
+
+
+def test_temperature_demo_controls_reach_both_ends(monkeypatch):
+    """The lesson's demo: only n and temperature, each drawable at both ends of its range."""
+    monkeypatch.setattr(plt, "show", lambda: None)
+
+    def demo(n, temperature):
+        novelty_demo(n, temperature, novelty=STEPS["novelty"], closure=STEPS["closure"])
+
+    widget = build_demo(
+        demo,
+        n=IntSlider(value=2, min=1, max=5, description="n (order)"),
+        temperature=FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="temperature"),
+    )
+    controls = [c for c in widget.children if hasattr(c, "min")]
+    assert [c.description for c in controls] == ["n (order)", "temperature"]
+    for control in controls:
+        for end in (control.min, control.max):
+            plt.close("all")
+            control.value = end
+            assert len(plt.get_fignums()) == 1, f"{control.description} = {end}: no figure"
+        control.value = control.min if control.description == "n (order)" else 1.0

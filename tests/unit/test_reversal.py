@@ -51,6 +51,27 @@ def test_untrained_input_rows_get_no_gradient():
     assert np.array_equal(before[2:], after[2:]), "tokens never read keep their embedding"
 
 
+def test_tied_read_out_moves_the_embedding_of_an_answer():
+    """Tied, a token that is only ever an answer still gets its embedding row trained."""
+    model = TinyNextTokenModel(5, hidden=8, seed=0, tied=True)
+    assert "W" not in model.params and model.params["U"].shape == (8, 8)
+    before = model.params["E1"].copy()
+    losses = model.fit(np.array([[0, 4], [1, 4]]), np.array([2, 3]), steps=60)
+    assert losses[-1] < 0.2 * losses[0]
+    after = model.params["E1"]
+    assert not np.allclose(before[2:4], after[2:4]), "answers 2 and 3 move through the read-out"
+    assert model.predict_proba(np.array([[0, 4]])).argmax() == 2
+
+
+def test_weight_decay_shrinks_unused_rows_and_is_validated():
+    model = TinyNextTokenModel(5, hidden=8, seed=0)
+    before = np.abs(model.params["E1"][2:]).sum()
+    model.fit(np.array([[0, 4], [1, 4]]), np.array([2, 3]), steps=20, weight_decay=0.5)
+    assert np.abs(model.params["E1"][2:]).sum() < before
+    with pytest.raises(ValueError, match="weight_decay"):
+        model.fit(np.array([[0, 4]]), np.array([2]), weight_decay=-1.0)
+
+
 def test_model_validates_inputs():
     model = TinyNextTokenModel(5)
     with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
@@ -80,5 +101,7 @@ def test_experiment_keys():
         "final_loss",
     }
     assert result["chance"] == 1 / 8
+    tied = reversal_experiment(0, n_pairs=8, steps=50, tied=True, weight_decay=0.1)
+    assert set(tied) == set(result)
     with pytest.raises(ValueError, match="no held-out"):
         reversal_experiment(0, n_pairs=4, reverse_fraction=1.0, steps=5)

@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from worldlab.course.catalog import write_catalog
 from worldlab.course.errors import CourseError
 from worldlab.course.execution import execute_notebook
 from worldlab.course.lessons import Lesson
@@ -295,5 +296,6 @@ def build(
             built.append(build_lesson(lesson, Path(staging) / lesson.id, execute=execute))
         for item in built:
             install(item)
+    write_catalog(root)
     report(f"built {len(built)} lesson(s) into {root / 'notebooks'} and {root / 'solutions'}")
     return built

@@ -42,11 +42,15 @@ def kernel_environment():
         os.environ.update(saved)
 
 
-def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120) -> NotebookNode:
+def execute_notebook(
+    nb: NotebookNode, cwd: Path, label: str, timeout: int = 120, allow_errors: bool = False
+) -> NotebookNode:
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; fail on the first error.
 
     Outputs are written into ``nb`` (no timing metadata, no widget state, so the result is
-    reproducible). Raises :class:`ExecutionFailed` naming ``label`` and the failing cell.
+    reproducible). Raises :class:`ExecutionFailed` naming ``label`` and the failing cell; with
+    ``allow_errors`` every cell runs and errors stay in the outputs, as in "Run All" for a
+    student whose exercises are unfinished.
     """
     kernel_name = nb.metadata.get("kernelspec", {}).get("name", "python3")
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-kernel-") as sockets:
@@ -58,6 +62,7 @@ def execute_notebook(nb: NotebookNode, cwd: Path, label: str, timeout: int = 120
             resources={"metadata": {"path": str(cwd)}},
             record_timing=False,
             store_widget_state=False,
+            allow_errors=allow_errors,
         )
         try:
             client.execute()

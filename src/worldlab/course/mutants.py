@@ -14,6 +14,9 @@ value computed by an earlier cell with the reference still sees the reference's 
 surviving mutant that behaves exactly like the reference (an *equivalent* mutant) is listed, by
 its description, in the lesson's test notes, ``tests/course/wrong_answers/<id>.py``
 (``EQUIVALENT_MUTANTS = {"exercise": ["description", ...]}``), and is left out of the score.
+A design task has many right answers, so most mutants of its reference are right answers too:
+name it in ``DESIGN_TASKS = {"exercise", ...}`` and it is listed without a score (its checks test
+properties of the student's choice, and its wrong answers are the hand-written ones).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class ExerciseScore:
     killed: list[str] = field(default_factory=list)
     survived: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
+    design_task: bool = False
 
     @property
     def score(self) -> float:
@@ -119,7 +123,7 @@ def _sites(tree: ast.AST, inside: range) -> Iterator[tuple[ast.AST, str]]:
                     yield statement, f"delete:{name}:{index}"
 
 
-def _mutate(node: ast.AST, kind: str) -> str:
+def _apply_mutation(node: ast.AST, kind: str) -> str:
     """Change ``node`` in place; return what was changed."""
     before = ast.unparse(node)
     if kind in ("operator", "compare"):
@@ -167,7 +171,7 @@ def mutants(source: str, limit: int = MAX_MUTANTS) -> list[Mutant]:
             description = f"line {line}: `{ast.unparse(node)}` → `{ast.unparse(node.operand)}`"
             _replace_child(parent, field_name, node, node.operand)
         else:
-            description = f"line {line}: " + _mutate(node, kind)
+            description = f"line {line}: " + _apply_mutation(node, kind)
         try:
             mutated = ast.unparse(ast.fix_missing_locations(tree))
         except Exception:  # an unparsable mutant is not a mutant
@@ -218,9 +222,11 @@ def _quiet_lesson_environment():
         matplotlib.use(saved_backend, force=True)
 
 
-def _test_notes(lesson: Lesson) -> dict[str, list[str]]:
+def _test_notes(lesson: Lesson) -> tuple[dict[str, list[str]], set[str]]:
+    """The lesson's equivalent mutants and design tasks, from its test notes."""
     path = lesson.root / "tests" / "course" / "wrong_answers" / f"{lesson.id}.py"
-    return runpy.run_path(str(path)).get("EQUIVALENT_MUTANTS", {}) if path.is_file() else {}
+    notes = runpy.run_path(str(path)) if path.is_file() else {}
+    return notes.get("EQUIVALENT_MUTANTS", {}), set(notes.get("DESIGN_TASKS", ()))
 
 
 def _kind(cell) -> str:
@@ -237,7 +243,7 @@ def _kind(cell) -> str:
 def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
     """Plant mutants in every exercise of ``lesson`` and judge them with its tests."""
     nb = instructor_notebook(lesson.source, lesson.id)
-    equivalent = _test_notes(lesson)
+    equivalent, design_tasks = _test_notes(lesson)
     namespace: dict = {"__name__": "__main__"}
     visible: dict[str, list[str]] = {}
     answers: list[tuple[str, str]] = []
@@ -260,7 +266,10 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
                     exec(compile(cell.source, "<lesson cell>", "exec"), namespace)
             scores = []
             for exercise, source in answers:
-                result = ExerciseScore(lesson.id, exercise)
+                result = ExerciseScore(lesson.id, exercise, design_task=exercise in design_tasks)
+                if result.design_task:
+                    scores.append(result)
+                    continue
                 for mutant in mutants(source):
                     if mutant.description in equivalent.get(exercise, []):
                         result.equivalent.append(mutant.description)
@@ -292,6 +301,9 @@ def format_scores(scores: list[ExerciseScore]) -> str:
     lines = [header, "-" * len(header)]
     by_lesson: dict[str, list[ExerciseScore]] = {}
     for item in scores:
+        if item.design_task:
+            lines.append(f"{item.lesson:<34} {item.exercise:<28} {'design task: no score':>27}")
+            continue
         by_lesson.setdefault(item.lesson, []).append(item)
         judged = len(item.killed) + len(item.survived)
         lines.append(
@@ -305,8 +317,9 @@ def format_scores(scores: list[ExerciseScore]) -> str:
         lines.append(
             f"{lesson:<34} {'(lesson)':<28} {judged:>7} {killed:>6} {'':>5} {killed / max(judged, 1):>6.2f}"
         )
-    killed = sum(len(i.killed) for i in scores)
-    judged = sum(len(i.killed) + len(i.survived) for i in scores)
+    scored = [i for i in scores if not i.design_task]
+    killed = sum(len(i.killed) for i in scored)
+    judged = sum(len(i.killed) + len(i.survived) for i in scored)
     lines.append(
         f"{'all':<34} {'':<28} {judged:>7} {killed:>6} {'':>5} {killed / max(judged, 1):>6.2f}"
     )

@@ -74,13 +74,19 @@ def _import_lines(lesson_id: str, root: Path | None) -> str:
 
 
 def load_reference(lesson_id: str, name: str, root: Path | None = None) -> Callable:
-    """The reference implementation of ``name`` from the lesson's answer cell that defines it."""
-    for cell in answer_cells(lesson_id, root):
+    """The reference implementation of ``name`` from the lesson's answer cell that defines it.
+
+    Every answer cell up to and including that one runs, in order, in one namespace after the
+    lesson's imports — as in the notebook, a later answer may call an earlier one.
+    """
+    cells = answer_cells(lesson_id, root)
+    if not any(name in defined_names(cell.source) for cell in cells):
+        raise CourseError(f"lesson {lesson_id!r} has no answer cell defining {name!r}")
+    namespace: dict = {"__name__": f"reference_{lesson_id.replace('-', '_')}"}
+    imports = _import_lines(lesson_id, root)
+    exec(compile(imports, f"<{lesson_id} imports>", "exec"), namespace)
+    for cell in cells:
+        exec(compile(_plain(cell.source), f"<{lesson_id} answer>", "exec"), namespace)
         if name in defined_names(cell.source):
-            namespace: dict = {"__name__": f"reference_{lesson_id.replace('-', '_')}"}
-            exec(
-                compile(_import_lines(lesson_id, root), f"<{lesson_id} imports>", "exec"), namespace
-            )
-            exec(compile(_plain(cell.source), f"<{lesson_id} answer {name}>", "exec"), namespace)
-            return namespace[name]
-    raise CourseError(f"lesson {lesson_id!r} has no answer cell defining {name!r}")
+            break
+    return namespace[name]

@@ -1,0 +1,152 @@
+"""Plausible wrong answers to lesson 03's exercises; each must fail a hidden check.
+
+Test notes (mutants that survive the hidden checks, all equivalent): in ``ngram_novelty``, making
+the *training* range longer (``len(s) + n + 1``, ``- n + 2``) only adds slices shorter than
+``n``, which no generated n-gram equals; in ``in_closure`` and ``outside_the_closure``, padding
+both sides with more start markers or taking longer ranges adds the same short tails to the
+candidates and to the training set; in ``outside_the_closure``, the search constants (1000 seeds,
+500 sentences) and the filters against duplicates and sentences over 30 words never bind for
+the grammar's generator, whose sentences out of the closure are long-tailed and distinct.
+"""
+
+from worldlab.worlds.grammar import generate_sentences
+
+
+def _grams(sentence, n):
+    return [tuple(sentence[i : i + n]) for i in range(len(sentence) - n + 1)]
+
+
+def novelty_distinct(generated, train, n):
+    seen = {g for s in train for g in _grams(s, n)}
+    distinct = {g for s in generated for g in _grams(s, n)}
+    return sum(g not in seen for g in distinct) / len(distinct) if distinct else float("nan")
+
+
+def novelty_joined(generated, train, n):
+    seen = set(_grams([w for s in train for w in s], n))
+    grams = _grams([w for s in generated for w in s], n)
+    return sum(g not in seen for g in grams) / len(grams) if grams else float("nan")
+
+
+def novelty_off_by_one(generated, train, n):
+    def grams(s):
+        return [tuple(s[i : i + n]) for i in range(len(s) - n)]
+
+    seen = {g for s in train for g in grams(s)}
+    written = [g for s in generated for g in grams(s)]
+    return sum(g not in seen for g in written) / len(written) if written else float("nan")
+
+
+def novelty_zero_when_empty(generated, train, n):
+    seen = {g for s in train for g in _grams(s, n)}
+    written = [g for s in generated for g in _grams(s, n)]
+    return sum(g not in seen for g in written) / len(written) if written else 0.0
+
+
+def novelty_padded(generated, train, n):
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    seen = {g for s in train for g in grams(s)}
+    written = [g for s in generated for g in grams(s)]
+    return sum(g not in seen for g in written) / len(written) if written else float("nan")
+
+
+def closure_unpadded(sentences, train, n):
+    seen = {g for s in train for g in _grams(s, n)}
+    return [all(g in seen for g in _grams(s, n)) for s in sentences]
+
+
+def closure_start_only(sentences, train, n):
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s), n)
+
+    seen = {g for s in train for g in grams(s)}
+    return [all(g in seen for g in grams(s)) for s in sentences]
+
+
+def closure_any(sentences, train, n):
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    seen = {g for s in train for g in grams(s)}
+    return [any(g in seen for g in grams(s)) for s in sentences]
+
+
+def closure_bigram_always(sentences, train, n):
+    def grams(s):
+        return _grams(("<s>",) + tuple(s) + ("</s>",), 2)
+
+    seen = {g for s in train for g in grams(s)}
+    return [all(g in seen for g in grams(s)) for s in sentences]
+
+
+def _search(keep, how_many):
+    found = []
+    for seed in range(200):
+        for sentence in generate_sentences(500, seed):
+            if len(sentence) <= 30 and sentence not in found and keep(sentence):
+                found.append(sentence)
+                if len(found) == how_many:
+                    return found
+    return found
+
+
+def witnesses_training_sentences(train, n, how_many):
+    return list(dict.fromkeys(train))[:how_many]
+
+
+def witnesses_random_words(train, n, how_many):
+    words = sorted({w for s in train for w in s})
+    return [(words[i % len(words)], words[(3 * i + 1) % len(words)], "zz") for i in range(how_many)]
+
+
+def witnesses_trigram_always(train, n, how_many):
+    # judges against the trigram closure whatever n is asked
+    def grams(s):
+        return _grams(("<s>",) * 2 + tuple(s) + ("</s>",), 3)
+
+    seen = {g for s in train for g in grams(s)}
+    return _search(lambda s: not all(g in seen for g in grams(s)), how_many)
+
+
+def witnesses_unchecked(train, n, how_many):
+    return _search(lambda s: s not in set(train), how_many)
+
+
+def witnesses_with_repeats(train, n, how_many):
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    seen = {g for s in train for g in grams(s)}
+    first = _search(lambda s: not all(g in seen for g in grams(s)), 1)
+    return first * how_many
+
+
+def witnesses_grammar_unchecked(train, n, how_many):
+    # outside the closure, but made by swapping the verb's number: ungrammatical
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    seen = {g for s in train for g in grams(s)}
+    candidates = [s + ("sleeps", "sleeps") for s in list(dict.fromkeys(train))[: 5 * how_many]]
+    return [s for s in candidates if not all(g in seen for g in grams(s))][:how_many]
+
+
+WRONG_ANSWERS = [
+    ("ngram_novelty", "counts distinct n-grams instead of occurrences", novelty_distinct),
+    ("ngram_novelty", "joins the sentences into one text", novelty_joined),
+    ("ngram_novelty", "off by one: misses each sentence's last n-gram", novelty_off_by_one),
+    ("ngram_novelty", "returns 0 instead of nan when there is no n-gram", novelty_zero_when_empty),
+    ("ngram_novelty", "pads the sentences with start and end markers", novelty_padded),
+    ("in_closure", "forgets the padding", closure_unpadded),
+    ("in_closure", "pads the start but not the end", closure_start_only),
+    ("in_closure", "any n-gram seen instead of all", closure_any),
+    ("in_closure", "always judges the bigram closure", closure_bigram_always),
+    ("outside_the_closure", "returns training sentences", witnesses_training_sentences),
+    ("outside_the_closure", "random word strings (ungrammatical)", witnesses_random_words),
+    ("outside_the_closure", "judges the trigram closure whatever n", witnesses_trigram_always),
+    ("outside_the_closure", "new sentences, closure never checked", witnesses_unchecked),
+    ("outside_the_closure", "one witness repeated", witnesses_with_repeats),
+    ("outside_the_closure", "new but ungrammatical sentences", witnesses_grammar_unchecked),
+]

@@ -1,0 +1,140 @@
+"""Plausible wrong answers to lesson 04's exercises; each must fail a hidden check.
+
+Test notes (mutants that survive the hidden checks, all equivalent in what is checked): in the
+design task ``choose_check_threshold``, changing the constant of the posterior (the clamp of
+``noise``, the factors of ``K``) leaves the chosen threshold within the cost margin, because a
+day read once is still judged much likelier true than any unseen day; the tie-breaking of
+``cost < best_cost - 1e-12`` only matters between thresholds of equal cost.
+"""
+
+import numpy as np
+
+
+def gt_over_items(counts):
+    counts = np.asarray(counts)
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.sum(counts == 1) / counts.size)
+
+
+def gt_over_seen_items(counts):
+    counts = np.asarray(counts)
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.sum(counts == 1) / np.count_nonzero(counts))
+
+
+def gt_at_most_once(counts):
+    counts = np.asarray(counts)
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.sum(counts <= 1) / counts.sum())
+
+
+def gt_no_error(counts):
+    counts = np.asarray(counts)
+    return float(np.sum(counts == 1) / max(counts.sum(), 1))
+
+
+def gt_first_axis(counts):
+    counts = np.atleast_2d(np.asarray(counts))
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.mean(np.sum(counts == 1, axis=0) / np.maximum(counts.sum(axis=0), 1)))
+
+
+def _false(q, true_day):
+    false = np.ones(np.shape(q), dtype=bool)
+    false[np.arange(np.shape(q)[0]), true_day] = False
+    return false
+
+
+def checked_strict(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) < t
+    false = _false(q, true_day)
+    return {"queries": float(q[checked].sum()), "hallucination": float(q[false & ~checked].sum())}
+
+
+def checked_still_counts_false(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= t
+    return {
+        "queries": float(q[checked].sum()),
+        "hallucination": float(q[_false(q, true_day)].sum()),
+    }
+
+
+def checked_counts_cells(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= t
+    false = _false(q, true_day)
+    return {"queries": float(checked.mean()), "hallucination": float(q[false & ~checked].sum())}
+
+
+def checked_true_axis_swapped(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= t
+    false = np.ones(q.shape, dtype=bool)
+    false[:, :] = True
+    for i, d in enumerate(true_day):
+        if d < q.shape[0] and i < q.shape[1]:
+            false[d, i] = False
+    return {"queries": float(q[checked].sum()), "hallucination": float(q[false & ~checked].sum())}
+
+
+def _costs(q, counts, wrong, cost_wrong, cost_query):
+    best, best_cost = -1, cost_wrong * wrong.sum()
+    for t in np.unique(counts):
+        checked = counts <= t
+        cost = cost_wrong * wrong[~checked].sum() + cost_query * q[checked].sum()
+        if cost < best_cost - 1e-12:
+            best, best_cost = int(t), cost
+    return best
+
+
+def choose_read_means_true(q, counts, noise, cost_wrong, cost_query):
+    q, counts = np.asarray(q, float), np.asarray(counts)
+    return _costs(q, counts, q * (counts == 0), cost_wrong, cost_query)
+
+
+def choose_swapped_costs(q, counts, noise, cost_wrong, cost_query):
+    q, counts = np.asarray(q, float), np.asarray(counts)
+    wrong = q * np.where(counts == 0, 1.0, np.where(counts == 1, noise, 0.0))
+    return _costs(q, counts, wrong, cost_query, cost_wrong)
+
+
+def choose_always_check_all(q, counts, noise, cost_wrong, cost_query):
+    return int(np.max(counts))
+
+
+def choose_never_check(q, counts, noise, cost_wrong, cost_query):
+    return -1
+
+
+def choose_ignores_query_cost(q, counts, noise, cost_wrong, cost_query):
+    q, counts = np.asarray(q, float), np.asarray(counts)
+    wrong = q * np.where(counts == 0, 1.0, np.where(counts == 1, noise, 0.0))
+    return _costs(q, counts, wrong, cost_wrong, 0.0 * cost_query + 1e-9)
+
+
+WRONG_ANSWERS = [
+    ("good_turing_missing_mass", "divides by the number of items", gt_over_items),
+    ("good_turing_missing_mass", "divides by the number of items seen", gt_over_seen_items),
+    ("good_turing_missing_mass", "counts items seen at most once (zeros too)", gt_at_most_once),
+    ("good_turing_missing_mass", "no ValueError when nothing was drawn", gt_no_error),
+    ("good_turing_missing_mass", "averages per column (wrong axis)", gt_first_axis),
+    ("checked_generation", "checks counts < t instead of <=", checked_strict),
+    (
+        "checked_generation",
+        "counts checked false statements as hallucinations",
+        checked_still_counts_false,
+    ),
+    ("checked_generation", "queries as a share of cells, not of probability", checked_counts_cells),
+    ("checked_generation", "true_day indexed on the wrong axis", checked_true_axis_swapped),
+    ("choose_check_threshold", "assumes whatever was read is true", choose_read_means_true),
+    ("choose_check_threshold", "swaps the two costs", choose_swapped_costs),
+    ("choose_check_threshold", "always checks everything", choose_always_check_all),
+    ("choose_check_threshold", "never checks", choose_never_check),
+    ("choose_check_threshold", "ignores the cost of a query", choose_ignores_query_cost),
+]

@@ -1,0 +1,101 @@
+"""Plausible wrong answers to lesson 05's exercises; each must fail a hidden check."""
+
+import numpy as np
+
+
+def rw_no_start_row(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = lam * food[t] - strengths[t] @ cues[t]
+        strengths[t + 1] = strengths[t] + alpha * beta * error * cues[t]
+    return strengths[1:]
+
+
+def rw_own_error_per_cue(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = lam * food[t] - strengths[t]  # each cue's own error: no blocking
+        strengths[t + 1] = strengths[t] + alpha * beta * error * cues[t]
+    return strengths
+
+
+def rw_updates_absent_cues(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = lam * food[t] - strengths[t] @ cues[t]
+        strengths[t + 1] = strengths[t] + alpha * beta * error
+    return strengths
+
+
+def rw_forgets_beta(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = lam * food[t] - strengths[t] @ cues[t]
+        strengths[t + 1] = strengths[t] + alpha * error * cues[t]
+    return strengths
+
+
+def delta_in_place(weights, phi, target, learning_rate):
+    weights += learning_rate * np.outer(target - weights @ phi, phi)
+    return weights
+
+
+def delta_sign_flipped(weights, phi, target, learning_rate):
+    return weights + learning_rate * np.outer(weights @ phi - target, phi)
+
+
+def delta_wrong_axis(weights, phi, target, learning_rate):
+    # (n_in, n_out) forced into the weights' shape: the numbers land on the wrong weights
+    return weights + learning_rate * np.outer(phi, target - weights @ phi).reshape(weights.shape)
+
+
+def delta_no_rate(weights, phi, target, learning_rate):
+    return weights + np.outer(target - weights @ phi, phi)
+
+
+def detect_absolute_threshold(surprise, noise_floor):
+    above = np.flatnonzero(np.asarray(surprise) > 0.1)
+    return int(above[0]) if above.size else -1
+
+
+def detect_single_step(surprise, noise_floor):
+    above = np.flatnonzero(np.asarray(surprise) > 5 * noise_floor)
+    return int(above[0]) if above.size else -1
+
+
+def detect_argmax(surprise, noise_floor):
+    return int(np.argmax(surprise))
+
+
+def detect_never(surprise, noise_floor):
+    return -1
+
+
+def detect_window_start(surprise, noise_floor):
+    # Dates the alarm at the start of a long window: it uses steps after the alarm.
+    surprise = np.asarray(surprise, float)
+    for start in range(len(surprise) - 40):
+        if surprise[start : start + 40].mean() > 5 * noise_floor:
+            return start
+    return -1
+
+
+WRONG_ANSWERS = [
+    ("rescorla_wagner", "off by one: no start row", rw_no_start_row),
+    ("rescorla_wagner", "each cue its own error (no shared prediction)", rw_own_error_per_cue),
+    ("rescorla_wagner", "absent cues move too", rw_updates_absent_cues),
+    ("rescorla_wagner", "forgot beta", rw_forgets_beta),
+    ("delta_rule_update", "changes the caller's weights in place", delta_in_place),
+    ("delta_rule_update", "error with the wrong sign", delta_sign_flipped),
+    ("delta_rule_update", "outer product on the wrong axes", delta_wrong_axis),
+    ("delta_rule_update", "forgot the learning rate", delta_no_rate),
+    ("detect_change", "absolute threshold, not in units of the floor", detect_absolute_threshold),
+    ("detect_change", "one surprising step is taken for a change", detect_single_step),
+    ("detect_change", "the largest surprise, change or not", detect_argmax),
+    ("detect_change", "never raises the alarm", detect_never),
+    ("detect_change", "looks ahead of its alarm", detect_window_start),
+]

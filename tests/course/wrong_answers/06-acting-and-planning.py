@@ -1,0 +1,186 @@
+"""Plausible wrong answers to lesson 06's exercises; each must fail a hidden check."""
+
+import numpy as np
+
+
+def _dyna(
+    q,
+    model,
+    state,
+    action,
+    reward,
+    next_state,
+    done,
+    n_planning,
+    rng,
+    alpha,
+    gamma,
+    *,
+    ignore_done=False,
+    last_only=False,
+    store_after=False,
+    draw=None,
+):
+    def update(s, a, r, s2, d):
+        target = r if (d and not ignore_done) else r + gamma * q[s2].max()
+        q[s, a] += alpha * (target - q[s, a])
+
+    if not store_after:
+        update(state, action, reward, next_state, done)
+    model[(state, action)] = (reward, next_state, done)
+    pairs = list(model)
+    for _ in range(n_planning):
+        key = pairs[-1] if last_only else pairs[(draw or (lambda: rng.integers(len(pairs))))()]
+        update(*key, *model[key])
+    return q
+
+
+def dyna_ignores_done(
+    q, model, state, action, reward, next_state, done, n_planning, rng, alpha=0.1, gamma=0.95
+):
+    return _dyna(
+        q,
+        model,
+        state,
+        action,
+        reward,
+        next_state,
+        done,
+        n_planning,
+        rng,
+        alpha,
+        gamma,
+        ignore_done=True,
+    )
+
+
+def dyna_replays_only_the_last(
+    q, model, state, action, reward, next_state, done, n_planning, rng, alpha=0.1, gamma=0.95
+):
+    return _dyna(
+        q,
+        model,
+        state,
+        action,
+        reward,
+        next_state,
+        done,
+        n_planning,
+        rng,
+        alpha,
+        gamma,
+        last_only=True,
+    )
+
+
+def dyna_no_real_update(
+    q, model, state, action, reward, next_state, done, n_planning, rng, alpha=0.1, gamma=0.95
+):
+    return _dyna(
+        q,
+        model,
+        state,
+        action,
+        reward,
+        next_state,
+        done,
+        n_planning,
+        rng,
+        alpha,
+        gamma,
+        store_after=True,
+    )
+
+
+def dyna_off_by_one_planning(
+    q, model, state, action, reward, next_state, done, n_planning, rng, alpha=0.1, gamma=0.95
+):
+    return _dyna(
+        q, model, state, action, reward, next_state, done, n_planning + 1, rng, alpha, gamma
+    )
+
+
+def model_unknown_goes_to_zero(states, actions, next_states, n_states, n_actions=4):
+    model = np.zeros((n_states, n_actions), dtype=int)
+    known = np.zeros((n_states, n_actions), dtype=bool)
+    model[states, actions] = next_states
+    known[states, actions] = True
+    return model, known
+
+
+def model_transposed_index(states, actions, next_states, n_states, n_actions=4):
+    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
+    known = np.zeros((n_states, n_actions), dtype=bool)
+    model[states, actions] = states  # records where it came from, not where it went
+    known[states, actions] = True
+    return model, known
+
+
+def model_known_as_counts(states, actions, next_states, n_states, n_actions=4):
+    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
+    known = np.zeros((n_states, n_actions), dtype=int)
+    model[states, actions] = next_states
+    np.add.at(known, (states, actions), 1)
+    return model, known
+
+
+def vi_terminal_not_zero(model, reward, terminal, gamma=0.95, tolerance=1e-10):
+    v = np.zeros(model.shape[0])
+    while True:
+        q = reward + gamma * v[model]
+        new_v = q.max(axis=1)
+        if np.max(np.abs(new_v - v)) < tolerance:
+            return new_v, reward + gamma * new_v[model]
+        v = new_v
+
+
+def vi_one_sweep(model, reward, terminal, gamma=0.95, tolerance=1e-10):
+    v = np.where(terminal, 0.0, reward.max(axis=1))
+    return v, reward + gamma * v[model]
+
+
+def vi_q_from_previous_v(model, reward, terminal, gamma=0.95, tolerance=1e-10):
+    v = np.zeros(model.shape[0])
+    while True:
+        q = reward + gamma * v[model]
+        new_v = np.where(terminal, 0.0, q.max(axis=1))
+        if np.max(np.abs(new_v - v)) < 1e-2:  # stops far too early
+            return new_v, q
+        v = new_v
+
+
+def explore_random(state, tried, rng):
+    return int(rng.integers(tried.shape[1]))
+
+
+def explore_prefers_tried(state, tried, rng):
+    done = np.flatnonzero(tried[state])
+    return int(rng.choice(done)) if done.size else int(rng.integers(tried.shape[1]))
+
+
+def explore_first_untried_then_up(state, tried, rng):
+    untried = np.flatnonzero(~tried[state])
+    return int(untried[0]) if untried.size else 0
+
+
+def explore_wrong_row(state, tried, rng):
+    untried = np.flatnonzero(~tried[(state + 1) % tried.shape[0]])
+    return int(rng.choice(untried)) if untried.size else int(rng.integers(tried.shape[1]))
+
+
+WRONG_ANSWERS = [
+    ("dyna_q_update", "bootstraps past the end of an episode", dyna_ignores_done),
+    ("dyna_q_update", "plans only with the last transition", dyna_replays_only_the_last),
+    ("dyna_q_update", "skips the update from the real step", dyna_no_real_update),
+    ("dyna_q_update", "one planning update too many", dyna_off_by_one_planning),
+    ("learn_transition_model", "untried moves lead to state 0", model_unknown_goes_to_zero),
+    ("learn_transition_model", "records the state it came from", model_transposed_index),
+    ("learn_transition_model", "known holds counts, not booleans", model_known_as_counts),
+    ("value_iteration", "terminal states keep their value", vi_terminal_not_zero),
+    ("value_iteration", "a single sweep", vi_one_sweep),
+    ("value_iteration", "q from the previous v, loose tolerance", vi_q_from_previous_v),
+    ("explore_action", "a random walk", explore_random),
+    ("explore_action", "prefers moves already tried", explore_prefers_tried),
+    ("explore_action", "untried first, then always up", explore_first_untried_then_up),
+    ("explore_action", "reads the wrong row of tried", explore_wrong_row),
+]

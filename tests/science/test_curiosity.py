@@ -1,0 +1,48 @@
+"""Lesson 09's headline effects over seeds, with margins, including where the trap disappears."""
+
+import pytest
+
+from worldlab.course.references import load_reference
+from worldlab.curiosity import exploration_table
+from worldlab.stats import paired_difference
+
+LESSON = "09-curiosity-and-its-trap"
+
+
+@pytest.fixture(scope="module")
+def table():
+    ref = {
+        n: load_reference(LESSON, n)
+        for n in ("count_surprise", "learning_progress", "coverage_curve")
+    }
+    agents = ["random", "surprise", "count", "progress"]
+    return exploration_table(
+        range(100, 112),
+        [30, 1],
+        agents,
+        400,
+        ref["count_surprise"],
+        ref["learning_progress"],
+        ref["coverage_curve"],
+    )
+
+
+def test_curious_agents_beat_the_random_walk(table):
+    """Could fail: planning toward novelty could be no faster than a random walk in this maze."""
+    noisy = table[table.channels == 30]
+    for agent in ("count", "progress"):
+        d = paired_difference(noisy, by="agent", a=agent, b="random", value="coverage")
+        assert d["ci_low"] > 0.2, (agent, d)
+
+
+def test_prediction_error_falls_into_the_tv_and_the_trap_needs_the_noise(table):
+    """The skeptic-of-curiosity's prediction (trapped with noise) and the curiosity camp's
+    (explores well without it) are both tested; either could have failed."""
+    noisy, quiet = table[table.channels == 30], table[table.channels == 1]
+    d = paired_difference(noisy, by="agent", a="surprise", b="count", value="tv_share")
+    assert d["ci_low"] > 0.02, d
+    lost = paired_difference(noisy, by="agent", a="count", b="surprise", value="coverage")
+    assert lost["ci_low"] > 0.1, lost
+    gained = paired_difference(quiet, by="agent", a="surprise", b="random", value="coverage")
+    assert gained["ci_low"] > 0.15, gained
+    assert quiet[quiet.agent == "surprise"]["tv_share"].mean() < 0.02
