@@ -34,7 +34,7 @@ def run_over_seeds(
         The seeds, e.g. ``range(10)``. The same seeds are used for every condition, which is what
         makes a paired comparison possible.
     **conditions
-        Each keyword maps a condition name to the list of its levels, e.g. ``learner=["copy",
+        Each keyword maps a condition name to the list of its levels, e.g. ``learner=["repeat",
         "count"]``.
 
     Returns
