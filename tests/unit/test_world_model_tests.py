@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from worldlab import world_model_figures as wmf
 from worldlab import world_model_tests as wm
 from worldlab.course.references import load_reference
 from worldlab.mlp import MLP
@@ -167,14 +168,14 @@ def test_figures_draw(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     score, oracle = compression_distinction, oracle_probabilities
     walks = gw.random_walks(0, 2, 8)
-    ax = wm.draw_walk(walks, index=1, n_moves=5)
+    ax = wmf.draw_walk(walks, index=1, n_moves=5)
     assert ax.get_xlabel().startswith("column")
     with pytest.raises(ValueError, match="index"):
-        wm.draw_walk(walks, index=2)
-    assert wm.plot_kgram_tests(score, oracle, k=3, n_seeds=1) is None
+        wmf.draw_walk(walks, index=2)
+    assert wmf.plot_kgram_tests(score, oracle, k=3, n_seeds=1) is None
     assert plt.gcf().axes[0].get_xlabel() == "k (moves of context)"
     with pytest.raises(ValueError, match="k must"):
-        wm.plot_kgram_tests(score, oracle, k=7)
+        wmf.plot_kgram_tests(score, oracle, k=7)
     rng = np.random.default_rng(0)
     results = [
         {
@@ -187,16 +188,16 @@ def test_figures_draw(monkeypatch):
         }
         for _ in range(3)
     ]
-    assert wm.plot_probe_controls(results) is None
+    assert wmf.plot_probe_controls(results) is None
     assert "probe" in plt.gcf().axes[0].get_ylabel()
     with pytest.raises(ValueError):
-        wm.plot_probe_controls(results[:1])
+        wmf.plot_probe_controls(results[:1])
     rows = [
         {"seed": 0, "epochs": e, "threshold": t, "compression": 0.5, "distinction": 0.5}
         for e in (10, 25)
         for t in (0.05, 0.1)
     ]
-    assert wm.plot_network_sweep(rows) is None
+    assert wmf.plot_network_sweep(rows) is None
     assert plt.gcf().axes[0].get_ylabel() == "training length (epochs)"
     plt.close("all")
 
@@ -210,7 +211,7 @@ def test_kgram_demo_moves_every_control_to_both_ends(monkeypatch):
 
     monkeypatch.setattr(plt, "show", lambda: None)
     demo = build_demo(
-        partial(wm.plot_kgram_tests, compression_distinction, oracle_probabilities, n_seeds=1),
+        partial(wmf.plot_kgram_tests, compression_distinction, oracle_probabilities, n_seeds=1),
         k=IntSlider(value=2, min=0, max=6),
         threshold=FloatSlider(value=0.05, min=0.01, max=0.3, step=0.01),
     )
