@@ -83,6 +83,40 @@ def load_verdicts() -> pd.DataFrame:
     return verdicts
 
 
+def claim_statuses(verdicts: pd.DataFrame) -> pd.Series:
+    """One status per judged claim, combining the lessons that judged it.
+
+    A toy that cannot test a claim says nothing against one that can, so ``untestable`` counts
+    only when no lesson found more; of the remaining statuses, one common status is kept and
+    disagreeing lessons give ``mixed``.
+
+    Parameters
+    ----------
+    verdicts
+        Rows with at least the columns ``claim`` and ``status`` (e.g. :func:`load_verdicts`).
+
+    Returns
+    -------
+    Series of status strings indexed by claim id (sorted); claims without a row are absent.
+    """
+    missing = {"claim", "status"} - set(verdicts.columns)
+    if missing:
+        raise KeyError(f"verdicts need the columns claim and status, missing {sorted(missing)}")
+    bad = sorted(set(verdicts["status"]) - set(VERDICT_STATUSES))
+    if bad:
+        raise ValueError(f"unknown verdict status {bad}: use one of {VERDICT_STATUSES}")
+    if verdicts.empty:
+        return pd.Series(dtype=str, name="status")
+
+    def combine(statuses: pd.Series) -> str:
+        found = set(statuses)
+        if found != {"untestable"}:
+            found.discard("untestable")
+        return found.pop() if len(found) == 1 else "mixed"
+
+    return verdicts.groupby("claim", sort=True)["status"].agg(combine).rename("status")
+
+
 def verdict_table(lesson: str) -> pd.DataFrame:
     """One lesson's verdict: claim → what the toy showed → what it cannot show → status."""
     verdicts = load_verdicts()

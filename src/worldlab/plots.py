@@ -116,11 +116,23 @@ def argument_map_layout(claims: pd.DataFrame) -> dict[str, tuple[float, float]]:
 
 
 def draw_argument_map(
-    claims: pd.DataFrame, edges: pd.DataFrame, ax: Axes | None = None, title: str | None = None
+    claims: pd.DataFrame,
+    edges: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str | None = None,
+    node_style: dict[str, tuple[str, str, str]] | None = None,
 ) -> Axes:
     """Draw the claims as coloured nodes by topic column, and the replies as arrows.
 
     ``supports`` arrows are solid, ``rebuts`` arrows dashed, so the map reads without colour.
+
+    Parameters
+    ----------
+    claims, edges
+        Tables from :func:`worldlab.debate.load_claims` and :func:`~worldlab.debate.load_edges`.
+    node_style
+        Optional ``{claim id: (fill colour, marker, text colour)}``; by default every claim is a
+        circle in its camp's colour (:data:`CAMP_COLORS`) and the camp legend is drawn.
     """
     ax = _axes(ax, figsize=(10, 5.5))
     positions = argument_map_layout(claims)
@@ -145,14 +157,22 @@ def draw_argument_map(
         ax.add_patch(arrow)
     for claim in claims.itertuples(index=False):
         x, y = positions[claim.id]
-        ax.scatter(x, y, s=520, color=CAMP_COLORS.get(claim.camp, "grey"), zorder=2)
+        if node_style is None:
+            fill, marker, ink = CAMP_COLORS.get(claim.camp, "grey"), "o", "white"
+            ax.scatter(x, y, s=520, color=fill, zorder=2)
+        else:
+            fill, marker, ink = node_style[claim.id]
+            ring = CAMP_COLORS.get(claim.camp, "grey")
+            ax.scatter(
+                x, y, s=560, color=fill, marker=marker, edgecolors=ring, linewidths=2.5, zorder=2
+            )
         ax.text(
             x,
             y,
             claim.id[1:],
             ha="center",
             va="center",
-            color="white",
+            color=ink,
             fontsize=8,
             zorder=3,
             fontweight="bold",
@@ -167,7 +187,7 @@ def draw_argument_map(
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=10, color=color, label=CAMP_NAMES[camp])
         for camp, color in CAMP_COLORS.items()
-        if camp in set(claims["camp"])
+        if camp in set(claims["camp"]) and node_style is None
     ]
     handles += [
         Line2D([], [], color="#555555", linestyle="-", label="supports"),
@@ -198,8 +218,15 @@ def _wrap(text: str, width: int = 18) -> str:
 def show_argument_map(
     claims: pd.DataFrame, edges: pd.DataFrame, camp: str | None = None, topic: str | None = None
 ) -> None:
-    """Demo callback: draw the part of the map for one camp and/or topic (``None`` = all)."""
+    """Demo callback: draw the part of the map for one camp and/or topic.
+
+    ``None`` or ``"all"`` keeps every camp (topic); a dropdown uses ``"all"``, since a ``None``
+    option value can render blank in JupyterLab.
+    """
     from worldlab.debate import CAMPS, filter_map
+
+    camp = None if camp == "all" else camp
+    topic = None if topic == "all" else topic
 
     chosen, links = filter_map(claims, edges, camp=camp, topic=topic)
     who = CAMPS[camp] if camp else "all camps"
@@ -254,3 +281,92 @@ def plot_paired_comparison(
     plot_paired_difference(difference, ax=axes[2], label=f"{a} − {b}", title="paired difference")
     fig.tight_layout()
     return axes
+
+
+#: Fill colour and marker of each verdict status on the course-wide map (the ring keeps the
+#: camp's colour). Markers differ too, so the map reads without colour.
+VERDICT_STYLE = {
+    "supported": (PALETTE["sky"], "o", "black"),
+    "contradicted": (PALETTE["orange"], "s", "black"),
+    "mixed": (PALETTE["purple"], "D", "black"),
+    "untestable": (PALETTE["yellow"], "h", "black"),
+}
+NO_VERDICT_STYLE = ("#DDDDDD", "o", "#555555")
+
+
+def draw_verdict_map(
+    claims: pd.DataFrame,
+    edges: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """The argument map with each claim coloured by what the lessons found about it.
+
+    Parameters
+    ----------
+    claims, edges
+        The map, from :mod:`worldlab.debate`.
+    verdicts
+        Verdict rows (columns ``lesson``, ``claim``, ``status``, …), e.g. from
+        :func:`worldlab.debate.load_verdicts`; several lessons may judge one claim (see
+        :func:`worldlab.debate.claim_statuses`). Claims without a row are drawn grey.
+
+    Returns
+    -------
+    The matplotlib Axes. The fill shows the status, the ring the camp, the marker the status again.
+    """
+    from worldlab.debate import claim_statuses
+
+    status = claim_statuses(verdicts)
+    unknown = sorted(set(status.index) - set(claims["id"]))
+    if unknown:
+        raise ValueError(f"verdicts name claims that are not on the map: {unknown}")
+    style = {
+        claim_id: VERDICT_STYLE[status[claim_id]] if claim_id in status.index else NO_VERDICT_STYLE
+        for claim_id in claims["id"]
+    }
+    ax = draw_argument_map(claims, edges, ax=ax, title=title, node_style=style)
+    counts = status.value_counts()
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            linestyle="",
+            markersize=10,
+            color=fill,
+            markeredgecolor="#555555",
+            label=f"{name} ({counts.get(name, 0)})",
+        )
+        for name, (fill, marker, _) in VERDICT_STYLE.items()
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=10,
+            color=NO_VERDICT_STYLE[0],
+            markeredgecolor="#555555",
+            label=f"no verdict yet ({len(claims) - len(status)})",
+        )
+    )
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=10,
+            color="white",
+            markeredgecolor=color,
+            markeredgewidth=2.5,
+            label=f"ring: {CAMP_NAMES[camp]}",
+        )
+        for camp, color in CAMP_COLORS.items()
+        if camp in set(claims["camp"])
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4)
+    return ax

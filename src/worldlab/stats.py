@@ -34,7 +34,7 @@ def run_over_seeds(
         The seeds, e.g. ``range(10)``. The same seeds are used for every condition, which is what
         makes a paired comparison possible.
     **conditions
-        Each keyword maps a condition name to the list of its levels, e.g. ``learner=["copy",
+        Each keyword maps a condition name to the list of its levels, e.g. ``learner=["repeat",
         "count"]``.
 
     Returns
@@ -139,7 +139,7 @@ def paired_difference(
         raise ValueError(f"conditions {a!r} and {b!r} share {n} {pair_on}s; need at least 2")
     half = t_critical(n, confidence) * diffs.std(ddof=1) / np.sqrt(n)
     mean = float(diffs.mean())
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+    return {"mean": mean, "ci_low": float(mean - half), "ci_high": float(mean + half), "n": n}
 
 
 def _require_columns(df: pd.DataFrame, columns: list[str]) -> None:

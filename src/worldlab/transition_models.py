@@ -1,27 +1,33 @@
-"""Count-table world models: predict the next frame token, with or without the action.
+"""Count-table world models of the pixel strip: data, experiments and figures (lesson 01).
 
-Two models are fitted by counting transitions in episodes of frame tokens:
+Two models are fitted by counting transitions in episodes of frame tokens: the **passive**
+("video") model ``P(o' | o)``, a table of shape (K, K), and the **action-conditioned** model
+``P(o' | o, a)``, a table of shape (K, A, K). Both predict the most-counted next frame (top-1); a
+context never seen in training has no prediction (``-1``), scored as wrong.
 
-* the **passive** ("video") model ``P(o' | o)``: a table of shape (K, K) whose row ``o`` counts
-  which frame followed frame ``o``;
-* the **action-conditioned** model ``P(o' | o, a)``: a table of shape (K, A, K) that also knows
-  which button was pressed.
+The counting, the scoring and the rollout are the lesson's exercises, so this module does not
+define them: its experiments take them as arguments (``fit_counts``, ``accuracy``, ``rollout``),
+with the signatures of the lesson's ``fit_transition_counts(obs, n_obs, actions=None,
+n_actions=3)``, ``next_frame_accuracy(counts, obs, actions=None)`` and ``imagine_rollout(counts,
+start, horizon, actions=None)``. The kit's tests load the lesson's reference answers for them.
 
-Both predict the most-counted next frame (top-1). A context that never occurred in training has
-no counts at all; the model then has no prediction and returns ``-1``, which is scored as wrong.
-
-A next-token count model on the interleaved stream ``o a o a …`` (see
-:func:`worldlab.worlds.pixel_strip.interleave_tokens`) that looks back two tokens *is* the
-action-conditioned table: :func:`fit_next_token_counts` makes that concrete.
+A next-token model of the interleaved stream ``o a o a …`` (see
+:func:`worldlab.worlds.pixel_strip.interleave_tokens`) that looks back two tokens predicts, at
+each frame position, from ``(o, a)``: :func:`next_token_table` counts such a stream the way a
+language model's training data would be counted, context by context.
 """
 
 from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from worldlab.plots import PALETTE
+from worldlab.stats import paired_difference, t_critical
 from worldlab.worlds import pixel_strip
 
 UNSEEN = -1
@@ -47,152 +53,29 @@ def _check_episodes(obs: np.ndarray, actions: np.ndarray | None) -> tuple[np.nda
     return obs, actions
 
 
-def fit_transition_counts(
-    obs: np.ndarray, n_obs: int, actions: np.ndarray | None = None, n_actions: int = 3
-) -> np.ndarray:
-    """Count the transitions ``o_t → o_{t+1}`` inside each episode.
-
-    Parameters
-    ----------
-    obs
-        int array (n_episodes, T + 1): frame tokens in 0 … n_obs - 1.
-    n_obs
-        Number of frame tokens K.
-    actions
-        int array (n_episodes, T) of action codes in 0 … n_actions - 1, or ``None`` for the
-        passive model.
-    n_actions
-        Number of actions A.
-
-    Returns
-    -------
-    int array (K, K) with ``counts[o, o2]`` = number of times o2 followed o (passive), or
-    (K, A, K) with ``counts[o, a, o2]`` = number of times o2 followed o after action a.
-    """
-    obs, actions = _check_episodes(obs, actions)
-    if obs.min() < 0 or obs.max() >= n_obs:
-        raise ValueError(f"frame tokens must lie in 0 … {n_obs - 1} (n_obs={n_obs})")
-    current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
-    if actions is None:
-        counts = np.zeros((n_obs, n_obs), dtype=int)
-        np.add.at(counts, (current, following), 1)
-        return counts
-    if actions.min() < 0 or actions.max() >= n_actions:
-        raise ValueError(f"action codes must lie in 0 … {n_actions - 1}")
-    counts = np.zeros((n_obs, n_actions, n_obs), dtype=int)
-    np.add.at(counts, (current, actions.ravel(), following), 1)
-    return counts
-
-
-def predict_next(
-    counts: np.ndarray, obs: np.ndarray, actions: np.ndarray | None = None
-) -> np.ndarray:
-    """Top-1 next frame for each context (``-1`` where the context was never seen).
-
-    Parameters
-    ----------
-    counts
-        Table from :func:`fit_transition_counts`: (K, K) or (K, A, K).
-    obs
-        int array of any shape: current frame tokens.
-    actions
-        int array of the same shape (action-conditioned table) or ``None`` (passive table).
-
-    Returns
-    -------
-    int array, same shape as ``obs``. Ties go to the lowest token.
-    """
-    counts = np.asarray(counts)
-    obs = np.asarray(obs)
-    if counts.ndim == 2:
-        if actions is not None:
-            raise ValueError("a passive (K, K) table takes no actions; pass actions=None")
-        rows = counts[obs]
-    elif counts.ndim == 3:
-        if actions is None:
-            raise ValueError("an action-conditioned (K, A, K) table needs the actions")
-        actions = np.asarray(actions)
-        if actions.shape != obs.shape:
-            raise ValueError(f"actions must have the shape of obs {obs.shape}")
-        rows = counts[obs, actions]
-    else:
-        raise ValueError(f"counts must be (K, K) or (K, A, K), got shape {counts.shape}")
-    best = rows.argmax(axis=-1)
-    return np.where(rows.sum(axis=-1) > 0, best, UNSEEN)
-
-
-def next_frame_accuracy(
-    counts: np.ndarray, obs: np.ndarray, actions: np.ndarray | None = None
-) -> float:
-    """Fraction of transitions in ``obs`` whose next frame the table predicts top-1.
-
-    Parameters
-    ----------
-    counts
-        (K, K) or (K, A, K) table.
-    obs, actions
-        Held-out episodes: (n_episodes, T + 1) tokens and (n_episodes, T) actions (or ``None``).
-
-    Returns
-    -------
-    float in [0, 1]; an unseen context counts as a miss.
-    """
-    obs, actions = _check_episodes(obs, actions)
-    predicted = predict_next(counts, obs[:, :-1], actions)
-    return float(np.mean(predicted == obs[:, 1:]))
-
-
-def rollout(
+def rollout_error_by_horizon(
+    rollout: Callable[..., np.ndarray],
     counts: np.ndarray,
-    start: np.ndarray,
+    obs: np.ndarray,
     horizon: int,
     actions: np.ndarray | None = None,
-) -> np.ndarray:
-    """Imagine ``horizon`` frames ahead by feeding the model its own predictions.
-
-    Parameters
-    ----------
-    counts
-        (K, K) or (K, A, K) table.
-    start
-        int array (n,): the real frames the rollouts start from.
-    horizon
-        Number of steps H to imagine.
-    actions
-        int array (n, H): the planned actions (action-conditioned table) or ``None``.
-
-    Returns
-    -------
-    int array (n, H): predicted frames at steps 1 … H. Once a rollout reaches a context the model
-    has never seen it stays lost (``-1``).
-    """
-    start = np.asarray(start)
-    if start.ndim != 1:
-        raise ValueError(f"start must be a 1-D array of frame tokens, got shape {start.shape}")
-    if horizon < 1:
-        raise ValueError(f"horizon must be >= 1, got {horizon}")
-    if actions is not None:
-        actions = np.asarray(actions)
-        if actions.shape != (len(start), horizon):
-            raise ValueError(f"actions must have shape (n, horizon) = {(len(start), horizon)}")
-    predicted = np.empty((len(start), horizon), dtype=int)
-    current = start.copy()
-    for h in range(horizon):
-        lost = current == UNSEEN
-        safe = np.where(lost, 0, current)
-        step = predict_next(counts, safe, None if actions is None else actions[:, h])
-        current = np.where(lost, UNSEEN, step)
-        predicted[:, h] = current
-    return predicted
-
-
-def rollout_error_by_horizon(
-    counts: np.ndarray, obs: np.ndarray, horizon: int, actions: np.ndarray | None = None
 ) -> np.ndarray:
     """Fraction of imagined frames that are wrong, ``h`` steps after a real frame.
 
     Rollouts start from every time ``t = 0 … T - horizon`` of every episode (the same starts for
     every ``h``), using the actions actually taken when the table is action-conditioned.
+
+    Parameters
+    ----------
+    rollout
+        ``rollout(counts, start, horizon, actions=None)`` returning (n, horizon) frame tokens
+        (the lesson's exercise).
+    counts
+        (K, K) or (K, A, K) table.
+    obs, actions
+        Held-out episodes: (n_episodes, T + 1) tokens and (n_episodes, T) actions (or ``None``).
+    horizon
+        Steps imagined ahead, 1 … T.
 
     Returns
     -------
@@ -208,40 +91,41 @@ def rollout_error_by_horizon(
     planned = None
     if actions is not None:
         planned = actions[:, windows[:, :-1]].reshape(-1, horizon)
-    imagined = rollout(counts, truth[:, 0], horizon, planned)
+    imagined = np.asarray(rollout(counts, truth[:, 0], horizon, planned))
+    if imagined.shape != (len(truth), horizon):
+        raise ValueError(
+            f"rollout returned shape {imagined.shape}, expected {(len(truth), horizon)}"
+        )
     return np.mean(imagined != truth[:, 1:], axis=0)
 
 
-def fit_next_token_counts(stream: np.ndarray, n_tokens: int, context: int = 2) -> np.ndarray:
-    """A next-token count model: which token follows each run of ``context`` tokens.
+def next_token_table(stream: np.ndarray, context: int = 2) -> dict[tuple[int, ...], Counter]:
+    """What a next-token count model learns from token sequences: context → next-token counts.
 
     Parameters
     ----------
     stream
         int array (n_sequences, L): token sequences (e.g. interleaved ``o a o a …``).
-    n_tokens
-        Vocabulary size V.
     context
-        How many previous tokens the model looks at (1 or 2).
+        How many previous tokens the model looks at (>= 1).
 
     Returns
     -------
-    int array with ``context + 1`` axes of length V: ``counts[x1, …, xc, y]``.
+    dict from each context seen (a tuple of ``context`` tokens) to a Counter of the tokens that
+    followed it.
     """
     stream = np.asarray(stream)
     if stream.ndim != 2 or not np.issubdtype(stream.dtype, np.integer):
         raise ValueError("stream must be an int array (n_sequences, length)")
-    if context not in (1, 2):
-        raise ValueError(f"context must be 1 or 2, got {context}")
+    if not isinstance(context, int | np.integer) or context < 1:
+        raise ValueError(f"context must be a positive integer, got {context!r}")
     if stream.shape[1] <= context:
         raise ValueError(f"sequences must be longer than the context ({context})")
-    if stream.min() < 0 or stream.max() >= n_tokens:
-        raise ValueError(f"tokens must lie in 0 … {n_tokens - 1}")
-    length = stream.shape[1]
-    columns = tuple(stream[:, i : length - context + i].ravel() for i in range(context + 1))
-    counts = np.zeros((n_tokens,) * (context + 1), dtype=int)
-    np.add.at(counts, columns, 1)
-    return counts
+    table: dict[tuple[int, ...], Counter] = defaultdict(Counter)
+    for sequence in stream.tolist():
+        for t in range(context, len(sequence)):
+            table[tuple(sequence[t - context : t])][sequence[t]] += 1
+    return dict(table)
 
 
 # --- experiments -----------------------------------------------------------------------------
@@ -272,6 +156,8 @@ def tokenised_episodes(
 
 def policy_experiment(
     seed: int,
+    fit_counts: Callable[..., np.ndarray],
+    accuracy: Callable[..., float],
     train_policy: str = "random",
     epsilon: float = 0.0,
     n_train: int = 100,
@@ -279,14 +165,19 @@ def policy_experiment(
     n_steps: int = 20,
     width: int = 8,
 ) -> dict[str, float]:
-    """Fit both tables on one policy's data; test them on that policy and on random steering.
+    """Fit both tables on one driver's data; test them on that driver and on random steering.
 
     Parameters
     ----------
     seed
         Seed of the training and test episodes (independent streams).
+    fit_counts, accuracy
+        The lesson's ``fit_transition_counts`` and ``next_frame_accuracy`` (see the module
+        docstring).
     train_policy, epsilon
-        Who drove while the data was collected (see :func:`pixel_strip.choose_actions`).
+        Who drove while the data was collected, and the share of steps on which the expert's
+        button was replaced by a random one whose effect is logged (an *intervention*); see
+        :func:`worldlab.worlds.pixel_strip.choose_actions`.
     n_train, n_test, n_steps, width
         Episodes for training and for each test set, their length, the strip's width.
 
@@ -302,8 +193,12 @@ def policy_experiment(
     obs, actions, codebook = tokenised_episodes(
         train_seed, train_policy, n_train, n_steps, width, epsilon
     )
-    passive = fit_transition_counts(obs, codebook.size)
-    conditioned = fit_transition_counts(obs, codebook.size, actions)
+    passive = np.asarray(fit_counts(obs, codebook.size))
+    conditioned = np.asarray(fit_counts(obs, codebook.size, actions))
+    if conditioned.ndim != 3:
+        raise ValueError(
+            f"fit_counts with actions returned shape {conditioned.shape}, not (K, A, K)"
+        )
     result = {}
     for name, test_seed, policy in (
         ("same", same_seed, train_policy),
@@ -312,16 +207,45 @@ def policy_experiment(
         test_obs, test_actions, _ = tokenised_episodes(
             test_seed, policy, n_test, n_steps, width, epsilon if name == "same" else 0.0
         )
-        result[f"passive_{name}"] = next_frame_accuracy(passive, test_obs)
-        result[f"conditioned_{name}"] = next_frame_accuracy(conditioned, test_obs, test_actions)
+        result[f"passive_{name}"] = float(accuracy(passive, test_obs))
+        result[f"conditioned_{name}"] = float(accuracy(conditioned, test_obs, test_actions))
         if name == "steer":
             seen = conditioned.sum(axis=-1) > 0
             result["coverage_steer"] = float(np.mean(seen[test_obs[:, :-1], test_actions]))
     return result
 
 
+def intervention_sweep(
+    fit_counts: Callable[..., np.ndarray],
+    accuracy: Callable[..., float],
+    shares: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+    seeds: range = range(10),
+    n_train: int = 100,
+) -> list[dict[str, float]]:
+    """:func:`policy_experiment` on the expert's corpus for several shares of interventions.
+
+    Returns
+    -------
+    list of dicts, one per (share, seed): ``share``, ``seed`` and the experiment's accuracies.
+    """
+    for share in shares:
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"each share of interventions must lie in [0, 1], got {share}")
+    return [
+        {
+            "share": float(share),
+            "seed": seed,
+            **policy_experiment(seed, fit_counts, accuracy, "expert", share, n_train=n_train),
+        }
+        for share in shares
+        for seed in seeds
+    ]
+
+
 def horizon_experiment(
     seed: int,
+    fit_counts: Callable[..., np.ndarray],
+    rollout: Callable[..., np.ndarray],
     horizon: int = 10,
     slip: float = 0.1,
     n_train: int = 100,
@@ -330,6 +254,11 @@ def horizon_experiment(
     width: int = 8,
 ) -> dict[str, np.ndarray]:
     """Error of imagined frames against the horizon, in a slippery world with random steering.
+
+    Parameters
+    ----------
+    fit_counts, rollout
+        The lesson's ``fit_transition_counts`` and ``imagine_rollout``.
 
     Returns
     -------
@@ -344,12 +273,21 @@ def horizon_experiment(
     test_obs, test_actions, _ = tokenised_episodes(
         test_seed, "random", n_test, n_steps, width, slip=slip
     )
-    passive = fit_transition_counts(obs, codebook.size)
-    conditioned = fit_transition_counts(obs, codebook.size, actions)
+    passive = np.asarray(fit_counts(obs, codebook.size))
+    conditioned = np.asarray(fit_counts(obs, codebook.size, actions))
     return {
-        "passive": rollout_error_by_horizon(passive, test_obs, horizon),
-        "conditioned": rollout_error_by_horizon(conditioned, test_obs, horizon, test_actions),
+        "passive": rollout_error_by_horizon(rollout, passive, test_obs, horizon),
+        "conditioned": rollout_error_by_horizon(
+            rollout, conditioned, test_obs, horizon, test_actions
+        ),
     }
+
+
+def _mean_and_half_width(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over axis 0 and the 95% t half-width (needs at least 2 rows)."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    return values.mean(axis=0), t_critical(n) * values.std(axis=0, ddof=1) / np.sqrt(n)
 
 
 # --- figures (the lesson's demos call these) --------------------------------------------------
@@ -423,87 +361,173 @@ def draw_episode(
 
 
 def plot_policy_accuracy(
-    train_policy: str = "random", epsilon: float = 0.0, n_train: int = 100, n_seeds: int = 10
+    fit_counts: Callable[..., np.ndarray],
+    accuracy: Callable[..., float],
+    train_policy: str = "random",
+    epsilon: float = 0.0,
+    n_train: int = 100,
+    n_seeds: int = 10,
 ) -> None:
     """Demo: top-1 next-frame accuracy of both models, trained on one driver's data.
 
-    Draws grouped bars (mean over ``n_seeds`` seeds, with the seed-to-seed range as error bars):
-    for each model, accuracy on held-out data of the same driver and when you steer at random.
-    Ends with ``plt.show()``.
+    Left: grouped bars (mean over ``n_seeds`` seeds with its 95% t interval) for each model, on
+    held-out data of the same driver and when you steer at random. Right: the paired difference
+    conditioned − passive over the same seeds, with its 95% interval. Ends with ``plt.show()``.
     """
-    if n_seeds < 1:
-        raise ValueError(f"n_seeds must be >= 1, got {n_seeds}")
+    if n_seeds < 2:
+        raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
     runs = [
-        policy_experiment(seed, train_policy, epsilon, n_train=n_train) for seed in range(n_seeds)
+        policy_experiment(seed, fit_counts, accuracy, train_policy, epsilon, n_train=n_train)
+        for seed in range(n_seeds)
     ]
     keys = ["passive_same", "passive_steer", "conditioned_same", "conditioned_steer"]
     values = np.array([[run[key] for key in keys] for run in runs])  # (n_seeds, 4)
-    means = values.mean(axis=0)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    means, half = _mean_and_half_width(values)
+    fig, (ax, right) = plt.subplots(
+        1, 2, figsize=(9.5, 3.8), gridspec_kw={"width_ratios": [2.2, 1]}
+    )
     x = np.array([0, 1, 2.6, 3.6])
     colors = [PALETTE["vermillion"], PALETTE["vermillion"], PALETTE["blue"], PALETTE["blue"]]
     hatches = ["", "//", "", "//"]
-    errors = np.vstack([means - values.min(axis=0), values.max(axis=0) - means])
     bars = ax.bar(
-        x, means, width=0.8, color=colors, hatch=hatches, edgecolor="white", yerr=errors, capsize=4
+        x, means, width=0.8, color=colors, hatch=hatches, edgecolor="white", yerr=half, capsize=4
     )
     for bar, mean in zip(bars, means, strict=True):
         ax.text(
-            bar.get_x() + bar.get_width() / 2, mean + 0.04, f"{mean:.2f}", ha="center", fontsize=9
+            bar.get_x() + bar.get_width() / 2, mean + 0.05, f"{mean:.2f}", ha="center", fontsize=9
         )
     ax.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
     ax.text(4.05, 1 / 3, "guess one of\n3 moves", fontsize=8, va="center", color="grey")
     ax.set_xticks(x, ["same driver", "you steer", "same driver", "you steer"])
-    ax.set_ylim(0, 1.12)
+    ax.set_ylim(0, 1.15)
     ax.set_xlim(-0.6, 4.9)
     ax.set_ylabel("top-1 next-frame accuracy")
-    ax.text(
-        0.5,
-        -0.22,
-        "passive P(o′ | o)",
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        color=PALETTE["vermillion"],
-        fontsize=10,
-    )
-    ax.text(
-        3.1,
-        -0.22,
-        "action-conditioned P(o′ | o, a)",
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        color=PALETTE["blue"],
-        fontsize=10,
-    )
+    for center, label, color in (
+        (0.5, "passive P(o′ | o)", PALETTE["vermillion"]),
+        (3.1, "action-conditioned P(o′ | o, a)", PALETTE["blue"]),
+    ):
+        ax.text(center, -0.22, label, transform=ax.get_xaxis_transform(), ha="center", color=color)
     driver = (
         train_policy
         if train_policy == "random" or epsilon == 0
-        else (f"{train_policy} (ε = {epsilon:.2f})")
+        else (f"{train_policy}, {epsilon:.0%} interventions")
     )
-    ax.set_title(f"Trained on {n_train} episodes of the {driver} driver ({n_seeds} seeds)")
+    ax.set_title(f"Trained on {n_train} episodes ({driver}; {n_seeds} seeds, 95% CI)")
+    table = [
+        {"seed": seed, "model": model, "test": test, "acc": run[f"{model}_{test}"]}
+        for seed, run in enumerate(runs)
+        for model in ("passive", "conditioned")
+        for test in ("same", "steer")
+    ]
+    import pandas as pd
+
+    frame = pd.DataFrame(table)
+    for i, test in enumerate(("same", "steer")):
+        diff = paired_difference(
+            frame[frame["test"] == test], by="model", a="conditioned", b="passive", value="acc"
+        )
+        right.errorbar(
+            i,
+            diff["mean"],
+            yerr=[[diff["mean"] - diff["ci_low"]], [diff["ci_high"] - diff["mean"]]],
+            fmt="s",
+            capsize=6,
+            color=PALETTE["black"],
+        )
+        right.text(i + 0.12, diff["mean"], f"{diff['mean']:+.2f}", va="center", fontsize=9)
+    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.set_xticks([0, 1], ["same driver", "you steer"])
+    right.set_xlim(-0.5, 1.7)
+    right.set_ylim(-0.2, 1.0)
+    right.set_ylabel("conditioned − passive (paired)")
+    right.set_title("paired difference, 95% CI")
     fig.tight_layout()
     plt.show()
 
 
-def plot_error_vs_horizon(slip: float = 0.1, horizon: int = 10, n_seeds: int = 10) -> None:
-    """Demo: error of imagined frames h steps ahead, mean over seeds, for both models.
+def plot_intervention_sweep(rows: list[dict[str, float]]) -> None:
+    """Steering accuracy of both models against the corpus's share of logged interventions.
 
-    The dashed line is ``1 - (1 - e1)**h``: what independent one-step errors ``e1`` would give
-    if every slip sent the rollout off for good. Ends with ``plt.show()`` and returns nothing.
+    Parameters
+    ----------
+    rows
+        From :func:`intervention_sweep` (several seeds per share).
+
+    Draws each model's mean with its 95% t interval and, on a second axis below, the paired
+    difference conditioned − passive per share. Ends with ``plt.show()``.
     """
-    if n_seeds < 1:
-        raise ValueError(f"n_seeds must be >= 1, got {n_seeds}")
-    runs = [horizon_experiment(seed, horizon=horizon, slip=slip) for seed in range(n_seeds)]
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty or frame.groupby("share").size().min() < 2:
+        raise ValueError("rows need at least two seeds for every share")
+    shares = np.array(sorted(frame["share"].unique()))
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(7, 5.6), sharex=True, gridspec_kw={"height_ratios": [1.4, 1]}
+    )
+    for key, color, marker, label in (
+        ("passive_steer", PALETTE["vermillion"], "s", "passive P(o′ | o)"),
+        ("conditioned_steer", PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
+    ):
+        per_share = [frame.loc[frame["share"] == share, key].to_numpy() for share in shares]
+        stats = [_mean_and_half_width(values) for values in per_share]
+        means = np.array([m for m, _ in stats])
+        half = np.array([h for _, h in stats])
+        top.errorbar(shares, means, yerr=half, marker=marker, color=color, capsize=4, label=label)
+    top.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
+    top.set_ylabel("accuracy when you steer")
+    top.set_ylim(0, 1.05)
+    top.legend(loc="lower right")
+    top.set_title("An expert's corpus with a share of logged interventions (95% CI)")
+    diffs = []
+    for share in shares:
+        long = frame[frame["share"] == share].melt(
+            id_vars="seed", value_vars=["passive_steer", "conditioned_steer"], var_name="model"
+        )
+        diffs.append(paired_difference(long, "model", "conditioned_steer", "passive_steer"))
+    means = np.array([d["mean"] for d in diffs])
+    errors = np.array([[d["mean"] - d["ci_low"], d["ci_high"] - d["mean"]] for d in diffs]).T
+    bottom.errorbar(shares, means, yerr=errors, fmt="D", color=PALETTE["black"], capsize=4)
+    bottom.axhline(0, color="grey", linestyle=":", linewidth=1)
+    bottom.set_ylabel("conditioned − passive\n(paired)")
+    bottom.set_xlabel("share of steps in the corpus that are logged interventions")
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_error_vs_horizon(
+    fit_counts: Callable[..., np.ndarray],
+    rollout: Callable[..., np.ndarray],
+    slip: float = 0.1,
+    horizon: int = 10,
+    n_seeds: int = 10,
+) -> None:
+    """Error of imagined frames h steps ahead, for both models, with paired intervals.
+
+    Left: each model's mean error over ``n_seeds`` seeds with a 95% t band; the dashed line is
+    ``1 - (1 - e1)**h``, what independent one-step errors ``e1`` would give if every slip sent the
+    rollout off for good. Right: the paired difference ``error(h) − error(1)`` of the
+    action-conditioned model over the same seeds, with its 95% interval (how much the errors
+    compound). Ends with ``plt.show()``.
+    """
+    if n_seeds < 2:
+        raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
+    runs = [
+        horizon_experiment(seed, fit_counts, rollout, horizon=horizon, slip=slip)
+        for seed in range(n_seeds)
+    ]
     h = np.arange(1, horizon + 1)
-    fig, ax = plt.subplots(figsize=(7, 3.8))
+    fig, (ax, right) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1.5, 1]})
     for key, color, marker, label in (
         ("passive", PALETTE["vermillion"], "s", "passive P(o′ | o)"),
         ("conditioned", PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
     ):
         errors = np.array([run[key] for run in runs])
-        ax.plot(h, errors.mean(axis=0), marker=marker, color=color, label=label)
-        ax.fill_between(h, errors.min(axis=0), errors.max(axis=0), color=color, alpha=0.15)
-    one_step = np.mean([run["conditioned"][0] for run in runs])
+        mean, half = _mean_and_half_width(errors)
+        ax.plot(h, mean, marker=marker, color=color, label=label)
+        ax.fill_between(h, mean - half, mean + half, color=color, alpha=0.2)
+    conditioned = np.array([run["conditioned"] for run in runs])
+    one_step = conditioned[:, 0].mean()
     ax.plot(
         h,
         1 - (1 - one_step) ** h,
@@ -516,7 +540,14 @@ def plot_error_vs_horizon(slip: float = 0.1, horizon: int = 10, n_seeds: int = 1
     ax.set_ylabel("fraction of wrong frames")
     ax.set_ylim(0, 1)
     ax.set_xticks(h)
-    ax.set_title(f"Errors compound in rollouts (slip = {slip:.2f}, {n_seeds} seeds)")
-    ax.legend(loc="center left", bbox_to_anchor=(0.01, 0.47))
+    ax.set_title(f"Errors compound (slip = {slip:.2f}, {n_seeds} seeds, 95% CI)")
+    ax.legend(loc="center left", bbox_to_anchor=(0.01, 0.45), fontsize=8)
+    growth, half = _mean_and_half_width(conditioned - conditioned[:, :1])
+    right.errorbar(h, growth, yerr=half, fmt="o", color=PALETTE["blue"], capsize=3)
+    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.set_xticks(h)
+    right.set_xlabel("horizon h")
+    right.set_ylabel("error(h) − error(1), paired")
+    right.set_title("action-conditioned model")
     fig.tight_layout()
     plt.show()

@@ -6,7 +6,8 @@ moves. Every *predictor* here turns move histories into next-move probabilities,
 from moves ``0 … t-1``:
 
 * :func:`kgram_probabilities`: counts of which move followed the last ``k`` moves;
-* :func:`oracle_probabilities`: tracks the true cell and spreads its bet over the legal moves;
+* the position-tracking oracle (the lesson's ``oracle_probabilities(moves, size)``): tracks the
+  true cell and spreads its bet over the legal moves;
 * :func:`mlp_probabilities`: a tiny network (:mod:`worldlab.mlp`) reading the whole history.
 
 **Behavioural tests** (what the model predicts): top-1 *legality* (is the most likely move legal?)
@@ -16,18 +17,25 @@ should get different predictions). A model's prediction is the set of moves it *
 with probability above a small threshold.
 
 **Representational test** (what a probe can read from the model's insides): a linear probe
-(:func:`fit_linear_probe`, least squares) trained to read the walker's row and column from the
-network's hidden layer — with two controls, the same network at random initialisation and the
-raw input, without which a high probe accuracy means little.
+(least squares) trained to read the walker's row and column from the network's hidden layer —
+with controls (the same network at random initialisation, the raw input, and a control task in
+the manner of Hewitt & Liang, 2019), without which a high probe accuracy means little.
+
+The oracle, the two behavioural tests, the probe and the control task are the lesson's exercises,
+so this module does not define them: its experiments take them as arguments (``oracle``,
+``score`` with the signature of ``compression_distinction(accepted, cells, legal)``,
+``fit_probe`` with that of ``fit_linear_probe(features, targets)``, ``control`` with that of
+``control_task(cells, size, rng)``). The kit's tests load the lesson's references for them.
+The figures of these experiments are in :mod:`worldlab.world_model_figures`.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from collections.abc import Callable
+
 import numpy as np
 
 from worldlab.mlp import MLP, train_sgd
-from worldlab.plots import PALETTE
 from worldlab.worlds import grid_walks
 
 N_MOVES = 4
@@ -126,24 +134,6 @@ def kgram_probabilities(tables: list[np.ndarray], moves: np.ndarray) -> np.ndarr
     return probs
 
 
-# --- the oracle ------------------------------------------------------------------------------
-
-
-def oracle_probabilities(
-    moves: np.ndarray, size: int, start: tuple[int, int] | None = None
-) -> np.ndarray:
-    """The position-tracking oracle: replay the moves, bet uniformly on the legal next moves.
-
-    Returns
-    -------
-    float array (n_walks, length, 4); rows sum to 1 and are 0 exactly on illegal moves.
-    """
-    moves = _check_moves(moves)
-    positions = grid_walks.positions_from_moves(moves, size, start)[:, :-1]
-    legal = grid_walks.legal_moves(positions, size).astype(float)
-    return legal / legal.sum(axis=-1, keepdims=True)
-
-
 # --- a tiny network on the move history -----------------------------------------------------
 
 
@@ -239,65 +229,13 @@ def accepted_moves(probs: np.ndarray, threshold: float = 0.05) -> np.ndarray:
     return probs > threshold
 
 
-def compression_distinction(
-    accepted: np.ndarray, cells: np.ndarray, legal: np.ndarray
-) -> tuple[float, float]:
-    """Vafa et al.'s (2024) two tests, on every pair of histories.
-
-    Parameters
-    ----------
-    accepted
-        bool array (n, 4): the moves the model accepts after each of n histories.
-    cells
-        int array (n,): the cell each history really ends on.
-    legal
-        bool array (n, 4): the moves truly legal there.
-
-    Returns
-    -------
-    (compression, distinction):
-
-    * compression — among pairs of histories that end on the **same cell**, the fraction whose
-      accepted sets are identical (a world model treats them alike: same state, same future);
-    * distinction — among pairs whose cells have **different legal moves**, the fraction whose
-      accepted sets differ (a world model tells apart states with different futures).
-
-    ``nan`` when there is no pair of that kind.
-    """
-    accepted = np.asarray(accepted, dtype=bool)
-    legal = np.asarray(legal, dtype=bool)
-    cells = np.asarray(cells)
-    n = len(cells)
-    if cells.shape != (n,) or accepted.shape != (n, N_MOVES) or legal.shape != (n, N_MOVES):
-        raise ValueError(
-            "expected accepted (n, 4), cells (n,) and legal (n, 4), got "
-            f"{accepted.shape}, {cells.shape}, {legal.shape}"
-        )
-    # Each set of moves becomes a 4-bit code; pairs are then counted from histograms in O(n).
-    bits = 1 << np.arange(N_MOVES)
-    accepted_code = accepted @ bits
-    legal_code = legal @ bits
-
-    def pairs(*keys: np.ndarray) -> float:
-        """Number of unordered pairs agreeing on every key."""
-        joint = np.zeros(n, dtype=np.int64)
-        for key in keys:
-            _, key = np.unique(key, return_inverse=True)
-            joint = joint * (key.max() + 1) + key.ravel()
-        counts = np.bincount(np.unique(joint, return_inverse=True)[1].ravel())
-        return float(np.sum(counts * (counts - 1) // 2))
-
-    same_cell = pairs(cells)
-    compression = pairs(cells, accepted_code) / same_cell if same_cell else float("nan")
-    different_legal = n * (n - 1) / 2 - pairs(legal_code)
-    # pairs with different legal sets but the same accepted set
-    confused = pairs(accepted_code) - pairs(accepted_code, legal_code)
-    distinction = 1.0 - confused / different_legal if different_legal else float("nan")
-    return float(compression), float(distinction)
-
-
 def behavioural_scores(
-    probs: np.ndarray, walks: grid_walks.GridWalks, min_prefix: int = 0, threshold: float = 0.05
+    probs: np.ndarray,
+    walks: grid_walks.GridWalks,
+    score: Callable[..., tuple[float, float]],
+    min_prefix: int = 0,
+    threshold: float = 0.05,
+    max_histories: int | None = 600,
 ) -> dict[str, float]:
     """Legality, compression and distinction of one predictor on test walks.
 
@@ -307,10 +245,15 @@ def behavioural_scores(
         (n_walks, length, 4) from any predictor.
     walks
         The test walks the probabilities are for.
+    score
+        ``score(accepted, cells, legal) -> (compression, distinction)`` (the lesson's exercise).
     min_prefix
         Only histories of at least this many moves are scored.
     threshold
         See :func:`accepted_moves`.
+    max_histories
+        Pairwise tests cost n²: score a fixed random subset of this many histories (``None``:
+        all). 600 histories give about 180,000 pairs.
     """
     probs = _check_probs(probs)
     if probs.shape != (walks.n_walks, walks.length, N_MOVES):
@@ -320,50 +263,19 @@ def behavioural_scores(
     legal = walks.legal()[:, min_prefix:-1].reshape(-1, N_MOVES)
     cells = walks.cells()[:, min_prefix:-1].ravel()
     probs = probs[:, min_prefix:].reshape(-1, N_MOVES)
-    compression, distinction = compression_distinction(
-        accepted_moves(probs, threshold), cells, legal
-    )
+    legality = top1_legality(probs, legal)
+    if max_histories is not None and len(cells) > max_histories:
+        keep = np.sort(np.random.default_rng(0).choice(len(cells), max_histories, replace=False))
+        legal, cells, probs = legal[keep], cells[keep], probs[keep]
+    compression, distinction = score(accepted_moves(probs, threshold), cells, legal)
     return {
-        "legality": top1_legality(probs, legal),
-        "compression": compression,
-        "distinction": distinction,
+        "legality": legality,
+        "compression": float(compression),
+        "distinction": float(distinction),
     }
 
 
 # --- linear probes ----------------------------------------------------------------------------
-
-
-def fit_linear_probe(features: np.ndarray, targets: np.ndarray, ridge: float = 1e-3) -> np.ndarray:
-    """Least-squares linear map (with a bias) from features to targets.
-
-    Minimises ``||[features, 1] @ W - targets||² + ridge * ||W||²`` (the bias is not penalised).
-
-    Parameters
-    ----------
-    features
-        float array (n, d).
-    targets
-        float array (n,) or (n, m).
-    ridge
-        A small penalty keeps the solution unique when features are redundant.
-
-    Returns
-    -------
-    float array (d + 1, m) (or (d + 1,) for 1-D targets); the last row is the bias.
-    """
-    features = np.asarray(features, dtype=float)
-    targets = np.asarray(targets, dtype=float)
-    if features.ndim != 2 or targets.ndim not in (1, 2) or len(targets) != len(features):
-        raise ValueError(
-            f"features must be (n, d) and targets (n,) or (n, m) with the same n, got "
-            f"{features.shape} and {targets.shape}"
-        )
-    if ridge < 0:
-        raise ValueError(f"ridge must be >= 0, got {ridge}")
-    design = np.hstack([features, np.ones((len(features), 1))])
-    penalty = ridge * np.eye(design.shape[1])
-    penalty[-1, -1] = 0.0
-    return np.linalg.solve(design.T @ design + penalty, design.T @ targets)
 
 
 def apply_linear_probe(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
@@ -379,6 +291,7 @@ def apply_linear_probe(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
 
 
 def position_probe_accuracy(
+    fit_probe: Callable[[np.ndarray, np.ndarray], np.ndarray],
     train_features: np.ndarray,
     train_positions: np.ndarray,
     test_features: np.ndarray,
@@ -386,17 +299,30 @@ def position_probe_accuracy(
 ) -> float:
     """Fit a probe for (row, col) on training features; score it on test features.
 
+    Parameters
+    ----------
+    fit_probe
+        ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)``, the last row the
+        bias (the lesson's ``fit_linear_probe``).
+    train_features, test_features
+        float arrays (n, d).
+    train_positions, test_positions
+        int arrays (n, 2): the (row, col) targets.
+
     Returns
     -------
-    Fraction of test histories whose rounded predicted (row, col) is exactly the true cell.
+    Fraction of test histories whose rounded predicted (row, col) is exactly the target.
     """
-    weights = fit_linear_probe(train_features, train_positions)
+    weights = np.asarray(fit_probe(train_features, train_positions), dtype=float)
     predicted = np.rint(apply_linear_probe(weights, test_features))
     return float(np.mean(np.all(predicted == test_positions, axis=-1)))
 
 
 def probe_experiment(
     seed: int,
+    fit_probe: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    score: Callable[..., tuple[float, float]],
+    control: Callable[..., np.ndarray] | None = None,
     size: int = 5,
     length: int = 16,
     n_train: int = 200,
@@ -405,12 +331,17 @@ def probe_experiment(
     epochs: int = 25,
     min_prefix: int = 8,
 ) -> dict[str, float]:
-    """Train a next-move network; probe its hidden layer for the cell, against two controls.
+    """Train a next-move network; probe its hidden layer for the cell, against controls.
 
     Parameters
     ----------
     seed
-        Seed of the walks and of the network's initialisation.
+        Seed of the walks, of the network's initialisation and of the control task.
+    fit_probe, score
+        The lesson's ``fit_linear_probe`` and ``compression_distinction``.
+    control
+        ``control(cells (n,), size, rng) -> (n, 2)`` control labels (the lesson's
+        ``control_task``), or ``None`` for no control task.
     size, length
         Grid side and moves per walk.
     n_train, n_test
@@ -423,17 +354,24 @@ def probe_experiment(
     Returns
     -------
     dict: the probe accuracy (exact cell) on the ``trained`` network's hidden layer, on the same
-    network at ``random_init``, and on the ``raw_input``; and the trained network's behavioural
-    scores ``legality``, ``compression``, ``distinction`` (see :func:`behavioural_scores`).
+    network at ``random_init``, and on the ``raw_input``; with a control task, the same three
+    probes fitted to the control labels (``control_trained``, …); and the trained network's
+    behavioural scores ``legality``, ``compression``, ``distinction``.
     """
     rng = np.random.default_rng(seed)
-    train_seed, test_seed, net_seed = (int(s) for s in rng.integers(0, 2**31, size=3))
+    train_seed, test_seed, net_seed, control_seed = (int(s) for s in rng.integers(0, 2**31, size=4))
     train = grid_walks.random_walks(train_seed, n_train, length, size)
     test = grid_walks.random_walks(test_seed, n_test, length, size)
     trained = train_next_move_mlp(train.moves, n_hidden, seed=net_seed, epochs=epochs)
     untrained = MLP(trained.n_inputs, n_hidden, N_MOVES, seed=net_seed, activation="tanh")
-    train_pos = train.positions[:, :-1].reshape(-1, 2)
-    test_pos = test.positions[:, :-1].reshape(-1, 2)
+    targets = {"": (train.positions[:, :-1].reshape(-1, 2), test.positions[:, :-1].reshape(-1, 2))}
+    if control is not None:
+        cells = np.concatenate([train.cells()[:, :-1].ravel(), test.cells()[:, :-1].ravel()])
+        labels = np.asarray(control(cells, size, np.random.default_rng(control_seed)))
+        if labels.shape != (len(cells), 2):
+            raise ValueError(f"control returned shape {labels.shape}, expected {(len(cells), 2)}")
+        n = n_train * length
+        targets["control_"] = (labels[:n], labels[n:])
 
     def flat(array: np.ndarray) -> np.ndarray:
         return array.reshape(-1, array.shape[-1])
@@ -443,17 +381,65 @@ def probe_experiment(
         "random_init": lambda moves: flat(mlp_hidden(untrained, moves)),
         "raw_input": lambda moves: flat(history_features(moves)),
     }
-    result = {
-        name: position_probe_accuracy(read(train.moves), train_pos, read(test.moves), test_pos)
-        for name, read in readers.items()
-    }
+    features = {name: (read(train.moves), read(test.moves)) for name, read in readers.items()}
+    result = {}
+    for prefix, (train_targets, test_targets) in targets.items():
+        for name, (train_features, test_features) in features.items():
+            result[prefix + name] = position_probe_accuracy(
+                fit_probe, train_features, train_targets, test_features, test_targets
+            )
     probs = mlp_probabilities(trained, test.moves)
-    result.update(behavioural_scores(probs, test, min_prefix=min_prefix))
+    result.update(behavioural_scores(probs, test, score, min_prefix=min_prefix))
     return result
+
+
+def network_sweep(
+    seed: int,
+    score: Callable[..., tuple[float, float]],
+    epochs: tuple[int, ...] = (10, 25, 50, 100),
+    thresholds: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2),
+    size: int = 5,
+    length: int = 16,
+    n_train: int = 200,
+    n_test: int = 200,
+    n_hidden: int = 64,
+    min_prefix: int = 8,
+) -> list[dict[str, float]]:
+    """The network's behavioural scores over training length and acceptance threshold.
+
+    One network per seed is trained in stages (SGD continues from the previous stage), and scored
+    after each stage at every threshold.
+
+    Returns
+    -------
+    list of dicts with ``seed``, ``epochs``, ``threshold``, ``legality``, ``compression`` and
+    ``distinction``.
+    """
+    if list(epochs) != sorted(set(epochs)) or epochs[0] < 1:
+        raise ValueError(f"epochs must be increasing positive integers, got {epochs}")
+    rng = np.random.default_rng(seed)
+    train_seed, test_seed, net_seed = (int(s) for s in rng.integers(0, 2**31, size=3))
+    train = grid_walks.random_walks(train_seed, n_train, length, size)
+    test = grid_walks.random_walks(test_seed, n_test, length, size)
+    features = history_features(train.moves)
+    X = features.reshape(-1, features.shape[-1])
+    model = MLP(X.shape[1], n_hidden, N_MOVES, seed=net_seed, activation="tanh")
+    shuffle = np.random.default_rng(net_seed)
+    rows, done = [], 0
+    for total in epochs:
+        train_sgd(model, X, train.moves.ravel(), total - done, 0.5, 64, shuffle)
+        done = total
+        probs = mlp_probabilities(model, test.moves)
+        for threshold in thresholds:
+            scores = behavioural_scores(probs, test, score, min_prefix, threshold)
+            rows.append({"seed": seed, "epochs": total, "threshold": threshold, **scores})
+    return rows
 
 
 def kgram_experiment(
     seed: int,
+    score: Callable[..., tuple[float, float]],
+    oracle: Callable[[np.ndarray, int], np.ndarray],
     k_values: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6),
     size: int = 5,
     length: int = 20,
@@ -463,6 +449,9 @@ def kgram_experiment(
     threshold: float = 0.05,
 ) -> list[dict[str, float]]:
     """Behavioural scores of k-gram predictors for several k, and of the oracle.
+
+    ``score`` and ``oracle`` are the lesson's ``compression_distinction`` and
+    ``oracle_probabilities``.
 
     Histories shorter than ``min_prefix`` (>= the largest k) are not scored, so no k-gram can
     read the start of the walk from its context.
@@ -481,164 +470,9 @@ def kgram_experiment(
     rows = []
     for k in k_values:
         probs = kgram_probabilities(fit_kgram(train.moves, k), test.moves)
-        scores = behavioural_scores(probs, test, min_prefix, threshold)
+        scores = behavioural_scores(probs, test, score, min_prefix, threshold)
         rows.append({"model": f"k={k}", "k": float(k), **scores})
-    scores = behavioural_scores(oracle_probabilities(test.moves, size), test, min_prefix, threshold)
+    oracle_probs = np.asarray(oracle(test.moves, size), dtype=float)
+    scores = behavioural_scores(oracle_probs, test, score, min_prefix, threshold)
     rows.append({"model": "oracle", "k": float("nan"), **scores})
     return rows
-
-
-# --- figures (the lesson's demos call these) --------------------------------------------------
-
-SCORE_STYLE = {
-    "legality": (PALETTE["black"], "o", "-"),
-    "compression": (PALETTE["blue"], "s", "--"),
-    "distinction": (PALETTE["vermillion"], "^", ":"),
-}
-
-
-def draw_walk(walks: grid_walks.GridWalks, index: int = 0, n_moves: int | None = None, ax=None):
-    """Draw one walk on its grid: the path, the start (circle) and the end (square).
-
-    Parameters
-    ----------
-    walks
-        The walks; ``index`` chooses one.
-    n_moves
-        Draw only the first ``n_moves`` moves (all by default).
-    ax
-        Axes to draw into (a new figure when ``None``).
-
-    Returns
-    -------
-    The matplotlib Axes.
-    """
-    if not 0 <= index < walks.n_walks:
-        raise ValueError(f"index must lie in 0 … {walks.n_walks - 1}")
-    n_moves = walks.length if n_moves is None else n_moves
-    if not 0 <= n_moves <= walks.length:
-        raise ValueError(f"n_moves must lie in 0 … {walks.length}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4, 4))
-    path = walks.positions[index, : n_moves + 1]
-    size = walks.size
-    ax.set_xlim(-0.5, size - 0.5)
-    ax.set_ylim(size - 0.5, -0.5)  # row 0 at the top: N is up
-    ax.set_xticks(np.arange(size))
-    ax.set_yticks(np.arange(size))
-    ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
-    ax.grid(False)
-    ax.grid(True, which="minor", color="#bbbbbb", linewidth=0.8, alpha=1.0)
-    ax.tick_params(which="minor", length=0)
-    ax.set_aspect("equal")
-    # a small diagonal drift per step keeps back-and-forth moves visible as separate segments
-    drift = np.linspace(-0.2, 0.2, len(path))
-    ax.plot(
-        path[:, 1] + drift,
-        path[:, 0] + drift,
-        color=PALETTE["sky"],
-        linewidth=1.5,
-        marker=".",
-        markersize=5,
-        label="path",
-    )
-    ax.plot(path[0, 1], path[0, 0], "o", color=PALETTE["green"], markersize=12, label="start")
-    ax.plot(path[-1, 1], path[-1, 0], "s", color=PALETTE["vermillion"], markersize=11, label="now")
-    moves = "".join(grid_walks.MOVES[m] for m in walks.moves[index, :n_moves])
-    ax.set_title(f"moves: {moves}" if len(moves) <= 24 else f"{n_moves} moves", fontsize=9)
-    ax.set_xlabel("column (E →)")
-    ax.set_ylabel("row (S ↓)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3)
-    return ax
-
-
-def plot_kgram_tests(k: int = 2, threshold: float = 0.05, n_seeds: int = 5) -> None:
-    """Demo: legality, compression and distinction of k-grams, highlighting one ``k``.
-
-    Left: the three scores against k (mean over ``n_seeds`` seeds), the oracle's as stars on the
-    right edge. Right: the scores of the chosen ``k`` next to the oracle's. Ends with
-    ``plt.show()``.
-    """
-    k_values = tuple(range(7))
-    if k not in k_values:
-        raise ValueError(f"k must lie in 0 … 6, got {k!r}")
-    if n_seeds < 1:
-        raise ValueError(f"n_seeds must be >= 1, got {n_seeds}")
-    rows = [
-        row
-        for seed in range(n_seeds)
-        for row in kgram_experiment(seed, k_values, threshold=threshold)
-    ]
-    scores = list(SCORE_STYLE)
-    table = {
-        model: np.mean([[row[s] for s in scores] for row in rows if row["model"] == model], axis=0)
-        for model in [f"k={j}" for j in k_values] + ["oracle"]
-    }
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(9.5, 3.8), gridspec_kw={"width_ratios": [1.6, 1]}
-    )
-    curve = np.array([table[f"k={j}"] for j in k_values])
-    for i, name in enumerate(scores):
-        color, marker, style = SCORE_STYLE[name]
-        left.plot(k_values, curve[:, i], marker=marker, linestyle=style, color=color, label=name)
-        left.plot(
-            7, table["oracle"][i], marker="*", color=color, markersize=13 - 3 * i, linestyle=""
-        )
-    left.axvline(k, color="grey", linewidth=6, alpha=0.25)
-    left.set_xticks([*k_values, 7], [*map(str, k_values), "oracle"])
-    left.set_xlabel("k (moves of context)")
-    left.set_ylabel("score (fraction)")
-    left.set_ylim(-0.03, 1.05)
-    left.legend(loc="center left")
-    left.set_title(f"k-gram predictors ({n_seeds} seeds, threshold {threshold:.2f})")
-    x = np.arange(len(scores))
-    colors = [SCORE_STYLE[s][0] for s in scores]
-    right.bar(x - 0.2, table[f"k={k}"], width=0.38, color=colors, label=f"k = {k}")
-    right.bar(
-        x + 0.2,
-        table["oracle"],
-        width=0.38,
-        color=colors,
-        alpha=0.35,
-        hatch="//",
-        edgecolor="white",
-        label="oracle",
-    )
-    for xi, value in zip(x - 0.2, table[f"k={k}"], strict=True):
-        right.text(xi, value + 0.02, f"{value:.2f}", ha="center", fontsize=8)
-    right.set_xticks(x, scores)
-    right.set_ylim(0, 1.12)
-    right.set_ylabel("score (fraction)")
-    right.set_title(f"k = {k} (solid) vs the oracle (hatched)")
-    fig.tight_layout()
-    plt.show()
-
-
-def plot_probe_controls(results: list[dict[str, float]]) -> None:
-    """Probe accuracy on the trained network and on the two controls, one dot per seed.
-
-    Parameters
-    ----------
-    results
-        Dicts from :func:`probe_experiment`, one per seed.
-    """
-    if not results:
-        raise ValueError("results must hold at least one experiment")
-    names = ["raw_input", "random_init", "trained"]
-    labels = ["raw input\n(control)", "network at\nrandom init\n(control)", "trained\nnetwork"]
-    colors = [PALETTE["orange"], PALETTE["sky"], PALETTE["blue"]]
-    values = np.array([[result[name] for name in names] for result in results])
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    x = np.arange(len(names))
-    ax.bar(x, values.mean(axis=0), color=colors, width=0.6, alpha=0.85)
-    spread = np.linspace(-0.15, 0.15, len(values))
-    for i in range(len(names)):
-        ax.plot(x[i] + spread, values[:, i], "o", color=PALETTE["black"], markersize=3.5)
-        ax.text(x[i], values[:, i].max() + 0.03, f"{values[:, i].mean():.2f}", ha="center")
-    ax.set_xticks(x, labels)
-    ax.set_ylim(0, 1.12)
-    ax.set_ylabel("probe accuracy (exact cell)")
-    ax.set_title(f"Reading the walker's cell with a linear probe ({len(results)} seeds)")
-    fig.tight_layout()
-    plt.show()

@@ -51,3 +51,32 @@ def test_filter_map_keeps_edges_inside_the_selection():
 def test_filter_map_rejects_unknown_camp():
     with pytest.raises(ValueError, match="camp must be one of"):
         filter_map(load_claims(), load_edges(), camp="Z")
+
+
+def test_claim_statuses_combine_lessons():
+    from worldlab.debate import claim_statuses
+
+    verdicts = pd.DataFrame(
+        {
+            "claim": ["C01", "C01", "C02", "C02", "C03", "C04", "C04"],
+            "status": [
+                "supported",
+                "supported",
+                "supported",
+                "contradicted",
+                "untestable",
+                "untestable",
+                "contradicted",
+            ],
+        }
+    )
+    status = claim_statuses(verdicts)
+    assert status.to_dict() == {
+        "C01": "supported",
+        "C02": "mixed",
+        "C03": "untestable",
+        "C04": "contradicted",  # a toy that cannot test a claim does not outvote one that can
+    }
+    assert claim_statuses(verdicts.iloc[:0]).empty
+    with pytest.raises(ValueError, match="unknown verdict status"):
+        claim_statuses(pd.DataFrame({"claim": ["C01"], "status": ["maybe"]}))

@@ -52,15 +52,6 @@ def test_random_walks_choose_uniformly_among_legal_moves():
     assert np.allclose(share[1:3], 0.5, atol=0.03)
 
 
-def test_positions_from_moves_replays_walks():
-    walks = gw.random_walks(2, n_walks=20, length=15, size=5, start=(1, 3))
-    assert np.array_equal(gw.positions_from_moves(walks.moves, 5, (1, 3)), walks.positions)
-    with pytest.raises(ValueError, match="leave the grid"):
-        gw.positions_from_moves(np.array([[0, 0, 0]]), 5)
-    with pytest.raises(ValueError, match="0 … 3"):
-        gw.positions_from_moves(np.array([[4]]), 5)
-
-
 def test_random_walks_validate():
     with pytest.raises(ValueError, match="size"):
         gw.random_walks(0, 2, 3, size=1)

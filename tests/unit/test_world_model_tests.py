@@ -4,9 +4,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from worldlab import world_model_figures as wmf
 from worldlab import world_model_tests as wm
+from worldlab.course.references import load_reference
 from worldlab.mlp import MLP
 from worldlab.worlds import grid_walks as gw
+
+LESSON = "02-two-meanings-of-world-model"
+oracle_probabilities = load_reference(LESSON, "oracle_probabilities")
+compression_distinction = load_reference(LESSON, "compression_distinction")
+fit_linear_probe = load_reference(LESSON, "fit_linear_probe")
+control_task = load_reference(LESSON, "control_task")
 
 
 def test_kgram_contexts_encode_last_moves_with_start_symbol():
@@ -34,15 +42,6 @@ def test_kgram_backs_off_for_unseen_contexts():
     probs = wm.kgram_probabilities(tables, np.array([[2, 2]]))
     assert np.allclose(probs[0, 1], [0.5, 0.5, 0, 0]), "E never seen as a context: use k = 0"
     assert np.allclose(probs.sum(axis=-1), 1)
-
-
-def test_oracle_bets_on_legal_moves_only():
-    walks = gw.random_walks(0, 30, 10, size=4)
-    probs = wm.oracle_probabilities(walks.moves, 4)
-    legal = walks.legal()[:, :-1]
-    assert np.allclose(probs.sum(axis=-1), 1)
-    assert np.all((probs > 0) == legal)
-    assert wm.top1_legality(probs, legal) == 1.0
 
 
 def test_history_features_show_only_the_past():
@@ -87,56 +86,41 @@ def _pairwise(accepted, cells, legal):
     return same_ok / same, diff_ok / diff
 
 
-def test_compression_distinction_matches_pairwise_definition():
+def test_the_reference_scores_match_the_pairwise_definition():
+    """The kit's tests use the lesson's reference; check it against a plain double loop."""
     rng = np.random.default_rng(0)
-    for _ in range(5):
+    for _ in range(3):
         n = 40
         cells = rng.integers(0, 6, n)
         legal = rng.random((6, 4))[cells] < 0.6
         accepted = np.where(rng.random((n, 4)) < 0.3, rng.random((n, 4)) < 0.5, legal)
         assert np.allclose(
-            wm.compression_distinction(accepted, cells, legal), _pairwise(accepted, cells, legal)
+            compression_distinction(accepted, cells, legal), _pairwise(accepted, cells, legal)
         )
-
-
-def test_compression_distinction_extremes_and_validation():
-    cells = np.array([0, 0, 1, 1])
-    legal = np.array([[1, 1, 1, 1], [1, 1, 1, 1], [0, 1, 1, 1], [0, 1, 1, 1]], dtype=bool)
-    assert wm.compression_distinction(legal, cells, legal) == (1.0, 1.0)
-    constant = np.ones((4, 4), dtype=bool)
-    assert wm.compression_distinction(constant, cells, legal) == (1.0, 0.0)
-    single = wm.compression_distinction(constant[:1], cells[:1], legal[:1])
-    assert np.isnan(single[0]) and np.isnan(single[1])
-    with pytest.raises(ValueError, match="expected accepted"):
-        wm.compression_distinction(constant, cells[:3], legal)
 
 
 def test_behavioural_scores_for_the_oracle():
     walks = gw.random_walks(0, 50, 12)
-    scores = wm.behavioural_scores(wm.oracle_probabilities(walks.moves, 5), walks, min_prefix=4)
+    probs = oracle_probabilities(walks.moves, 5)
+    scores = wm.behavioural_scores(probs, walks, compression_distinction, min_prefix=4)
     assert scores == {"legality": 1.0, "compression": 1.0, "distinction": 1.0}
+    small = wm.behavioural_scores(probs, walks, compression_distinction, 4, max_histories=50)
+    assert small["compression"] == 1.0, "a subset of histories scores the oracle the same"
     with pytest.raises(ValueError, match="min_prefix"):
-        wm.behavioural_scores(wm.oracle_probabilities(walks.moves, 5), walks, min_prefix=12)
+        wm.behavioural_scores(probs, walks, compression_distinction, min_prefix=12)
 
 
-def test_linear_probe_recovers_a_linear_map():
-    rng = np.random.default_rng(0)
-    features = rng.normal(size=(200, 3))
-    targets = features @ np.array([[1.0, -2.0], [0.5, 0.0], [0.0, 3.0]]) + np.array([4.0, -1.0])
-    weights = wm.fit_linear_probe(features, targets, ridge=0.0)
-    assert weights.shape == (4, 2)
-    assert np.allclose(weights[-1], [4.0, -1.0])
-    assert np.allclose(wm.apply_linear_probe(weights, features), targets)
-    assert wm.fit_linear_probe(features, targets[:, 0]).shape == (4,)
-    with pytest.raises(ValueError, match="same n"):
-        wm.fit_linear_probe(features, targets[:5])
+def test_apply_linear_probe_validates():
+    weights = np.zeros((4, 2))
+    assert wm.apply_linear_probe(weights, np.ones((5, 3))).shape == (5, 2)
     with pytest.raises(ValueError, match="rows of weights"):
-        wm.apply_linear_probe(weights, features[:, :2])
+        wm.apply_linear_probe(weights, np.ones((5, 2)))
 
 
 def test_position_probe_on_raw_input_is_exact():
     train, test = gw.random_walks(0, 100, 10), gw.random_walks(1, 50, 10)
     accuracy = wm.position_probe_accuracy(
+        fit_linear_probe,
         wm.history_features(train.moves).reshape(1000, -1),
         train.positions[:, :-1].reshape(-1, 2),
         wm.history_features(test.moves).reshape(500, -1),
@@ -146,33 +130,94 @@ def test_position_probe_on_raw_input_is_exact():
 
 
 def test_experiments_return_their_keys():
-    result = wm.probe_experiment(0, n_train=30, n_test=20, n_hidden=8, epochs=2)
-    assert set(result) == {
-        "trained",
-        "random_init",
-        "raw_input",
+    result = wm.probe_experiment(
+        0,
+        fit_linear_probe,
+        compression_distinction,
+        control_task,
+        n_train=30,
+        n_test=20,
+        n_hidden=8,
+        epochs=2,
+    )
+    names = {"trained", "random_init", "raw_input"}
+    assert set(result) == names | {f"control_{n}" for n in names} | {
         "legality",
         "compression",
         "distinction",
     }
-    rows = wm.kgram_experiment(0, (0, 2), n_train=30, n_test=20)
+    score, oracle = compression_distinction, oracle_probabilities
+    rows = wm.kgram_experiment(0, score, oracle, (0, 2), n_train=30, n_test=20)
     assert [row["model"] for row in rows] == ["k=0", "k=2", "oracle"]
     with pytest.raises(ValueError, match="min_prefix"):
-        wm.kgram_experiment(0, (9,))
+        wm.kgram_experiment(0, score, oracle, (9,))
+    sweep = wm.network_sweep(
+        0, score, epochs=(1, 2), thresholds=(0.05, 0.2), n_train=20, n_test=20, n_hidden=8
+    )
+    assert [(r["epochs"], r["threshold"]) for r in sweep] == [
+        (1, 0.05),
+        (1, 0.2),
+        (2, 0.05),
+        (2, 0.2),
+    ]
+    with pytest.raises(ValueError, match="increasing"):
+        wm.network_sweep(0, score, epochs=(5, 2))
 
 
-def test_figures_draw():
+def test_figures_draw(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    score, oracle = compression_distinction, oracle_probabilities
     walks = gw.random_walks(0, 2, 8)
-    ax = wm.draw_walk(walks, index=1, n_moves=5)
+    ax = wmf.draw_walk(walks, index=1, n_moves=5)
     assert ax.get_xlabel().startswith("column")
     with pytest.raises(ValueError, match="index"):
-        wm.draw_walk(walks, index=2)
-    assert wm.plot_kgram_tests(k=3, n_seeds=1) is None
+        wmf.draw_walk(walks, index=2)
+    assert wmf.plot_kgram_tests(score, oracle, k=3, n_seeds=1) is None
     assert plt.gcf().axes[0].get_xlabel() == "k (moves of context)"
     with pytest.raises(ValueError, match="k must"):
-        wm.plot_kgram_tests(k=7)
-    results = [{"trained": 0.9, "random_init": 0.7, "raw_input": 1.0}] * 3
-    assert wm.plot_probe_controls(results) is None
+        wmf.plot_kgram_tests(score, oracle, k=7)
+    rng = np.random.default_rng(0)
+    results = [
+        {
+            "trained": 0.9 + rng.normal(0, 0.01),
+            "random_init": 0.7 + rng.normal(0, 0.01),
+            "raw_input": 1.0,
+            "control_trained": 0.1 + rng.normal(0, 0.01),
+            "control_random_init": 0.1 + rng.normal(0, 0.01),
+            "control_raw_input": 0.1 + rng.normal(0, 0.01),
+        }
+        for _ in range(3)
+    ]
+    assert wmf.plot_probe_controls(results) is None
     assert "probe" in plt.gcf().axes[0].get_ylabel()
     with pytest.raises(ValueError):
-        wm.plot_probe_controls([])
+        wmf.plot_probe_controls(results[:1])
+    rows = [
+        {"seed": 0, "epochs": e, "threshold": t, "compression": 0.5, "distinction": 0.5}
+        for e in (10, 25)
+        for t in (0.05, 0.1)
+    ]
+    assert wmf.plot_network_sweep(rows) is None
+    assert plt.gcf().axes[0].get_ylabel() == "training length (epochs)"
+    plt.close("all")
+
+
+def test_kgram_demo_moves_every_control_to_both_ends(monkeypatch):
+    from functools import partial
+
+    from ipywidgets import FloatSlider, IntSlider
+
+    from worldlab.widgets import build_demo
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    demo = build_demo(
+        partial(wmf.plot_kgram_tests, compression_distinction, oracle_probabilities, n_seeds=1),
+        k=IntSlider(value=2, min=0, max=6),
+        threshold=FloatSlider(value=0.05, min=0.01, max=0.3, step=0.01),
+    )
+    assert [c.description for c in demo.children[:2]] == ["k", "threshold"]
+    for control in demo.children[:2]:
+        for value in (control.min, control.max):
+            control.value = value
+    assert all(o.get("output_type") != "error" for o in demo.out.outputs)
+    plt.close("all")

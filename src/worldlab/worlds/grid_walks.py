@@ -141,35 +141,3 @@ def random_walks(
         moves[:, t] = keys.argmax(axis=1)
         positions[:, t + 1] = positions[:, t] + MOVE_STEPS[moves[:, t]]
     return GridWalks(moves=moves, positions=positions, size=size)
-
-
-def positions_from_moves(
-    moves: np.ndarray, size: int, start: tuple[int, int] | None = None
-) -> np.ndarray:
-    """Replay moves from the start cell (the position-tracking oracle's state).
-
-    Parameters
-    ----------
-    moves
-        int array (n_walks, length) of move codes.
-    size, start
-        As in :func:`random_walks`.
-
-    Returns
-    -------
-    int array (n_walks, length + 1, 2). Raises ValueError if a move leaves the grid.
-    """
-    _check_size(size)
-    moves = np.asarray(moves)
-    if moves.ndim != 2 or not np.issubdtype(moves.dtype, np.integer):
-        raise ValueError("moves must be an int array (n_walks, length)")
-    if moves.size and (moves.min() < 0 or moves.max() > 3):
-        raise ValueError("move codes must lie in 0 … 3 (N, S, E, W)")
-    start = np.array((size // 2, size // 2) if start is None else start)
-    steps = MOVE_STEPS[moves]  # (n, length, 2)
-    positions = np.concatenate(
-        [np.broadcast_to(start, (len(moves), 1, 2)), start + np.cumsum(steps, axis=1)], axis=1
-    )
-    if positions.size and (positions.min() < 0 or positions.max() >= size):
-        raise ValueError("these moves leave the grid: they are not a legal walk")
-    return positions

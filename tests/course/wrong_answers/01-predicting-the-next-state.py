@@ -1,0 +1,134 @@
+"""Plausible wrong answers to lesson 01's exercises; each must fail a hidden check."""
+
+import numpy as np
+
+
+def counts_across_episodes(obs, n_obs, actions=None, n_actions=3):
+    flat = np.asarray(obs).ravel()  # joins the last frame of one episode to the next's first
+    if actions is None:
+        counts = np.zeros((n_obs, n_obs), dtype=int)
+        np.add.at(counts, (flat[:-1], flat[1:]), 1)
+        return counts
+    counts = np.zeros((n_obs, n_actions, n_obs), dtype=int)
+    acts = np.concatenate([np.asarray(actions), np.zeros((len(obs), 1), int)], axis=1).ravel()
+    np.add.at(counts, (flat[:-1], acts[:-1], flat[1:]), 1)
+    return counts
+
+
+def counts_with_buffered_add(obs, n_obs, actions=None, n_actions=3):
+    obs = np.asarray(obs)
+    current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
+    if actions is None:
+        counts = np.zeros((n_obs, n_obs), dtype=int)
+        counts[current, following] += 1  # a repeated pair is counted once
+        return counts
+    counts = np.zeros((n_obs, n_actions, n_obs), dtype=int)
+    counts[current, np.asarray(actions).ravel(), following] += 1
+    return counts
+
+
+def counts_transposed(obs, n_obs, actions=None, n_actions=3):
+    obs = np.asarray(obs)
+    current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
+    if actions is None:
+        counts = np.zeros((n_obs, n_obs), dtype=int)
+        np.add.at(counts, (following, current), 1)  # counts[o2, o]
+        return counts
+    counts = np.zeros((n_obs, n_actions, n_obs), dtype=int)
+    np.add.at(counts, (following, np.asarray(actions).ravel(), current), 1)
+    return counts
+
+
+def accuracy_argmax_of_zeros(counts, obs, actions=None):
+    counts, obs = np.asarray(counts), np.asarray(obs)
+    rows = counts[obs[:, :-1]] if actions is None else counts[obs[:, :-1], np.asarray(actions)]
+    return float(np.mean(rows.argmax(axis=-1) == obs[:, 1:]))  # unseen rows predict token 0
+
+
+def accuracy_ignores_actions(counts, obs, actions=None):
+    counts, obs = np.asarray(counts), np.asarray(obs)
+    if counts.ndim == 3:
+        counts = counts.sum(axis=1)  # marginalises the button away
+    rows = counts[obs[:, :-1]]
+    predicted = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=-1), -1)
+    return float(np.mean(predicted == obs[:, 1:]))
+
+
+def accuracy_compares_current_frame(counts, obs, actions=None):
+    counts, obs = np.asarray(counts), np.asarray(obs)
+    rows = counts[obs[:, :-1]] if actions is None else counts[obs[:, :-1], np.asarray(actions)]
+    predicted = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=-1), -1)
+    return float(np.mean(predicted == obs[:, :-1]))  # off by one in time
+
+
+def too_few_interventions():
+    return 0.2
+
+
+def no_interventions():
+    return 0.0
+
+
+def wasteful_share():
+    return 0.8
+
+
+def rollout_wraps_to_last_row(counts, start, horizon, actions=None):
+    counts = np.asarray(counts)
+    current = np.asarray(start).copy()
+    out = np.empty((len(current), horizon), dtype=int)
+    for h in range(horizon):
+        rows = counts[current] if actions is None else counts[current, np.asarray(actions)[:, h]]
+        current = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=-1), -1)  # -1 indexes a row
+        out[:, h] = current
+    return out
+
+
+def rollout_includes_start(counts, start, horizon, actions=None):
+    counts = np.asarray(counts)
+    current = np.asarray(start).copy()
+    out = np.empty((len(current), horizon), dtype=int)
+    for h in range(horizon):
+        out[:, h] = current  # column h is h steps ahead, not h + 1
+        lost = current < 0
+        safe = np.where(lost, 0, current)
+        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, h]]
+        current = np.where(lost, -1, np.where(rows.sum(-1) > 0, rows.argmax(-1), -1))
+    return out
+
+
+def rollout_one_step_from_truth(counts, start, horizon, actions=None):
+    counts = np.asarray(counts)
+    start = np.asarray(start)
+    out = np.empty((len(start), horizon), dtype=int)
+    for h in range(horizon):  # never feeds its prediction back in
+        rows = counts[start] if actions is None else counts[start, np.asarray(actions)[:, h]]
+        out[:, h] = np.where(rows.sum(-1) > 0, rows.argmax(-1), -1)
+    return out
+
+
+WRONG_ANSWERS = [
+    ("fit_transition_counts", "counts across episode boundaries", counts_across_episodes),
+    ("fit_transition_counts", "buffered += counts repeats once", counts_with_buffered_add),
+    ("fit_transition_counts", "counts[o2, o] (wrong axis order)", counts_transposed),
+    ("next_frame_accuracy", "an unseen row predicts token 0", accuracy_argmax_of_zeros),
+    ("next_frame_accuracy", "ignores the button", accuracy_ignores_actions),
+    ("next_frame_accuracy", "compares with the current frame", accuracy_compares_current_frame),
+    ("choose_intervention_share", "too few interventions", too_few_interventions),
+    ("choose_intervention_share", "no interventions", no_interventions),
+    ("choose_intervention_share", "far more than needed", wasteful_share),
+    ("imagine_rollout", "a lost rollout indexes the last row", rollout_wraps_to_last_row),
+    ("imagine_rollout", "column h is the frame h steps ahead", rollout_includes_start),
+    ("imagine_rollout", "predicts every step from the start", rollout_one_step_from_truth),
+]
+
+#: Mutants that behave exactly like the reference (``worldlab check --mutants``).
+EQUIVALENT_MUTANTS = {
+    "next_frame_accuracy": [
+        "line 3: `1` → `2`",  # the 'no prediction' marker -1 becomes -2: still never a token
+    ],
+    "imagine_rollout": [
+        "line 6: `0` → `1`",  # a lost rollout may index any real row: its result is discarded
+        "line 8: `-1` → `1`",  # axis=-1 and axis=1 are the same axis of the (n, K) rows
+    ],
+}
