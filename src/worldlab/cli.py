@@ -7,6 +7,7 @@
     worldlab grade LESSON         autograde every submission, sandboxed and in parallel
     worldlab export LESSON        per-student and per-exercise grade CSVs
     worldlab report LESSON        the class report (CSV and HTML with figures)
+    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
 """
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("lesson", metavar="LESSON")
+    from worldlab.course.classroom.commands import add_parser as add_classroom
+
+    add_classroom(commands)
     return parser
 
 
@@ -93,6 +97,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "grade":
         return _grade(args)
+    if args.command == "classroom":
+        from worldlab.course.classroom.commands import run as classroom
+
+        return classroom(args)
     if args.command in ("collect", "export", "report"):
         return _grading_files(args)
     chosen = lesson_index.resolve(args.lessons)
