@@ -35,22 +35,23 @@ class OwnerCheckedCollect(ExchangeCollect):
 
     def _sort_by_timestamp(self, records):
         # Newest first, but the student's own submissions always before any forged one, so that
-        # a forgery can never hide the real submission.
+        # a forgery can never hide the real submission; every forgery is logged.
+        for record in records:
+            if not self._genuine(record):
+                self._report(record)
         newest = super()._sort_by_timestamp(records)
         return sorted(newest, key=lambda record: not self._genuine(record))
 
+    def _report(self, record: dict) -> None:
+        path = os.path.join(self.inbound_path, record["filename"])
+        self.log.error(
+            "Not collecting %s: it claims to be %s's submission but belongs to %s",
+            path,
+            record["username"],
+            owner_of(path),
+        )
+
     def copy_files(self):
-        kept = []
-        for record in self.src_records:
-            if self._genuine(record):
-                kept.append(record)
-                continue
-            path = os.path.join(self.inbound_path, record["filename"])
-            self.log.error(
-                "Not collecting %s: it claims to be %s's submission but belongs to %s",
-                path,
-                record["username"],
-                owner_of(path),
-            )
-        self.src_records = kept
+        # A student with only forged submissions has nothing to collect (already reported).
+        self.src_records = [record for record in self.src_records if self._genuine(record)]
         super().copy_files()

@@ -43,3 +43,12 @@ c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PATH": ":".join([VENV_BIN, "/usr/local/bin", "/usr/bin", "/bin"])}
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+
+
+def _instructor_environment(spawner):
+    """The instructor's terminals run `worldlab grade` etc. on their course copy."""
+    if spawner.user.name == S["instructor"]:
+        spawner.environment = {**spawner.environment, "WORLDLAB_ROOT": S["course"]}
+
+
+c.Spawner.pre_spawn_hook = _instructor_environment
