@@ -2,12 +2,12 @@
 
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
+    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
     worldlab lessons              list the lessons
     worldlab collect LESSON ZIP   unpack an LMS download into grading/submitted/
     worldlab grade LESSON         autograde every submission, sandboxed and in parallel
     worldlab export LESSON        per-student and per-exercise grade CSVs
     worldlab report LESSON        the class report (CSV and HTML with figures)
-    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
 
 LESSON is an id such as ``00-the-debate`` or its number ``00``; none means every lesson.
 """
@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="execute and validate lessons with nbgrader")
     check.add_argument("lessons", nargs="*", metavar="LESSON")
+    from worldlab.course.classroom.commands import add_parser as add_classroom
+
+    add_classroom(commands)
     commands.add_parser("lessons", help="list the lessons")
     grade = commands.add_parser("grade", help="autograde every submission of a lesson, safely")
     grade.add_argument("lesson", metavar="LESSON")
@@ -70,9 +73,6 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("lesson", metavar="LESSON")
-    from worldlab.course.classroom.commands import add_parser as add_classroom
-
-    add_classroom(commands)
     return parser
 
 
