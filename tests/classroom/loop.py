@@ -109,6 +109,17 @@ def remove_user(name: str) -> None:
     shutil.rmtree(home, ignore_errors=True)
 
 
+def server_environment(name: str) -> dict[str, str]:
+    """The environment of ``name``'s running JupyterLab server (read from /proc as root)."""
+    listed = subprocess.run(["ps", "-u", name, "-o", "pid=,args="], capture_output=True, text=True)
+    for line in listed.stdout.splitlines():
+        pid, args = line.split(None, 1)
+        if "jupyterhub-singleuser" in args:
+            raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+            return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+    raise AssertionError(f"no JupyterLab server runs as {name}")
+
+
 def run_as(name: str, python: Path, *argv: str, env: dict | None = None, cwd=None):
     """``runuser -u name -- argv`` with the user's HOME and the shared Python first on PATH."""
     home = _home_of(name)

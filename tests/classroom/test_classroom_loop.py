@@ -38,6 +38,7 @@ from loop import (
     remove_user,
     run_as,
     save_timings,
+    server_environment,
     shared_python,
     stealing_answers,
     step,
@@ -148,6 +149,9 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
             assert reply.status_code == 201, f"{name} cannot log in: {reply.text}"
     with step("start 4 JupyterLab servers"):
         hub.start_servers(everyone)
+    # The instructor's terminals grade the course copy; students' servers know nothing of it.
+    assert server_environment(INSTRUCTOR).get("WORLDLAB_ROOT") == str(course)
+    assert "WORLDLAB_ROOT" not in server_environment(CORRECT)
     # Each server is its owner's only: another user's token and no token get nothing.
     assert hub.server(CORRECT, "GET", "api/contents", as_user=ATTACKER).status_code in (403, 404)
     assert hub.server(CORRECT, "GET", "api/status").status_code == 200
@@ -201,8 +205,9 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
     assert f"claims to be {CORRECT}'s submission but belongs to {ATTACKER}" in collected["log"]
     submitted = course / "grading" / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == sorted(STUDENTS)
-    assert f"reflection by {CORRECT}" in (submitted / CORRECT / LESSON / f"{LESSON}.ipynb").read_text()
-    assert f"second try by {PARTIAL}" in (submitted / PARTIAL / LESSON / f"{LESSON}.ipynb").read_text()
+    collected_work = {s: (submitted / s / LESSON / f"{LESSON}.ipynb").read_text() for s in STUDENTS}
+    assert f"reflection by {CORRECT}" in collected_work[CORRECT]  # not the forgery
+    assert f"second try by {PARTIAL}" in collected_work[PARTIAL]  # the resubmission
 
     with step("autograde (worldlab grade, sandboxed, as the instructor)"):
         graded = run_as(
@@ -210,7 +215,9 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
             env={"WORLDLAB_ROOT": str(course)}, cwd=course,
         )  # fmt: skip
     assert graded.returncode == 0, graded.stdout + graded.stderr
-    notebooks = {s["student"]: s for s in hub.formgrader("GET", f"submitted_notebooks/{LESSON}/{LESSON}")}
+    notebooks = {
+        s["student"]: s for s in hub.formgrader("GET", f"submitted_notebooks/{LESSON}/{LESSON}")
+    }
     automatic = {student: notebooks[student]["score"] for student in STUDENTS}
     # Full marks; the resubmission's one exercise; the attacker only the exercise it really did.
     assert automatic == {CORRECT: 12.0, PARTIAL: 4.0, ATTACKER: 4.0}, graded.stdout
@@ -218,7 +225,9 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
 
     with step("grade 3 reflections (formgrader API)"):
         for student, points in ((CORRECT, 2.0), (PARTIAL, 1.0), (ATTACKER, 0.0)):
-            grades = hub.formgrader("GET", "grades", params={"submission_id": notebooks[student]["id"]})
+            grades = hub.formgrader(
+                "GET", "grades", params={"submission_id": notebooks[student]["id"]}
+            )
             written = next(g for g in grades if g["needs_manual_grade"])
             saved = hub.formgrader("PUT", f"grade/{written['id']}", json={"manual_score": points})
             assert saved["manual_score"] == points and not saved["needs_manual_grade"]
@@ -244,7 +253,9 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
             if other != student:
                 assert f"by {other}" not in page, f"{student}'s feedback shows {other}'s answer"
 
-    victim_feedback = next((Path(f"/home/{CORRECT}") / COURSE / LESSON / "feedback").rglob("*.html"))
+    victim_feedback = next(
+        (Path(f"/home/{CORRECT}") / COURSE / LESSON / "feedback").rglob("*.html")
+    )
     attempts = [
         ("list the released feedback", "list", exchange / "feedback"),
         ("read another student's feedback", "read", victim_feedback),

@@ -26,7 +26,8 @@ def account(name: str) -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        raise ClassroomError(f"there is no Linux user {name!r}: create it with `{create_hint(name)}`")
+        hint = create_hint(name)
+        raise ClassroomError(f"there is no Linux user {name!r}: create it with `{hint}`") from None
 
 
 def home(name: str) -> Path:

@@ -117,8 +117,10 @@ def up(args: argparse.Namespace, state: Path) -> int:
     userfiles.write_user_configs(classroom)
     pid = hub.start(classroom)
     print(f"classroom up: {classroom.url}/ (JupyterHub pid {pid}, log {classroom.log_file})")
-    print(f"instructor {classroom.instructor}: formgrader at {classroom.url}/user/"
-          f"{classroom.instructor}/formgrader, course {classroom.course}")
+    print(
+        f"instructor {classroom.instructor}: formgrader at {classroom.url}/user/"
+        f"{classroom.instructor}/formgrader, course {classroom.course}"
+    )
     print(f"students: {', '.join(students)}; exchange {classroom.exchange}")
     return 0
 

@@ -120,7 +120,9 @@ def nbgrader_config(classroom: Classroom, instructor: bool) -> str:
 
 def student_switches() -> dict[str, str]:
     """``relative path -> JSON text`` of the files that hide the instructor's tools."""
-    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_ONLY_EXTENSIONS, False)}}
+    server = {
+        "ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_ONLY_EXTENSIONS, False)}
+    }
     lab = {"disabledExtensions": dict.fromkeys(INSTRUCTOR_ONLY_PLUGINS, True)}
     return {
         ".jupyter/jupyter_server_config.d/worldlab-classroom.json": json.dumps(server, indent=2),
