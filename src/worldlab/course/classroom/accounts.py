@@ -130,21 +130,31 @@ def run_as(
     )
 
 
-#: What every user's Python must be able to do.
+#: What every user's Python must be able to do (find_spec: readable, without importing it all).
 _PYTHON_CHECK = (
-    "import nbgrader, jupyterhub, jupyterlab, worldlab.paths as p; "
+    "import importlib.util as u, nbgrader, worldlab.paths as p; "
+    "assert u.find_spec('jupyterhub.singleuser') and u.find_spec('jupyterlab'); "
     "d = p.data_dir(); assert d.is_dir(), f'cannot read {d}'; list(d.iterdir())"
 )
 
 
-def check_python(name: str, python: Path) -> None:
-    """Stop unless ``name`` can run the shared Python and read the course's package and data."""
-    result = run_as(name, [str(python), "-c", _PYTHON_CHECK], python=python, timeout=120)
-    if result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise ClassroomError(
-            f"user {name} cannot use the shared Python {python}: {reason}. Every user runs it: "
-            "make the virtual environment from a system Python in a folder all users can read "
-            "(not under /root), e.g. `/usr/bin/python3 -m venv /opt/predicting-the-world/.venv`, "
-            "install the course into it, and pass --python to that environment's python"
-        )
+def check_python(names: list[str], python: Path) -> None:
+    """Stop unless every user in ``names`` can run the shared Python and read the course's
+    package and data (checked for all users at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(name: str) -> subprocess.CompletedProcess:
+        return run_as(name, [str(python), "-c", _PYTHON_CHECK], python=python, timeout=120)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(names, pool.map(attempt, names), strict=True))
+    for name, result in results.items():
+        if result.returncode != 0:
+            reason = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise ClassroomError(
+                f"user {name} cannot use the shared Python {python}: {reason}. Every user runs "
+                "it: make the virtual environment from a system Python in a folder all users "
+                "can read (not under /root), e.g. `/usr/bin/python3 -m venv "
+                "/opt/predicting-the-world/.venv`, install the course into it, and pass --python "
+                "to that environment's python"
+            )

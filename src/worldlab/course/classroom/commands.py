@@ -106,8 +106,7 @@ def up(args: argparse.Namespace, state: Path) -> int:
         )
     for student in students:
         accounts.check_private(accounts.home(student), student, "the home folder")
-    for name in names:
-        accounts.check_python(name, python)
+    accounts.check_python(names, python)
     classroom.proxy = proxy.ensure_proxy()
     classroom.hub_port, classroom.proxy_api_port = hub.free_port(), hub.free_port()
     hub.write_config(classroom)

@@ -14,7 +14,7 @@ import json
 import stat
 from pathlib import Path
 
-from worldlab.course.classroom.accounts import check_private, run_as
+from worldlab.course.classroom.accounts import check_private, home, run_as
 from worldlab.course.classroom.settings import Classroom, ClassroomError
 from worldlab.paths import repo_root
 
@@ -35,14 +35,17 @@ INSTRUCTOR_ONLY_PLUGINS = (
     "@jupyter/nbgrader:course-list",
 )
 
+#: Run as the user: write ``{path: [text, marker]}`` (JSON on stdin); never over a file that
+#: exists without its marker (an empty marker: the file is the classroom's own).
 _WRITE = """
-import sys
+import json, sys
 from pathlib import Path
-path, marker, text = Path(sys.argv[1]), sys.argv[2], sys.stdin.read()
-if path.exists() and marker and marker not in path.read_text(errors="replace"):
-    sys.exit(f"{path} exists and was not written by the classroom; move it aside and run again")
-path.parent.mkdir(parents=True, exist_ok=True)
-path.write_text(text)
+for name, (text, marker) in json.load(sys.stdin).items():
+    path = Path(name)
+    if path.exists() and marker and marker not in path.read_text(errors="replace"):
+        sys.exit(f"{path} exists and was not written by the classroom; move it aside, run again")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
 """
 
 _COPY_COURSE = """
@@ -130,32 +133,32 @@ def student_switches() -> dict[str, str]:
     }
 
 
-def write_as(classroom: Classroom, name: str, relative: str, text: str, marker: str) -> None:
-    """Write ``text`` to ``~name/relative``, as ``name``; never over a file lacking ``marker``."""
-    from worldlab.course.classroom.accounts import home
-
-    path = home(name) / relative
+def write_as(classroom: Classroom, name: str, files: dict[str, tuple[str, str]]) -> None:
+    """Write ``{relative path: (text, marker)}`` into ``name``'s home, as ``name``; a file that
+    exists without its ``marker`` is never replaced (an empty marker: always replaced)."""
+    where = home(name)
+    spec = {str(where / relative): list(entry) for relative, entry in files.items()}
     result = run_as(
         name,
-        [str(classroom.python), "-c", _WRITE, str(path), marker],
+        [str(classroom.python), "-c", _WRITE],
         python=classroom.python,
-        stdin=text,
+        stdin=json.dumps(spec),
     )
     if result.returncode != 0:
-        raise ClassroomError(f"could not write {path} as {name}: {result.stderr.strip()[-500:]}")
+        raise ClassroomError(
+            f"could not write in {where} as {name}: {result.stderr.strip()[-500:]}"
+        )
 
 
 def write_user_configs(classroom: Classroom) -> None:
     """Every user's nbgrader config; students also get the instructor's tools switched off."""
+    config = ".jupyter/nbgrader_config.py"
     write_as(
         classroom,
         classroom.instructor,
-        ".jupyter/nbgrader_config.py",
-        nbgrader_config(classroom, instructor=True),
-        MARKER,
+        {config: (nbgrader_config(classroom, instructor=True), MARKER)},
     )
-    student_config = nbgrader_config(classroom, instructor=False)
-    for student in classroom.students:
-        write_as(classroom, student, ".jupyter/nbgrader_config.py", student_config, MARKER)
-        for relative, text in student_switches().items():
-            write_as(classroom, student, relative, text + "\n", "")
+    student = {config: (nbgrader_config(classroom, instructor=False), MARKER)}
+    student |= {relative: (text + "\n", "") for relative, text in student_switches().items()}
+    for name in classroom.students:
+        write_as(classroom, name, student)
