@@ -111,12 +111,16 @@ def remove_user(name: str) -> None:
 
 def server_environment(name: str) -> dict[str, str]:
     """The environment of ``name``'s running JupyterLab server (read from /proc as root)."""
-    listed = subprocess.run(["ps", "-u", name, "-o", "pid=,args="], capture_output=True, text=True)
-    for line in listed.stdout.splitlines():
-        pid, args = line.split(None, 1)
-        if "jupyterhub-singleuser" in args:
-            raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
-            return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+    listed = subprocess.run(["ps", "-u", name, "-o", "pid="], capture_output=True, text=True)
+    for pid in listed.stdout.split():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if b"jupyterhub-singleuser" in command:
+            items = environ.decode(errors="replace").split("\0")
+            return dict(item.split("=", 1) for item in items if "=" in item)
     raise AssertionError(f"no JupyterLab server runs as {name}")
 
 
