@@ -132,8 +132,8 @@ def run_as(
 
 #: What every user's Python must be able to do (find_spec: readable, without importing it all).
 _PYTHON_CHECK = (
-    "import importlib.util as u, nbgrader, worldlab.paths as p; "
-    "assert u.find_spec('jupyterhub.singleuser') and u.find_spec('jupyterlab'); "
+    "import importlib.util as u, worldlab.paths as p; "
+    "assert all(u.find_spec(m) for m in ('jupyterhub.singleuser', 'jupyterlab', 'nbgrader')); "
     "d = p.data_dir(); assert d.is_dir(), f'cannot read {d}'; list(d.iterdir())"
 )
 
