@@ -6,9 +6,11 @@ and prints the time of each step).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -202,6 +204,17 @@ class Hub:
             time.sleep(0.5)
         assert not waiting, f"servers of {sorted(waiting)} not ready after {timeout:.0f} s"
 
+    def terminal(self, name: str, command: str, timeout: float = 600.0) -> tuple[int, str]:
+        """Type ``command`` into a new JupyterLab terminal of ``name``; its exit code and output."""
+        made = self.server(name, "POST", "api/terminals")
+        assert made.status_code == 200, f"{name} cannot open a terminal: {made.status_code}"
+        term = made.json()["name"]
+        socket = f"{self.url.replace('http', 'ws', 1)}/user/{name}/terminals/websocket/{term}"
+        try:
+            return asyncio.run(_type_into(socket, self._auth(name), command, timeout))
+        finally:
+            self.server(name, "DELETE", f"api/terminals/{term}")
+
     # nbgrader's endpoints answer HTTP 200 on failure too: the JSON says what happened.
     def formgrader(self, method: str, path: str, **kw):
         """The instructor's formgrader API; fails the test unless it reports success."""
@@ -241,6 +254,25 @@ class Hub:
             json={"type": "notebook", "format": "json", "content": notebook},
         )
         assert reply.status_code in (200, 201), f"{student} save: {reply.status_code}"
+
+
+async def _type_into(url: str, headers: dict, command: str, timeout: float) -> tuple[int, str]:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    connection = await websocket_connect(HTTPRequest(url, headers=headers))
+    connection.write_message(json.dumps(["stdin", f"{command}; echo TERMINAL-EXIT=$?\r"]))
+    output, deadline = "", time.monotonic() + timeout
+    try:
+        while (done := re.search(r"TERMINAL-EXIT=(\d+)", output)) is None:
+            message = await asyncio.wait_for(connection.read_message(), deadline - time.monotonic())
+            assert message is not None, f"the terminal closed:\n{output[-2000:]}"
+            kind, *content = json.loads(message)
+            if kind == "stdout":
+                output += content[0]
+    finally:
+        connection.close()
+    return int(done.group(1)), output
 
 
 # ------------------------------------------------------------------------------------------

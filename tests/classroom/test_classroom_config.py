@@ -56,6 +56,8 @@ def test_the_hub_listens_on_loopback_only_and_logs_users_in_with_their_password(
     assert config.Authenticator.admin_users == set()
     assert config.Spawner.cmd == [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     assert config.Spawner.environment["PATH"].startswith(str(Path(sys.executable).parent))
+    # Terminals: no login shell, whose /etc/profile would drop the shared Python from PATH.
+    assert config.Spawner.args == ["--ServerApp.terminado_settings=shell_command=/bin/bash"]
     # Only the instructor's server is pointed at the course copy (for `worldlab grade`).
     for name, expected in (("wl-instructor", str(classroom.course)), ("wl-stu1", None)):
         spawner = SimpleNamespace(user=SimpleNamespace(name=name), environment={"PATH": "/bin"})

@@ -5,7 +5,7 @@ this test creates: an instructor and three students. Each user logs in with thei
 works through the hub: the instructor releases, collects, grades the reflections and returns
 feedback with the formgrader's API; the students fetch, save and submit with JupyterLab's
 assignment-list API and the contents API; the instructor autogrades with ``worldlab grade``
-run as the instructor. One student is correct, one partial (and resubmits), one attacks: it
+typed into their JupyterLab terminal. One student is correct, one partial (and resubmits), one attacks: it
 probes other users' files as itself, forges a submission in another student's name, and submits
 answers that try to steal the solution and wreck the gradebook at grading time.
 
@@ -209,18 +209,15 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
     assert f"reflection by {CORRECT}" in collected_work[CORRECT]  # not the forgery
     assert f"second try by {PARTIAL}" in collected_work[PARTIAL]  # the resubmission
 
-    with step("autograde (worldlab grade, sandboxed, as the instructor)"):
-        graded = run_as(
-            INSTRUCTOR, python, str(python.parent / "worldlab"), "grade", LESSON,
-            env={"WORLDLAB_ROOT": str(course)}, cwd=course,
-        )  # fmt: skip
-    assert graded.returncode == 0, graded.stdout + graded.stderr
+    with step("autograde (worldlab grade in the instructor's JupyterLab terminal)"):
+        code, output = hub.terminal(INSTRUCTOR, f"cd ~/{COURSE} && worldlab grade {LESSON}")
+    assert code == 0, output[-3000:]
     notebooks = {
         s["student"]: s for s in hub.formgrader("GET", f"submitted_notebooks/{LESSON}/{LESSON}")
     }
     automatic = {student: notebooks[student]["score"] for student in STUDENTS}
     # Full marks; the resubmission's one exercise; the attacker only the exercise it really did.
-    assert automatic == {CORRECT: 12.0, PARTIAL: 4.0, ATTACKER: 4.0}, graded.stdout
+    assert automatic == {CORRECT: 12.0, PARTIAL: 4.0, ATTACKER: 4.0}, output[-3000:]
     assert notebooks[ATTACKER]["flagged"] and not notebooks[CORRECT]["flagged"]
 
     with step("grade 3 reflections (formgrader API)"):

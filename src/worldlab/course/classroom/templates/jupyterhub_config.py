@@ -41,6 +41,9 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(Path(VENV_BIN) / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PATH": ":".join([VENV_BIN, "/usr/local/bin", "/usr/bin", "/bin"])}
+# JupyterLab's terminals would otherwise start a login shell, whose /etc/profile resets PATH:
+# `nbgrader` and `worldlab` would not be found there.
+c.Spawner.args = ["--ServerApp.terminado_settings=shell_command=/bin/bash"]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 
