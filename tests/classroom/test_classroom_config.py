@@ -51,6 +51,7 @@ def test_the_hub_listens_on_loopback_only_and_logs_users_in_with_their_password(
     assert config.JupyterHub.hub_bind_url == "http://127.0.0.1:18081"
     assert config.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18001"
     assert config.ConfigurableHTTPProxy.command == ["/opt/proxy/configurable-http-proxy"]
+    assert config.Spawner.ip == "127.0.0.1"
     assert config.JupyterHub.authenticator_class == "pam"
     assert config.Authenticator.allowed_users == {"wl-instructor", "wl-stu1", "wl-stu2"}
     assert config.Authenticator.admin_users == set()

@@ -40,6 +40,7 @@ c.PAMAuthenticator.open_sessions = False
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(Path(VENV_BIN) / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
+c.Spawner.ip = "127.0.0.1"  # each user's server, behind the proxy, on loopback only
 c.Spawner.environment = {"PATH": ":".join([VENV_BIN, "/usr/local/bin", "/usr/bin", "/bin"])}
 # JupyterLab's terminals would otherwise start a login shell, whose /etc/profile resets PATH:
 # `nbgrader` and `worldlab` would not be found there.
