@@ -5,9 +5,10 @@ this test creates: an instructor and three students. Each user logs in with thei
 works through the hub: the instructor releases, collects, grades the reflections and returns
 feedback with the formgrader's API; the students fetch, save and submit with JupyterLab's
 assignment-list API and the contents API; the instructor autogrades with ``worldlab grade``
-typed into their JupyterLab terminal. One student is correct, one partial (and resubmits), one attacks: it
-probes other users' files as itself, forges a submission in another student's name, and submits
-answers that try to steal the solution and wreck the gradebook at grading time.
+typed into their JupyterLab terminal. One student is correct, one partial (and resubmits), one
+attacks: it probes other users' files as itself, forges a submission in another student's
+name, and submits answers that try to steal the solution and wreck the gradebook at grading
+time.
 
 Needs root, useradd, bubblewrap and configurable-http-proxy (or npm); skips with the reason
 otherwise, except under CI=true, where a missing requirement fails the test.
@@ -23,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import requests
 from grading_helpers import solution_sources
 from loop import (
     COURSE,
@@ -154,6 +156,8 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
     assert "WORLDLAB_ROOT" not in server_environment(CORRECT)
     # Each server is its owner's only: another user's token and no token get nothing.
     assert hub.server(CORRECT, "GET", "api/contents", as_user=ATTACKER).status_code in (403, 404)
+    anonymous = requests.get(f"{hub.url}/user/{CORRECT}/api/contents", allow_redirects=False)
+    assert anonymous.status_code in (302, 403), anonymous.status_code  # to the log-in page
     assert hub.server(CORRECT, "GET", "api/status").status_code == 200
     # Students have no formgrader; the instructor's works and sees the lesson.
     assert hub.server(CORRECT, "GET", "formgrader/api/assignments").status_code == 404
