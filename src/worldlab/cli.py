@@ -3,6 +3,7 @@
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
+    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
     worldlab lessons              list the lessons
     worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
     worldlab grade ASSIGNMENT         autograde every submission, sandboxed and in parallel
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plant small mutants in each reference answer and report the share the tests catch",
     )
+    from worldlab.course.classroom.commands import add_parser as add_classroom
+
+    add_classroom(commands)
     commands.add_parser("lessons", help="list the lessons")
     grade = commands.add_parser(
         "grade", help="autograde every submission of a lesson or nbgrader assignment, safely"
@@ -111,6 +115,10 @@ def _run(args: argparse.Namespace) -> int:
         return _grade(args)
     if args.command == "site":
         return _site(args)
+    if args.command == "classroom":
+        from worldlab.course.classroom.commands import run as classroom
+
+        return classroom(args)
     if args.command in ("collect", "export", "report"):
         return _grading_files(args)
     chosen = lesson_index.resolve(args.lessons)

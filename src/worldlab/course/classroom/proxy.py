@@ -1,0 +1,70 @@
+"""configurable-http-proxy, JupyterHub's proxy, from npm (a Node.js program).
+
+It is installed once into ``.classroom/node/`` under the repository root (git-ignored), with the
+version pinned here; ``worldlab classroom up`` installs it there when no proxy is found, which is
+the only time the classroom downloads anything. CI installs it before the tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from worldlab.course.classroom.settings import ClassroomError
+from worldlab.paths import repo_root
+
+#: The proxy release the classroom is tested with.
+VERSION = "5.3.0"
+PACKAGE = f"configurable-http-proxy@{VERSION}"
+
+
+def node_folder() -> Path:
+    """``.classroom/node`` under the repository root: npm installs the proxy there."""
+    return repo_root() / ".classroom" / "node"
+
+
+def installed() -> Path | None:
+    """The proxy in :func:`node_folder`, else one on PATH, else None."""
+    local = node_folder() / "node_modules" / ".bin" / "configurable-http-proxy"
+    if local.exists():
+        return local
+    found = shutil.which("configurable-http-proxy")
+    return Path(found) if found else None
+
+
+def install_command() -> list[str]:
+    """The npm command that installs the pinned proxy into :func:`node_folder`."""
+    return [
+        "npm",
+        "install",
+        "--prefix",
+        str(node_folder()),
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        PACKAGE,
+    ]
+
+
+def ensure_proxy() -> Path:
+    """The proxy executable, installing the pinned version with npm when none is found."""
+    found = installed()
+    if found is not None:
+        return found
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise ClassroomError(
+            "JupyterHub needs configurable-http-proxy, a Node.js program, and Node.js is missing: "
+            "`sudo apt-get install nodejs npm`, then run this again"
+        )
+    node_folder().mkdir(parents=True, exist_ok=True)
+    print(f"installing {PACKAGE} into {node_folder()} (npm)", file=sys.stderr)
+    result = subprocess.run(install_command(), capture_output=True, text=True, timeout=600)
+    found = installed()
+    if result.returncode != 0 or found is None:
+        raise ClassroomError(
+            f"npm could not install {PACKAGE}: {result.stderr.strip()[-500:]} "
+            f"(command: {' '.join(install_command())})"
+        )
+    return found

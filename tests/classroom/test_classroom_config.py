@@ -1,0 +1,128 @@
+"""The files ``worldlab classroom up`` writes, loaded the way JupyterHub and nbgrader load them.
+
+No root needed: these check the configuration itself; test_classroom_loop.py runs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from loop import REPO
+from traitlets.config.loader import PyFileConfigLoader
+from traitlets.utils.importstring import import_item
+
+from worldlab.course.classroom import hub, userfiles
+from worldlab.course.classroom.settings import Classroom, ClassroomError
+
+pytestmark = pytest.mark.classroom
+
+
+def _classroom(tmp_path: Path, **changes) -> Classroom:
+    settings = dict(
+        instructor="wl-instructor",
+        students=["wl-stu1", "wl-stu2"],
+        course=tmp_path / "course",
+        exchange=tmp_path / "exchange",
+        state=tmp_path / "hub",
+        python=Path(sys.executable),
+        proxy=Path("/opt/proxy/configurable-http-proxy"),
+        port=18000,
+        hub_port=18081,
+        proxy_api_port=18001,
+    )
+    return Classroom(**{**settings, **changes})
+
+
+def _load(path: Path):
+    return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+
+
+def test_the_hub_listens_on_loopback_only_and_logs_users_in_with_their_password(tmp_path):
+    classroom = _classroom(tmp_path)
+    hub.write_config(classroom)
+    assert (classroom.state.stat().st_mode & 0o777) == 0o700  # the cookie secret lives here
+    config = _load(classroom.config_file)
+    assert config.JupyterHub.bind_url == "http://127.0.0.1:18000/"
+    assert config.JupyterHub.hub_bind_url == "http://127.0.0.1:18081"
+    assert config.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18001"
+    assert config.ConfigurableHTTPProxy.command == ["/opt/proxy/configurable-http-proxy"]
+    assert config.Spawner.ip == "127.0.0.1"
+    assert config.JupyterHub.authenticator_class == "pam"
+    assert config.Authenticator.allowed_users == {"wl-instructor", "wl-stu1", "wl-stu2"}
+    assert config.Authenticator.admin_users == set()
+    assert config.Spawner.cmd == [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
+    assert config.Spawner.environment["PATH"].startswith(str(Path(sys.executable).parent))
+    # Terminals: no login shell, whose /etc/profile would drop the shared Python from PATH.
+    assert config.Spawner.args == ["--ServerApp.terminado_settings=shell_command=/bin/bash"]
+    # Only the instructor's server is pointed at the course copy (for `worldlab grade`).
+    for name, expected in (("wl-instructor", str(classroom.course)), ("wl-stu1", None)):
+        spawner = SimpleNamespace(user=SimpleNamespace(name=name), environment={"PATH": "/bin"})
+        config.Spawner.pre_spawn_hook(spawner)
+        assert spawner.environment.get("WORLDLAB_ROOT") == expected
+        assert spawner.environment["PATH"] == "/bin"
+
+
+def test_the_users_nbgrader_configs_point_at_the_exchange_and_the_course(tmp_path):
+    classroom = _classroom(tmp_path)
+    classroom.course.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", classroom.course)
+    teacher, student = tmp_path / "teacher", tmp_path / "student"
+    for folder, instructor in ((teacher, True), (student, False)):
+        folder.mkdir()
+        text = userfiles.nbgrader_config(classroom, instructor=instructor)
+        assert text.startswith(userfiles.MARKER)
+        (folder / "nbgrader_config.py").write_text(text)
+    config = _load(teacher / "nbgrader_config.py")
+    assert config.CourseDirectory.root == str(classroom.course)
+    assert config.CourseDirectory.course_id == "predicting-the-world"
+    assert config.Exchange.root == str(classroom.exchange)
+    assert config.Exchange.path_includes_course is True
+    collect = import_item(config.ExchangeFactory.collect)
+    assert collect.__name__ == "OwnerCheckedCollect"
+    config = _load(student / "nbgrader_config.py")
+    assert config.Exchange.root == str(classroom.exchange)
+    assert config.Exchange.path_includes_course is True
+    assert "CourseDirectory" not in config and "ExchangeFactory" not in config
+
+
+def test_students_get_the_instructors_tools_switched_off():
+    import json
+
+    files = {path: json.loads(text) for path, text in userfiles.student_switches().items()}
+    server = files[".jupyter/jupyter_server_config.d/worldlab-classroom.json"]
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+    }
+    lab = files[".jupyter/labconfig/page_config.d/worldlab-classroom.json"]
+    assert lab["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"students": ["Bad Name"]}, "not a valid Linux user name"),
+        ({"students": ["wl-instructor"]}, "both instructor and student"),
+        ({"students": []}, "at least one student"),
+        ({"students": ["a", "a"]}, "listed twice"),
+    ],
+)
+def test_a_wrong_class_list_is_refused_with_the_reason(tmp_path, changes, message):
+    with pytest.raises(ClassroomError, match=message):
+        _classroom(tmp_path, **changes)
+
+
+def test_status_and_down_without_a_classroom_say_how_to_start_one(tmp_path):
+    for action in ("status", "down"):
+        result = subprocess.run(
+            [sys.executable, "-m", "worldlab", "classroom", action, "--state", str(tmp_path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 1
+        assert "no classroom in" in result.stderr and "worldlab classroom up" in result.stderr
