@@ -89,5 +89,14 @@ WRONG_ANSWERS = [
     ("step_size", "a rate above 1", step_size_out_of_range),
 ]
 
+#: Mutants of the references that behave exactly like them.
+EQUIVALENT_MUTANTS = {
+    # the exercise asks for any bonus that fades with visits and stays small next to the goal's
+    # reward; the scale 0.05 and the offset 1 are the reference's choices, not the answer
+    "exploration_bonus": [
+        "line 1: `0.05` → `0.07500000000000001`",
+        "line 1: `1.0` → `1.5`",
+    ],
+}
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"step_size"}
