@@ -74,9 +74,10 @@ def _plan(world, model, r_hat, sweep, q, n_sweeps, extra=None) -> np.ndarray:
     pos = _positions(world, model)
     reward = pos @ r_hat + (0.0 if extra is None else extra)
     terminal = r_hat > 0
+    shape = q.shape
     for _ in range(n_sweeps):
-        q = _check_array(sweep(q, pos, reward, terminal, GAMMA), q.shape, "the sweep's q")
-    return q
+        q = np.asarray(sweep(q, pos, reward, terminal, GAMMA), dtype=float)
+    return _check_array(q, shape, "the sweep's q")
 
 
 def _evaluate(world, model, sweep, rng) -> list[tuple[int, int, int]]:

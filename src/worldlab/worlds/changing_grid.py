@@ -57,6 +57,7 @@ class ChangingGrid:
             raise TypeError(f"seed must be an int, not {type(self.seed).__name__}")
         rng = np.random.default_rng([int(self.seed), 12])
         self.goals = rng.choice(RIGHT_SIDE, N_PHASES, replace=False).astype(int)
+        self._walls = [self.blocked(phase) for phase in range(N_PHASES)]
 
     n_cells: ClassVar[int] = WIDTH * HEIGHT
     n_obs: ClassVar[int] = WIDTH * HEIGHT + N_NOISE
@@ -86,7 +87,7 @@ class ChangingGrid:
         if phase == 2 and x >= 4 and y >= 2 and action in (0, 2):
             action = 2 - action
         nx, ny = x + MOVES[action, 0], y + MOVES[action, 1]
-        if not (0 <= nx < WIDTH and 0 <= ny < HEIGHT) or self.blocked(phase)[cell(nx, ny)]:
+        if not (0 <= nx < WIDTH and 0 <= ny < HEIGHT) or self._walls[phase][cell(nx, ny)]:
             return int(position)
         return cell(nx, ny)
 
@@ -98,6 +99,8 @@ class ChangingGrid:
 
     def position_of(self, obs: np.ndarray | int) -> np.ndarray | int:
         """The agent's position after observation ``obs`` (noise frames: the TV cell)."""
+        if isinstance(obs, int | np.integer) and 0 <= obs < self.n_obs:
+            return int(obs) if obs < self.n_cells else TV
         obs = np.asarray(obs)
         if ((obs < 0) | (obs >= self.n_obs)).any():
             raise ValueError(f"observations must lie in 0 .. {self.n_obs - 1}")
