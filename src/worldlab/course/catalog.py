@@ -63,8 +63,18 @@ def lesson_header(lesson: Lesson) -> LessonHeader:
     )
 
 
-def _claims_text(claims: tuple[str, ...]) -> str:
-    return ", ".join(claims) if len(claims) < 8 else f"{claims[0]}–{claims[-1]} (the whole map)"
+def claim_ranges(claims: list[str] | tuple[str, ...]) -> str:
+    """``["C01", "C02", "C03", "C05"]`` as ``"C01–C03, C05"``."""
+    numbers = sorted(int(claim[1:]) for claim in claims)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"C{run[0]:02d}" if len(run) == 1 else f"C{run[0]:02d}–C{run[-1]:02d}" for run in runs
+    )
 
 
 def lesson_table(headers: list[LessonHeader]) -> str:
@@ -73,7 +83,7 @@ def lesson_table(headers: list[LessonHeader]) -> str:
     for h in headers:
         time = f"{h.minutes} min" if h.minutes else "—"
         lines.append(
-            f"| `{h.id}` | {h.title} | {_claims_text(h.claims)} | {h.prerequisites} | {time} |"
+            f"| `{h.id}` | {h.title} | {claim_ranges(h.claims)} | {h.prerequisites} | {time} |"
         )
     return "\n".join(lines)
 

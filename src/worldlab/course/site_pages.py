@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from worldlab.course.catalog import claim_ids
+from worldlab.course.catalog import claim_ids, claim_ranges
 from worldlab.course.errors import CourseError
 
 #: Bold labels of a lesson's first cell that the lesson map reads ("**Debate claims:** …").
@@ -70,20 +70,6 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell_text(value) for value in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def claim_ranges(claims: list[str]) -> str:
-    """``["C01", "C02", "C03", "C05"]`` as ``"C01–C03, C05"``."""
-    numbers = sorted(int(claim[1:]) for claim in claims)
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return ", ".join(
-        f"C{run[0]:02d}" if len(run) == 1 else f"C{run[0]:02d}–C{run[-1]:02d}" for run in runs
-    )
 
 
 def lesson_map(headers: list[LessonHeader]) -> str:

@@ -1,0 +1,153 @@
+"""Lesson 12's comparisons and figures: agents through the phases of a changing grid, over seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from worldlab.lifelong import run_frozen, run_lifelong, summarise, surprise_bonus
+from worldlab.plots import PALETTE
+from worldlab.stats import mean_ci
+
+AGENT_COLORS = {
+    "lifelong": PALETTE["blue"],
+    "surprise-seeker": PALETTE["vermillion"],
+    "refit from base": PALETTE["green"],
+    "frozen imitation": PALETTE["black"],
+    "frozen + memory": PALETTE["orange"],
+}
+
+
+def compare_agents(
+    seeds: Iterable[int], update: Callable, sweep: Callable, bonus: Callable, step_size: Callable
+) -> pd.DataFrame:
+    """Every agent on every seed, recounted by :func:`summarise`.
+
+    Returns
+    -------
+    tidy DataFrame, one row per (agent, seed, phase), with the columns of :func:`summarise`.
+    """
+    parts = dict(update=update, sweep=sweep, step_size=step_size)
+    runners = {
+        "lifelong": lambda s: run_lifelong(s, bonus=bonus, **parts),
+        "surprise-seeker": lambda s: run_lifelong(s, bonus=surprise_bonus, **parts),
+        "refit from base": lambda s: run_lifelong(s, bonus=bonus, refit=True, **parts),
+        "frozen imitation": lambda s: run_frozen(s),
+        "frozen + memory": lambda s: run_frozen(s, memory=True),
+    }
+    rows = []
+    for agent, run in runners.items():
+        for seed in seeds:
+            table = summarise(run(int(seed)), int(seed))
+            rows.append(table.assign(agent=agent, seed=int(seed)))
+    return pd.concat(rows, ignore_index=True)
+
+
+def compare_memories(seeds: Iterable[int], update, sweep, bonus, step_sizes: dict) -> pd.DataFrame:
+    """The lifelong agent with each named ``step_size`` rule; same columns plus ``memory``."""
+    rows = []
+    for name, rule in step_sizes.items():
+        for seed in seeds:
+            run = run_lifelong(int(seed), update=update, sweep=sweep, bonus=bonus, step_size=rule)
+            rows.append(summarise(run, int(seed)).assign(memory=name, seed=int(seed)))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, ylabel: str) -> None:
+    names = list(dict.fromkeys(table[group]))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        rows = table[(table[group] == name)].dropna(subset=[value])
+        if rows.empty:
+            continue
+        ci = mean_ci(rows, by="phase", value=value)
+        x = ci.index.to_numpy() + (i - (len(names) - 1) / 2) * width
+        ax.errorbar(
+            x,
+            ci["mean"],
+            yerr=[ci["mean"] - ci["ci_low"], ci["ci_high"] - ci["mean"]],
+            fmt="o",
+            color=colors.get(name, "grey"),
+            label=name,
+            capsize=3,
+        )
+    ax.set_xticks(range(3), ["phase 0", "phase 1\n(door moves)", "phase 2\n(N/S swapped)"])
+    ax.set_ylabel(ylabel)
+
+
+def plot_agents(table: pd.DataFrame) -> plt.Figure:
+    """Success, steps to goal and time at the TV per phase, one marker per agent (95% CIs)."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    _by_phase(
+        axes[0], table, "agent", "success", AGENT_COLORS, "share of episodes reaching the goal"
+    )
+    _by_phase(axes[1], table, "agent", "steps", AGENT_COLORS, "steps per episode (failure = 30)")
+    _by_phase(axes[2], table, "agent", "tv_share", AGENT_COLORS, "share of steps watching the TV")
+    axes[0].set_ylim(-0.05, 1.05)
+    axes[2].set_ylim(-0.05, 1.05)
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_memories(table: pd.DataFrame) -> plt.Figure:
+    """Success in each phase and success on phase 0's task after it, per memory rule (95% CIs)."""
+    colors = dict(
+        zip(
+            dict.fromkeys(table["memory"]),
+            [PALETTE["blue"], PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"]],
+            strict=False,
+        )
+    )
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    _by_phase(axes[0], table, "memory", "success", colors, "share of episodes reaching the goal")
+    _by_phase(
+        axes[1],
+        table,
+        "memory",
+        "forgotten_success",
+        colors,
+        "evaluation on phase 0's task succeeds",
+    )
+    for ax in axes:
+        ax.set_ylim(-0.05, 1.05)
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def draw_grid(world) -> plt.Figure:
+    """The grid of each phase: walls, doors, start, goal and the TV."""
+    from worldlab.worlds.changing_grid import HEIGHT, START, TV, WIDTH
+
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+    for phase, ax in enumerate(axes):
+        walls = world.blocked(phase).reshape(HEIGHT, WIDTH)
+        ax.imshow(np.where(walls, 0.2, 1.0), cmap="gray", vmin=0, vmax=1)
+        for pos, label, color in [
+            (START, "S", PALETTE["blue"]),
+            (TV, "TV", PALETTE["vermillion"]),
+            (world.goals[phase], "G", PALETTE["green"]),
+        ]:
+            ax.text(
+                pos % WIDTH,
+                pos // WIDTH,
+                label,
+                ha="center",
+                va="center",
+                color=color,
+                fontsize=13,
+                fontweight="bold",
+            )
+        if phase == 2:
+            ax.add_patch(
+                plt.Rectangle((3.5, 1.5), 2, 3, fill=False, ls="--", color=PALETTE["purple"])
+            )
+        ax.set_title(["phase 0", "phase 1: door moves", "phase 2: N/S swapped in the box"][phase])
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig

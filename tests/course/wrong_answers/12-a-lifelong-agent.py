@@ -1,0 +1,102 @@
+"""Plausible wrong answers for lesson 12; each must fail a hidden check."""
+
+import numpy as np
+
+
+def update_in_place(model, state, action, obs, rate):
+    target = np.zeros(model.shape[2])
+    target[obs] = 1.0
+    model[state, action] += rate * (target - model[state, action])
+    return model
+
+
+def update_ignores_rate(model, state, action, obs, rate):
+    model = np.array(model, dtype=float, copy=True)
+    model[state, action] = 0.0
+    model[state, action, obs] = 1.0
+    return model
+
+
+def update_forgets_to_shrink(model, state, action, obs, rate):
+    model = np.array(model, dtype=float, copy=True)
+    model[state, action, obs] += rate  # the row no longer sums to 1
+    return model
+
+
+def update_wrong_row(model, state, action, obs, rate):
+    model = np.array(model, dtype=float, copy=True)
+    target = np.zeros(model.shape[2])
+    target[obs] = 1.0
+    model[action % model.shape[0], state % model.shape[1]] += rate * (
+        target - model[action % model.shape[0], state % model.shape[1]]
+    )
+    return model
+
+
+def sweep_ignores_terminal(q, model, reward, terminal, gamma):
+    return np.asarray(reward) + gamma * np.asarray(model) @ np.max(q, axis=1)
+
+
+def sweep_averages_actions(q, model, reward, terminal, gamma):
+    v = np.where(terminal, 0.0, np.mean(q, axis=1))
+    return np.asarray(reward) + gamma * np.asarray(model) @ v
+
+
+def sweep_wrong_axis(q, model, reward, terminal, gamma):
+    q = np.asarray(q, dtype=float)
+    v = np.where(terminal, 0.0, np.max(q, axis=1))
+    return np.asarray(reward) + gamma * np.einsum("sat,s->sa", np.asarray(model), v)
+
+
+def bonus_from_surprise(visits, surprise):
+    return 0.5 * np.asarray(surprise, dtype=float)
+
+
+def bonus_inverse_count(visits, surprise):
+    with np.errstate(divide="ignore"):
+        return 0.05 / np.asarray(visits, dtype=float)
+
+
+def bonus_grows_with_visits(visits, surprise):
+    return 0.05 * np.sqrt(1.0 + np.asarray(visits, dtype=float))
+
+
+def step_size_never_learns(visits):
+    return 0.0
+
+
+def step_size_keeps_all(visits):
+    return 1.0 / (visits + 1)
+
+
+def step_size_out_of_range(visits):
+    return 2.0
+
+
+WRONG_ANSWERS = [
+    ("update_model", "changes the model in place", update_in_place),
+    ("update_model", "jumps to the observation whatever the rate", update_ignores_rate),
+    ("update_model", "adds the rate without shrinking the row", update_forgets_to_shrink),
+    ("update_model", "swaps state and action", update_wrong_row),
+    ("planning_sweep", "backs up values past the end of an episode", sweep_ignores_terminal),
+    ("planning_sweep", "averages over actions instead of the best", sweep_averages_actions),
+    ("planning_sweep", "sums the model over the wrong axis", sweep_wrong_axis),
+    ("exploration_bonus", "curiosity from prediction error: the TV trap", bonus_from_surprise),
+    ("exploration_bonus", "divides by zero visits", bonus_inverse_count),
+    ("exploration_bonus", "grows with visits", bonus_grows_with_visits),
+    ("step_size", "never learns", step_size_never_learns),
+    ("step_size", "keeps all counts: follows the changes too slowly", step_size_keeps_all),
+    ("step_size", "a rate above 1", step_size_out_of_range),
+]
+
+#: Mutants of the references that behave exactly like them.
+EQUIVALENT_MUTANTS = {
+    # the exercise asks for any bonus that fades with visits and stays small next to the goal's
+    # reward; the scale 0.05 and the offset 1 are the reference's choices, not the answer
+    "exploration_bonus": [
+        "line 1: `0.05` → `0.07500000000000001`",
+        "line 1: `1.0` → `1.5`",
+    ],
+}
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"step_size"}

@@ -1,0 +1,80 @@
+"""The changing grid and the lifelong runners: rules per phase, inputs, and recounting."""
+
+import numpy as np
+import pytest
+
+from worldlab.course.references import load_reference
+from worldlab.lifelong import MAX_STEPS, expert_policy, run_frozen, run_lifelong, summarise
+from worldlab.worlds.changing_grid import N_NOISE, START, STAY, TV, ChangingGrid, cell
+
+LESSON = "12-a-lifelong-agent"
+
+
+@pytest.fixture(scope="module")
+def parts():
+    names = ["update_model", "planning_sweep", "exploration_bonus", "step_size"]
+    update, sweep, bonus, step = (load_reference(LESSON, n) for n in names)
+    return dict(update=update, sweep=sweep, bonus=bonus, step_size=step)
+
+
+def test_doors_move_and_actions_swap_by_phase():
+    world = ChangingGrid(0)
+    assert len(set(world.goals.tolist())) == 3
+    assert world.next_position(0, cell(2, 0), 1) == cell(3, 0)  # top door open
+    assert world.next_position(1, cell(2, 0), 1) == cell(2, 0)  # and closed later
+    assert world.next_position(1, cell(2, 4), 1) == cell(3, 4)
+    assert world.next_position(1, cell(4, 3), 0) == cell(4, 2)  # north is north ...
+    assert world.next_position(2, cell(4, 3), 0) == cell(4, 4)  # ... until phase 2
+    rng = np.random.default_rng(0)
+    frames = {world.step(0, TV, STAY, rng) for _ in range(200)}
+    assert frames == set(range(world.n_cells, world.n_cells + N_NOISE))
+    assert world.position_of(world.n_cells + 3) == TV
+
+
+def test_grid_checks_its_inputs():
+    world = ChangingGrid(1)
+    with pytest.raises(ValueError, match="phase"):
+        world.next_position(3, 0, 0)
+    with pytest.raises(ValueError, match="action"):
+        world.next_position(0, 0, 7)
+    with pytest.raises(ValueError, match="observations"):
+        world.position_of(99)
+    with pytest.raises(TypeError, match="seed"):
+        ChangingGrid("a")
+
+
+def test_expert_and_frozen_policy_reach_phase_0_goal_only():
+    world = ChangingGrid(2)
+    assert world.distances(0, world.goals[0])[START] > 0
+    policy = expert_policy(world, 0)
+    assert policy.shape == (world.n_cells,)
+    table = summarise(run_frozen(2), 2)
+    assert table.loc[0, "success"] == 1.0
+    assert table.loc[0, "steps"] == world.distances(0, world.goals[0])[START]
+
+
+def test_summarise_rejects_a_forged_step(parts):
+    run = run_lifelong(0, **parts)
+    forged = {k: np.array(v, copy=True) for k, v in run.items()}
+    forged["obs"][3] = (forged["obs"][3] + 1) % 30
+    with pytest.raises(ValueError):
+        summarise(forged, 0)
+    table = summarise(run, 0)
+    assert list(table.columns) == [
+        "phase",
+        "success",
+        "steps",
+        "tv_share",
+        "compute",
+        "forgotten_success",
+    ]
+    assert (table["steps"] <= MAX_STEPS).all()
+
+
+def test_runner_rejects_bad_parts(parts):
+    bad = dict(parts, step_size=lambda n: 2.0)
+    with pytest.raises(ValueError, match="step_size"):
+        run_lifelong(0, **bad)
+    bad = dict(parts, bonus=lambda v, s: np.zeros(3))
+    with pytest.raises(ValueError, match="bonus"):
+        run_lifelong(0, **bad)
