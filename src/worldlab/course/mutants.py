@@ -244,7 +244,9 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
     """Plant mutants in every exercise of ``lesson`` and judge them with its tests."""
     nb = instructor_notebook(lesson.source, lesson.id)
     equivalent, design_tasks = _test_notes(lesson)
-    namespace: dict = {"__name__": "__main__"}
+    from IPython.display import display  # a builtin in a kernel; lessons call it bare
+
+    namespace: dict = {"__name__": "__main__", "display": display}
     visible: dict[str, list[str]] = {}
     answers: list[tuple[str, str]] = []
     current = None
