@@ -146,3 +146,26 @@ def test_hidden_tests_are_checks_run_outside_the_kernel(lesson):
         assert checks, f"{lesson.id}: a hidden block with no check"
     assert streams, f"{lesson.id} has no hidden checks"
     assert len(streams) == len(set(streams)), f"{lesson.id}: two checks share a stream {streams}"
+
+
+def test_every_claim_is_tested_or_declared_untestable_by_a_lesson():
+    """C01…C32 each appear in the header and the verdict of a lesson other than the map (00).
+
+    A verdict row is either a finding with its interval or "untestable" with the reason.
+    """
+    covered_by_headers, covered_by_verdicts = set(), set()
+    verdicts = load_verdicts()
+    for lesson in LESSONS:
+        if lesson.id.startswith("00-"):
+            continue
+        from worldlab.course.catalog import lesson_header
+
+        covered_by_headers |= set(lesson_header(lesson).claims)
+        covered_by_verdicts |= set(verdicts.loc[verdicts["lesson"] == lesson.id, "claim"])
+    every = {f"C{number:02d}" for number in range(1, 33)}
+    assert every <= covered_by_headers, (
+        f"claims no lesson names: {sorted(every - covered_by_headers)}"
+    )
+    assert every <= covered_by_verdicts, (
+        f"claims no verdict judges: {sorted(every - covered_by_verdicts)}"
+    )

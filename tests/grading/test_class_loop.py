@@ -195,3 +195,6 @@ def test_class_report_lists_missing_and_broken(course):
         page = (root / "grading" / "reports" / lesson / "report.html").read_text()
         assert "fay" in page and "no submission" in page
         assert "cat" in page and "not a readable notebook" in page
+        # similar answers are listed for a human (students who pasted the same reference code)
+        assert "Similar answers (for a human to judge; scores are unchanged)" in page
+        assert (root / "grading" / "reports" / lesson / "similar.csv").is_file()

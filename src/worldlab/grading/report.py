@@ -30,6 +30,7 @@ from nbgrader.api import MissingEntry
 
 from worldlab.grading.gradebook import open_gradebook
 from worldlab.grading.pipeline import Course, load_manifest
+from worldlab.grading.similarity import similarity_html
 
 CELL_COLUMNS = [
     "student",
@@ -268,9 +269,10 @@ def report(course: Course) -> Path:
 
     attention = students[students["flagged"]]
     html_path = folder / "report.html"
-    html_path.write_text(
-        _html(course.lesson, students, exercises, manual, attention, image), encoding="utf-8"
-    )
+    page = _html(course.lesson, students, exercises, manual, attention, image)
+    # Similar answers are listed for a human (also as similar.csv); they never change a score.
+    page = page.replace("<h2>All students</h2>", similarity_html(course) + "<h2>All students</h2>")
+    html_path.write_text(page, encoding="utf-8")
     return html_path
 
 

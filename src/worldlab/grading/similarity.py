@@ -144,19 +144,31 @@ def similar_answers(
 
 
 def similarity_table(course) -> pd.DataFrame:
-    """The listed matches of one lesson's submissions (``course``: a grading ``Course``)."""
-    from worldlab.grading.pipeline import find_submissions
+    """The listed matches of an assignment's submissions (``course``: a grading ``Course``).
 
-    release = nbformat.read(course.release, as_version=4)
-    submissions = {}
-    for student, (path, _) in find_submissions(course).items():
-        if path is None:
-            continue
-        try:
-            submissions[student] = nbformat.read(path, as_version=4)
-        except Exception:  # a broken file is reported elsewhere
-            continue
-    rows = [asdict(s) for s in similar_answers(submissions, release)]
+    Each notebook of the assignment is compared on its own; with several notebooks the ``cell``
+    column is ``notebook: cell``.
+    """
+    from worldlab.grading.submissions import find_submissions
+
+    submitted = find_submissions(course)
+    rows = []
+    for name in course.notebooks:
+        release = nbformat.read(course.release_path(name), as_version=4)
+        notebooks = {}
+        for student, submission in submitted.items():
+            path = submission.notebooks.get(name)
+            if path is None or submission.problem:
+                continue
+            try:
+                notebooks[student] = nbformat.read(path, as_version=4)
+            except Exception:  # a broken file is reported elsewhere
+                continue
+        for match in similar_answers(notebooks, release):
+            row = asdict(match)
+            if len(course.notebooks) > 1:
+                row["cell"] = f"{name}: {row['cell']}"
+            rows.append(row)
     return pd.DataFrame(rows, columns=["student", "cell", "matches", "similarity"])
 
 
