@@ -90,6 +90,8 @@ def lab(tmp_path_factory):
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={ROOT}",
             "--LabApp.expose_app_in_browser=True",
+            # checkpoints outside the repository: notebooks/<id>/ must hold what the build made
+            f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
         ]
         # CI runs as root (a fresh Debian machine); jupyter refuses root without this flag.
         + (["--allow-root"] if os.geteuid() == 0 else []),

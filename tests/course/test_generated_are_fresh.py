@@ -34,7 +34,11 @@ def test_student_folder_is_fresh(lesson, tmp_path):
     release = student_version(lesson, instructor_notebook(lesson.source, lesson.id), tmp_path)
     expected = {p.relative_to(release): p.read_bytes() for p in release.rglob("*") if p.is_file()}
     folder = lesson.student.parent
-    committed = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    committed = {  # JupyterLab's checkpoints are git-ignored, never committed
+        p.relative_to(folder): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts
+    }
     assert sorted(committed) == sorted(expected), f"{folder} holds other files than the build makes"
     for name, data in expected.items():
         assert committed[name] == data, f"{folder / name} " + FIX.format(id=lesson.id)
