@@ -151,3 +151,12 @@ def draw_grid(world) -> plt.Figure:
         ax.set_yticks([])
     fig.tight_layout()
     return fig
+
+
+def world_demo(world_seed: int) -> None:
+    """The demo: the three phases of the world drawn from ``world_seed`` (goals move with it)."""
+    from worldlab.worlds.changing_grid import ChangingGrid
+
+    fig = draw_grid(ChangingGrid(int(world_seed)))
+    fig.suptitle(f"world {int(world_seed)}", fontsize=10)
+    plt.show()

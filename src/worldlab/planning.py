@@ -755,6 +755,12 @@ def planning_demo(
     """
     maze = dyna_maze()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[1.1, 1])
+    # the settings as a title: every control visibly redraws, also while a panel is unfinished
+    fig.suptitle(
+        f"planning n = {n_planning}, goal ({goal_row}, {goal_col}), {n_exploration} exploration "
+        f"steps, {n_episodes} episodes",
+        fontsize=10,
+    )
     if maze.walls[goal_row, goal_col] or (goal_row, goal_col) == maze.start:
         for ax in (left, right):
             ax.set_axis_off()

@@ -353,7 +353,12 @@ def conditioning_demo(
     chosen = make_schedule(schedule, n_per_phase)
     alpha = np.array([alpha_a, alpha_b])[: len(chosen.cue_names)]
     copying = cooccurrence_learner(chosen.cues, chosen.food)
-    title = f"schedule: {schedule}"
+    # the settings in the title: every control visibly redraws the figure, even where (as for
+    # salience B under blocking) the learner's curves do not move
+    title = (
+        f"schedule: {schedule}; salience A {alpha_a:.2f}, B {alpha_b:.2f}; beta {beta:.2f}; "
+        f"{n_per_phase} trials/phase"
+    )
     try:
         if rule is None:
             raise NotImplementedError

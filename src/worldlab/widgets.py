@@ -69,6 +69,9 @@ def interactive_demo(callback: Callable[..., Any], **controls: Any) -> None:
         (``(1, 20)``, ``["a", "b"]``, ``True``); their current values are the defaults.
 
     Returns None, so a cell that ends with the call shows the demo once (no ``Out[n]`` copy).
+    Raises ``NotImplementedError`` (and shows nothing) when the first drawing does, i.e. while an
+    exercise the demo needs is unfinished; wrap the call in ``figure_or_reference`` to show the
+    reference figure instead.
     """
     if static_figures():
         widgets = _controls(controls)
@@ -77,5 +80,18 @@ def interactive_demo(callback: Callable[..., Any], **controls: Any) -> None:
         return None
     from IPython.display import display
 
-    display(build_demo(callback, **controls))
+    unfinished = []
+
+    def first_draw_reports(**values: Any) -> Any:
+        try:
+            return callback(**values)
+        except NotImplementedError:
+            unfinished.append(True)
+            raise
+
+    demo = build_demo(first_draw_reports, **controls)  # draws once with the default values
+    if unfinished:  # an exercise the demo needs is unfinished: say so, so that a surrounding
+        # figure_or_reference shows the reference figure instead of a widget with a traceback
+        raise NotImplementedError("an exercise this demo uses is not finished yet")
+    display(demo)
     return None

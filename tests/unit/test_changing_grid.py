@@ -78,3 +78,20 @@ def test_runner_rejects_bad_parts(parts):
     bad = dict(parts, bonus=lambda v, s: np.zeros(3))
     with pytest.raises(ValueError, match="bonus"):
         run_lifelong(0, **bad)
+
+
+def test_the_world_demo_draws_at_both_ends_of_its_slider():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from ipywidgets import IntSlider
+
+    from worldlab.lifelong_plots import world_demo
+    from worldlab.widgets import build_demo
+
+    demo = build_demo(world_demo, world_seed=IntSlider(value=1, min=0, max=30))
+    slider = demo.children[0]
+    for end in (slider.min, slider.max):
+        slider.value = end
+    plt.close("all")

@@ -131,3 +131,13 @@ def test_grading_seed_comes_from_the_environment(monkeypatch):
 def test_assert_close_says_what_differed():
     with pytest.raises(AssertionError, match="accuracy: expected 1.0, got 0.5"):
         assert_close(0.5, 1.0, "accuracy")
+
+
+def test_a_demo_whose_exercise_is_unfinished_raises_instead_of_showing(monkeypatch):
+    monkeypatch.delenv("WORLDLAB_STATIC_FIGURES", raising=False)
+
+    def unfinished(n):
+        raise NotImplementedError
+
+    with pytest.raises(NotImplementedError, match="not finished yet"):
+        interactive_demo(unfinished, n=(1, 9))

@@ -193,6 +193,8 @@ def readme_section(readme: Path, heading: str) -> str:
     if not match:
         raise SiteError(f"{readme} has no '## {heading}' section")
     body = match.group(1).strip() + "\n"
+    # The section becomes a page of its own (its title is the H1): lift sub-headings one level.
+    body = re.sub(r"^#(#+) ", r"\1 ", body, flags=re.M)
     return re.sub(r"\[([^\]]+)\]\((?!https?:|#)([^)]+)\)", r"\1 (`\2`)", body)
 
 
