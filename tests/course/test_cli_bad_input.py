@@ -30,8 +30,10 @@ def test_malformed_marking_writes_nothing(tmp_path):
 
 def test_notebook_that_fails_to_execute_names_the_cell(tmp_path):
     failing = TINY_LESSON.replace(
-        "# Tiny lesson", "# Tiny lesson\n\n```{code-cell} ipython3\n1 / 0\n```\n"
+        "# Lesson 00 — Tiny lesson",
+        "# Lesson 00 — Tiny lesson\n\n```{code-cell} ipython3\n1 / 0\n```\n",
     )
+    assert failing != TINY_LESSON, "the failing cell was not inserted"
     root = make_course(tmp_path, {"01-tiny": failing})
     result = run_worldlab(root, "build")
     assert result.returncode == 1
