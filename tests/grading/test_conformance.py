@@ -23,12 +23,11 @@ import csv
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from course_helpers import REPO, run_worldlab, subprocess_env
+from course_helpers import REPO, run_nbgrader, run_worldlab
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 pytestmark = pytest.mark.skipif(
@@ -43,19 +42,6 @@ def _example() -> Path:
     import nbgrader
 
     return Path(nbgrader.__file__).parent / "docs" / "source" / "user_guide"
-
-
-def nbgrader_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=root,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
-    return result
 
 
 def _new_course(root: Path, config_lines: str = "") -> Path:
@@ -132,15 +118,15 @@ def grade_both(plain: Path, ours: Path, assignment: str, generate: bool = True) 
     """Plain nbgrader in ``plain``, worldlab in ``ours`` (which adds the assignment to the
     gradebook itself when needed); feedback generated from ours."""
     if generate:
-        nbgrader_cli(plain, "generate_assignment", assignment, "--force")
-    nbgrader_cli(plain, "autograde", assignment)
+        run_nbgrader(plain, "generate_assignment", assignment, "--force")
+    run_nbgrader(plain, "autograde", assignment)
     graded = run_worldlab(ours, "grade", assignment)
     assert graded.returncode == 0, graded.stdout + graded.stderr
     return {
         "plain": plain,
         "ours": ours,
         "console": graded.stdout,
-        "our_feedback": nbgrader_cli(ours, "generate_feedback", assignment),
+        "our_feedback": run_nbgrader(ours, "generate_feedback", assignment),
     }
 
 
@@ -369,8 +355,8 @@ def own(tmp_path_factory) -> dict:
     nbformat.write(_analysis(), source / "analysis.ipynb")
     nbformat.write(_extra(), source / "extra.ipynb")
     (source / "numbers.csv").write_text("1 2 3 4\n")
-    nbgrader_cli(plain, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
-    nbgrader_cli(plain, "generate_assignment", ASSIGNMENT, "--force")
+    run_nbgrader(plain, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
+    run_nbgrader(plain, "generate_assignment", ASSIGNMENT, "--force")
     release = plain / "notebooks" / ASSIGNMENT
     for student, (stamp, notebooks, files) in CLASS.items():
         folder = plain / "grading" / "submitted" / student / ASSIGNMENT
