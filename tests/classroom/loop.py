@@ -303,13 +303,13 @@ def stealing_answers(course: Path, victim_home: Path) -> dict[str, str]:
     victim = course / "grading" / "submitted" / STUDENTS[0] / LESSON / f"{LESSON}.ipynb"
     return {
         # The instructor's notebook holds the reference answer: run it if it can be read.
-        "mean_ci": (
+        "bootstrap_ci": (
             "import json\n"
             f"cells = json.load(open({str(solution)!r}))['cells']\n"
             "exec(next(''.join(c['source']) for c in cells\n"
-            "          if c['metadata'].get('nbgrader', {}).get('grade_id') == 'mean_ci'))\n"
+            "          if c['metadata'].get('nbgrader', {}).get('grade_id') == 'bootstrap_ci'))\n"
         ),
-        "paired_difference": (
+        "paired_permutation_p": (
             "from pathlib import Path\n"
             f"for target in [{str(gradebook)!r}, {str(victim)!r},\n"
             f"               {str(victim_home / COURSE / LESSON / (LESSON + '.ipynb'))!r}]:\n"
@@ -317,8 +317,8 @@ def stealing_answers(course: Path, victim_home: Path) -> dict[str, str]:
             "        Path(target).write_text('overwritten by wl-stu3')\n"
             "    except OSError:\n"
             "        pass\n\n\n"
-            "def paired_difference(df, by, a, b, value):\n"
-            "    return {}\n"
+            "def paired_permutation_p(df, by, a, b, value, rng, n_permutations=2000):\n"
+            "    return 1.0\n"
         ),
     }
 
