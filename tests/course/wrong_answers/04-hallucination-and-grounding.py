@@ -138,3 +138,6 @@ WRONG_ANSWERS = [
     ("choose_check_threshold", "never checks", choose_never_check),
     ("choose_check_threshold", "ignores the cost of a query", choose_ignores_query_cost),
 ]
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"choose_check_threshold"}

@@ -99,3 +99,6 @@ WRONG_ANSWERS = [
     ("detect_change", "never raises the alarm", detect_never),
     ("detect_change", "looks ahead of its alarm", detect_window_start),
 ]
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"detect_change"}

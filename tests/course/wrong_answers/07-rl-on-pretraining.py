@@ -96,3 +96,6 @@ WRONG_ANSWERS = [
     ("design_curriculum", "lengths start at 0", off_by_one_curriculum),
     ("design_curriculum", "lengths are floats", float_curriculum),
 ]
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"design_curriculum"}

@@ -110,3 +110,6 @@ WRONG_ANSWERS = [
     ("choose_memory_policy", "rounds the buffer up", rounds_up),
     ("choose_memory_policy", "no error for a budget below the network", never_raises),
 ]
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"choose_memory_policy"}
