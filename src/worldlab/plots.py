@@ -103,6 +103,17 @@ def plot_paired_difference(
     return ax
 
 
+def paired_marker(
+    ax: Axes, x: float, difference: dict, fontsize: int = 9, label_offset: float = 0.12, **style
+) -> None:
+    """One paired difference (``mean``, ``ci_low``, ``ci_high``) as a square with its interval
+    at ``x``, labelled with its mean."""
+    mean = difference["mean"]
+    error = [[mean - difference["ci_low"]], [difference["ci_high"] - mean]]
+    ax.errorbar(x, mean, yerr=error, fmt="s", color=PALETTE["black"], **{"capsize": 6, **style})
+    ax.text(x + label_offset, mean, f"{mean:+.2f}", va="center", fontsize=fontsize)
+
+
 def argument_map_layout(claims: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Positions for drawing the map: one column per topic (in order of appearance), claims
     stacked top to bottom in id order."""

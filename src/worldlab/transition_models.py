@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, paired_marker
 from worldlab.stats import paired_difference, t_critical
 from worldlab.worlds import pixel_strip
 
@@ -426,15 +426,7 @@ def plot_policy_accuracy(
         diff = paired_difference(
             frame[frame["test"] == test], by="model", a="conditioned", b="passive", value="acc"
         )
-        right.errorbar(
-            i,
-            diff["mean"],
-            yerr=[[diff["mean"] - diff["ci_low"]], [diff["ci_high"] - diff["mean"]]],
-            fmt="s",
-            capsize=6,
-            color=PALETTE["black"],
-        )
-        right.text(i + 0.12, diff["mean"], f"{diff['mean']:+.2f}", va="center", fontsize=9)
+        paired_marker(right, i, diff)
     right.axhline(0, color="grey", linestyle=":", linewidth=1)
     right.set_xticks([0, 1], ["same driver", "you steer"])
     right.set_xlim(-0.5, 1.7)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, paired_marker
 from worldlab.stats import paired_difference
 from worldlab.world_model_tests import kgram_experiment
 from worldlab.worlds import grid_walks
@@ -206,15 +206,7 @@ def plot_probe_controls(results: list[dict[str, float]]) -> None:
     ]
     for i, (a, b, _) in enumerate(comparisons):
         diff = paired_difference(long, by="features", a=a, b=b, value="accuracy")
-        right.errorbar(
-            i,
-            diff["mean"],
-            yerr=[[diff["mean"] - diff["ci_low"]], [diff["ci_high"] - diff["mean"]]],
-            fmt="s",
-            capsize=5,
-            color=PALETTE["black"],
-        )
-        right.text(i + 0.1, diff["mean"], f"{diff['mean']:+.2f}", va="center", fontsize=8)
+        paired_marker(right, i, diff, fontsize=8, label_offset=0.1, capsize=5)
     right.axhline(0, color="grey", linestyle=":", linewidth=1)
     right.set_xticks(range(len(comparisons)), [c[2] for c in comparisons], fontsize=8)
     right.set_xlim(-0.5, len(comparisons) - 0.3)

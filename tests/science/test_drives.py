@@ -92,32 +92,22 @@ def test_evolution_favours_different_drives_in_different_worlds(ref):
         np.mean([g["setpoint"] for g in best["winter"]])
         > np.mean([g["setpoint"] for g in best["danger"]]) + 2
     )
+
+    def lived(world, genomes):
+        return np.mean(
+            [
+                survival(
+                    world,
+                    g,
+                    ref["homeostatic_reward"],
+                    ref["value_backup"],
+                    np.random.default_rng(5),
+                    96,
+                )
+                for g in genomes
+            ]
+        )
+
     for home, away in (("winter", "danger"), ("danger", "winter")):
-        world = worlds[home]
-        mine = np.mean(
-            [
-                survival(
-                    world,
-                    g,
-                    ref["homeostatic_reward"],
-                    ref["value_backup"],
-                    np.random.default_rng(5),
-                    96,
-                )
-                for g in best[home]
-            ]
-        )
-        theirs = np.mean(
-            [
-                survival(
-                    world,
-                    g,
-                    ref["homeostatic_reward"],
-                    ref["value_backup"],
-                    np.random.default_rng(5),
-                    96,
-                )
-                for g in best[away]
-            ]
-        )
+        mine, theirs = lived(worlds[home], best[home]), lived(worlds[home], best[away])
         assert mine > theirs + 0.05, (home, mine, theirs)
