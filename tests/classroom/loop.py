@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -210,8 +211,14 @@ class Hub:
         assert made.status_code == 200, f"{name} cannot open a terminal: {made.status_code}"
         term = made.json()["name"]
         socket = f"{self.url.replace('http', 'ws', 1)}/user/{name}/terminals/websocket/{term}"
+        # A thread of its own: Playwright's sync API (the browser tests, same session) keeps an
+        # event loop running in the main thread, where asyncio.run refuses to start.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            typing = pool.submit(
+                asyncio.run, _type_into(socket, self._auth(name), command, timeout)
+            )
         try:
-            return asyncio.run(_type_into(socket, self._auth(name), command, timeout))
+            return typing.result()
         finally:
             self.server(name, "DELETE", f"api/terminals/{term}")
 
