@@ -75,3 +75,19 @@ def test_equivalent_mutants_listed_in_the_test_notes_are_left_out(tmp_path):
     result = run_worldlab(root, "check", "--mutants", "00")
     assert result.returncode == 0, result.stderr
     assert "double" in result.stdout and "surviving mutants" in result.stdout
+
+
+def test_a_mutant_that_never_ends_is_stopped_and_counts_as_killed(tmp_path, monkeypatch):
+    import worldlab.course.mutants as mutants_module
+
+    looping = "    total = 0\n    i = 0\n    while i < x:\n        total += 2\n        i += 1\n"
+    source = _lesson("assert student.double(x) == 2 * x").replace(
+        "    return 2 * x\n", looping + "    return total\n"
+    )
+    assert "while i < x" in source
+    root = make_course(tmp_path, {"00-tiny": source})
+    monkeypatch.setattr(mutants_module, "MIN_SECONDS", 1.0)
+    (score,) = score_lesson(Lesson("00-tiny", root))
+    deleted_step = "line 5: delete `i += 1`"
+    assert deleted_step in score.killed, score
+    assert not score.survived

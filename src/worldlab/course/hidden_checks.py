@@ -44,16 +44,27 @@ def hidden_blocks(lesson_id: str, root: Path | None = None) -> list[tuple[str, s
 
 
 def run_hidden_checks(
-    lesson_id: str, namespace: Mapping[str, Any], root: Path | None = None
+    lesson_id: str,
+    namespace: Mapping[str, Any],
+    root: Path | None = None,
+    *,
+    blocks: list[tuple[str, str]] | None = None,
+    stop_at_first_failure: bool = False,
 ) -> list[CheckResult]:
-    """Run every hidden check of ``lesson_id`` against the functions in ``namespace``."""
+    """Run every hidden check of ``lesson_id`` against the functions in ``namespace``.
+
+    ``blocks`` are the lesson's :func:`hidden_blocks` when the caller has them already; with
+    ``stop_at_first_failure`` the checks after the first failure are not run (nor reported).
+    """
     from worldlab.checking import LocalStudent, checks_run_by
     from worldlab.testing import grading_rng
 
     results: list[CheckResult] = []
-    for test_id, block in hidden_blocks(lesson_id, root):
+    for test_id, block in hidden_blocks(lesson_id, root) if blocks is None else blocks:
 
         def runner(check, stream, test_id=test_id):
+            if stop_at_first_failure and any(not r.passed for r in results):
+                return
             try:
                 check(LocalStudent(namespace), grading_rng(stream))
             except Exception as exc:  # any exception fails a test, as in nbgrader
@@ -73,6 +84,8 @@ def run_hidden_checks(
                     f"{lesson_id}: the hidden block of {test_id} does not run as checks "
                     f"({type(exc).__name__}: {exc}); see course/README.md"
                 ) from exc
+        if stop_at_first_failure and any(not r.passed for r in results):
+            break
         if len(results) == before:
             raise CourseError(
                 f"{lesson_id}: the hidden block of {test_id} holds no @hidden_test check"

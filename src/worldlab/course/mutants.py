@@ -14,7 +14,8 @@ value computed by an earlier cell with the reference still sees the reference's 
 surviving mutant that behaves exactly like the reference (an *equivalent* mutant) is listed, by
 its description, in the lesson's test notes, ``tests/course/wrong_answers/<id>.py``
 (``EQUIVALENT_MUTANTS = {"exercise": ["description", ...]}``), and is left out of the score.
-A design task has many right answers, so most mutants of its reference are right answers too:
+A mutant that runs far longer than the reference (a loop that no longer ends) is stopped and
+counts as killed, as the grader's cell timeout would fail it. A design task has many right answers, so most mutants of its reference are right answers too:
 name it in ``DESIGN_TASKS = {"exercise", ...}`` and it is listed without a score (its checks test
 properties of the student's choice, and its wrong answers are the hand-written ones).
 """
@@ -27,16 +28,22 @@ import copy
 import io
 import os
 import runpy
+import signal
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from worldlab.course.hidden_checks import run_hidden_checks
+from worldlab.course.hidden_checks import hidden_blocks, run_hidden_checks
 from worldlab.course.lessons import Lesson
 from worldlab.course.markings import BEGIN_SOLUTION, END_SOLUTION, instructor_notebook
 
 #: At most this many mutants per exercise (spread evenly over the sites found).
 MAX_MUTANTS = 40
+
+#: A mutant may take this many times the reference's time (and at least MIN_SECONDS) to be judged.
+SLOWDOWN_ALLOWED = 10
+MIN_SECONDS = 20.0
 
 _SWAPS: dict[type, type] = {
     ast.Add: ast.Sub,
@@ -266,6 +273,10 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
                     visible.setdefault(current, []).append(cell.source)
                 elif kind == "code":
                     exec(compile(cell.source, "<lesson cell>", "exec"), namespace)
+            blocks = hidden_blocks(lesson.id, lesson.root)
+            started = time.monotonic()
+            run_hidden_checks(lesson.id, copy.copy(namespace), blocks=blocks)
+            limit = max(MIN_SECONDS, SLOWDOWN_ALLOWED * (time.monotonic() - started))
             scores = []
             for exercise, source in answers:
                 result = ExerciseScore(lesson.id, exercise, design_task=exercise in design_tasks)
@@ -277,7 +288,8 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
                         result.equivalent.append(mutant.description)
                         continue
                     trial = copy.copy(namespace)
-                    killed = _killed(lesson, trial, mutant, visible.get(exercise, []))
+                    with _time_limit(limit):
+                        killed = _killed(lesson, trial, mutant, visible.get(exercise, []), blocks)
                     (result.killed if killed else result.survived).append(mutant.description)
                 scores.append(result)
     finally:
@@ -285,14 +297,41 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
     return scores
 
 
-def _killed(lesson: Lesson, namespace: dict, mutant: Mutant, visible_tests: list[str]) -> bool:
+class MutantTimeout(Exception):
+    """A mutant ran past its time limit; like any exception in a test, it fails that test."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise :class:`MutantTimeout` in this (main) thread once ``seconds`` have passed."""
+
+    def expire(signum, frame):
+        raise MutantTimeout(f"still running after {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _killed(
+    lesson: Lesson,
+    namespace: dict,
+    mutant: Mutant,
+    visible_tests: list[str],
+    blocks: list[tuple[str, str]],
+) -> bool:
     try:
         exec(compile(_plain(mutant.source), "<mutant>", "exec"), namespace)
         for test in visible_tests:
             exec(compile(test, "<visible test>", "exec"), namespace)
-    except Exception:  # the visible test (or the mutant itself) failed: killed
+        results = run_hidden_checks(lesson.id, namespace, blocks=blocks, stop_at_first_failure=True)
+    except Exception:  # the visible test, the mutant itself or its time limit failed: killed
         return True
-    return any(not r.passed for r in run_hidden_checks(lesson.id, namespace, lesson.root))
+    return any(not r.passed for r in results)
 
 
 def format_scores(scores: list[ExerciseScore]) -> str:

@@ -150,3 +150,37 @@ WRONG_ANSWERS = [
     ("outside_the_closure", "one witness repeated", witnesses_with_repeats),
     ("outside_the_closure", "new but ungrammatical sentences", witnesses_grammar_unchecked),
 ]
+
+#: Surviving mutants that return what the reference returns (``worldlab check --mutants 03``),
+#: argued in the test notes above:
+#: - longer ``range`` ends (``+ n``, ``- n + 2``) only add slices shorter than ``n``; in
+#:   ``ngram_novelty`` no n-gram equals one, and in the closure exercises a candidate's short tails
+#:   are the short tails of the training sentence that ends like it, whenever its last full n-gram
+#:   was seen;
+#: - more start markers (``n + 1``) add the all-marker n-gram to every sentence, candidates and
+#:   training alike;
+#: - the search constants (1000 seeds, 500 sentences) never bind, nor the 30-word filter: the
+#:   grammar's nesting is bounded (modifier chances 0.45, 0.25, 0) and its longest sentence in
+#:   200,000 draws has 25 words;
+#: - deleting the final ``raise`` only changes what happens when 500,000 draws hold fewer than
+#:   ``how_many`` sentences outside the closure; the statement promises nothing there, and no
+#:   check can reach it in seconds. (Not equivalent in general: an unspecified case.)
+EQUIVALENT_MUTANTS = {
+    "ngram_novelty": ["line 3: `len(sentence) - n` → `len(sentence) + n`", "line 3: `1` → `2`"],
+    "in_closure": [
+        "line 2: `n - 1` → `n + 1`",
+        "line 3: `len(padded) - n` → `len(padded) + n`",
+        "line 3: `1` → `2`",
+    ],
+    "outside_the_closure": [
+        "line 7: `1000` → `1001`",
+        "line 8: `500` → `501`",
+        "line 9: `len(sentence) > 30` → `len(sentence) >= 30`",
+        "line 9: `30` → `31`",
+        "line 2: `n - 1` → `n + 1`",
+        "line 2: `1` → `2`",
+        "line 3: `len(padded) - n` → `len(padded) + n`",
+        "line 3: `1` → `2`",
+        "line 15: delete `raise RuntimeError('no sentence of the grammar lea`",
+    ],
+}

@@ -141,3 +141,11 @@ WRONG_ANSWERS = [
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"choose_check_threshold"}
+
+#: Surviving mutants that compute exactly what the reference computes for the inputs the
+#: docstrings promise (numpy arrays; the grader's data channel delivers numpy arrays), found by
+#: ``worldlab check --mutants 04``: the ``np.asarray`` lines have nothing to convert.
+EQUIVALENT_MUTANTS = {
+    "good_turing_missing_mass": ["line 1: delete `counts = np.asarray(counts)`"],
+    "checked_generation": ["line 1: delete `q = np.asarray(q, dtype=float)`"],
+}

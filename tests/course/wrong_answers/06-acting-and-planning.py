@@ -184,3 +184,12 @@ WRONG_ANSWERS = [
     ("explore_action", "untried first, then always up", explore_first_untried_then_up),
     ("explore_action", "reads the wrong row of tried", explore_wrong_row),
 ]
+
+#: Surviving mutants, found by ``worldlab check --mutants 06``: stopping when the largest change
+#: is at most the tolerance rather than below it differs only when a sweep changes the values by
+#: exactly ``tolerance``, and then by one more sweep of size below ``tolerance``.
+EQUIVALENT_MUTANTS = {
+    "value_iteration": [
+        "line 5: `np.max(np.abs(new_v - v)) < tolerance` → `np.max(np.abs(new_v - v)) <= tolerance`"
+    ],
+}

@@ -99,3 +99,32 @@ WRONG_ANSWERS = [
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"design_curriculum"}
+
+#: Surviving mutants that compute exactly what the reference computes, for every input the
+#: docstrings allow (found by ``worldlab check --mutants 07``):
+#: - ``pass_at_k``'s early return is a shortcut: when n - c < k the product runs over
+#:   j = n - c + 1 … n, which includes j = k, whose factor 1 - k/k is exactly 0, so the formula
+#:   returns 1.0 by itself. Deleting the guard, or making it never fire, changes nothing.
+#: - ``grpo_update``: with the group-mean baseline a group's advantages sum to zero, so the
+#:   expected term ``pi_b`` drops out of the sum over tries exactly (measured: the update is
+#:   bit-identical with ``pi`` replaced by zeros). Mutants that change only ``pi`` are
+#:   equivalent; the max shift only guards against overflow beyond logits of ~700, which the
+#:   docstring does not ask for.
+#: - ``expected_distinct``: the inputs are arrays, as the docstring says (the grader's data
+#:   channel delivers numpy arrays), so the ``np.asarray`` line has nothing to convert.
+EQUIVALENT_MUTANTS = {
+    "pass_at_k": [
+        "line 1: `n - c` → `n + c`",
+        "line 1: delete `if n - c < k:`",
+        "line 2: delete `return 1.0`",
+    ],
+    "grpo_update": [
+        "line 2: `logits - logits.max(axis=1, keepdims=True)` → "
+        "`logits + logits.max(axis=1, keepdims=True)`",
+        "line 3: `np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)` → "
+        "`np.exp(logits) * np.exp(logits).sum(axis=1, keepdims=True)`",
+        "line 7: `onehot - pi[:, None, :]` → `onehot + pi[:, None, :]`",
+        "line 2: delete `logits = logits - logits.max(axis=1, keepdims=True`",
+    ],
+    "expected_distinct": ["line 1: delete `probabilities = np.asarray(probabilities, dtype=fl`"],
+}
