@@ -102,3 +102,14 @@ WRONG_ANSWERS = [
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"detect_change"}
+
+#: Surviving mutants that compute what the reference computes for the inputs the docstring
+#: promises (numpy arrays, which is what the grader's data channel delivers), found by
+#: ``worldlab check --mutants 05``: every operation after the ``np.asarray`` lines already works
+#: in floating point (``strengths`` is a float array), so they have nothing to convert.
+EQUIVALENT_MUTANTS = {
+    "rescorla_wagner": [
+        "line 1: delete `cues = np.asarray(cues, dtype=float)`",
+        "line 2: delete `food = np.asarray(food, dtype=float)`",
+    ],
+}
