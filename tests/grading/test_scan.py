@@ -5,9 +5,9 @@ import inspect
 
 from nbformat.v4 import new_code_cell, new_notebook
 
-from worldlab import planning
 from worldlab.grading.similarity import similar_answers
 from worldlab.grading.tamper import provided_lines, scan
+from worldlab.planning import model_based
 
 
 def _cell(source, **nbgrader):
@@ -65,7 +65,7 @@ def _answer(source):
 
 
 def test_kit_source_pasted_as_an_answer_and_copied_answers_are_listed():
-    source = inspect.getsource(planning)
+    source = inspect.getsource(model_based)
     tree = ast.parse(source)
     # the kit's longest function stands for "the kit's source pasted as an answer"
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
@@ -93,8 +93,8 @@ def test_kit_source_pasted_as_an_answer_and_copied_answers_are_listed():
             "brief2": _answer(short),
         },
         RELEASE,
-        kit={"worldlab/planning.py": source},
+        kit={"worldlab/planning/model_based.py": source},
     )
     listed = {(s.student, s.matches) for s in found}
-    assert listed == {("paster", "lab kit: worldlab/planning.py"), ("author", "copier")}
+    assert listed == {("paster", "lab kit: worldlab/planning/model_based.py"), ("author", "copier")}
     assert all(0.8 <= s.similarity <= 1.0 for s in found)
