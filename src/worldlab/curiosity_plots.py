@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from worldlab.curiosity import AGENTS
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 from worldlab.worlds.noisy_tv import NoisyTVWorld
 
@@ -84,9 +84,7 @@ def plot_tv_share(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
             agents
         ]
         x = np.arange(len(agents)) + (j - (len(levels) - 1) / 2) * 0.25
-        errors = np.vstack(
-            [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
-        )
+        errors = ci_errors(summary)
         ax.errorbar(
             x,
             summary["mean"],

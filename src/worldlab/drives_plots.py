@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from worldlab.drives import Backup, RewardFn, plan_lifetime, simulate
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 from worldlab.worlds.seasons import Ecology
 
@@ -106,7 +106,7 @@ def plot_paired_bars(
     """Means with 95% intervals (dots, so a zero is never an invisible bar), one per row."""
     ax = ax or plt.subplots(figsize=(6, 3.8))[1]
     x = np.arange(len(summary))
-    errors = np.vstack([summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]])
+    errors = ci_errors(summary)
     for i, (name, row) in enumerate(summary.iterrows()):
         color = (colors or {}).get(name, PALETTE["blue"])
         ax.errorbar(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from worldlab.lifelong import run_frozen, run_lifelong, summarise, surprise_bonus
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 
 AGENT_COLORS = {
@@ -68,7 +68,7 @@ def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, yla
         ax.errorbar(
             x,
             ci["mean"],
-            yerr=[ci["mean"] - ci["ci_low"], ci["ci_high"] - ci["mean"]],
+            yerr=ci_errors(ci),
             fmt="o",
             color=colors.get(name, "grey"),
             label=name,

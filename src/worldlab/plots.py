@@ -55,6 +55,15 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
     return ax
 
 
+def ci_errors(summary: pd.DataFrame) -> np.ndarray:
+    """Error-bar lengths below and above each mean, for ``Axes.errorbar(yerr=...)``.
+
+    ``summary`` is a table like :func:`worldlab.stats.mean_ci` returns (n rows with columns
+    ``mean``, ``ci_low``, ``ci_high``); the result has shape (2, n).
+    """
+    return np.vstack([summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]])
+
+
 def plot_means_with_ci(
     summary: pd.DataFrame,
     ax: Axes | None = None,
@@ -73,8 +82,9 @@ def plot_means_with_ci(
     ax = _axes(ax)
     labels = [str(label) for label in summary.index]
     x = np.arange(len(labels))
-    errors = np.vstack([summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]])
-    ax.errorbar(x, summary["mean"], yerr=errors, fmt="o", capsize=6, color=color, markersize=7)
+    ax.errorbar(
+        x, summary["mean"], yerr=ci_errors(summary), fmt="o", capsize=6, color=color, markersize=7
+    )
     ax.set_xticks(x, labels)
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylabel(ylabel)

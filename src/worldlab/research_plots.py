@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from worldlab.plots import PALETTE
+from worldlab.plots import PALETTE, ci_errors
 from worldlab.research_experiments import SEARCHERS, budget_curves
 from worldlab.research_search import Mutate
 from worldlab.stats import mean_ci, paired_difference
@@ -62,7 +62,7 @@ def _log2_axis(ax: Axes, values) -> None:
 def _errorbar(
     ax: Axes, x, summary: pd.DataFrame, color: str, marker: str, label: str, offset: float = 0.0
 ) -> None:
-    errors = np.vstack([summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]])
+    errors = ci_errors(summary)
     ax.errorbar(
         np.asarray(x, dtype=float) * (1 + offset),
         summary["mean"],
@@ -137,9 +137,7 @@ def plot_levers(gains: pd.DataFrame, axes: list[Axes] | None = None) -> list[Axe
         for lever, (color, marker, line) in styles.items():
             rows = gains[(gains["noise"] == noise) & (gains["lever"] == lever)]
             summary = mean_ci(rows, by="rho", value="gain")
-            errors = np.vstack(
-                [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
-            )
+            errors = ci_errors(summary)
             ax.errorbar(
                 summary.index,
                 summary["mean"],
@@ -208,9 +206,7 @@ def plot_gap_or_spike(outcomes: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ("spike", PALETTE["vermillion"], "D", 0.12, "found a spike"),
     ):
         summary = mean_ci(outcomes, by="searcher", value=column).loc[names]
-        errors = np.vstack(
-            [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
-        )
+        errors = ci_errors(summary)
         ax.errorbar(
             x + shift,
             summary["mean"],
