@@ -24,15 +24,18 @@ HEADLESS_KERNEL_ENV = {STATIC_FIGURES_ENV: "1", "PYTHONHASHSEED": "0"}
 
 
 @contextmanager
-def kernel_environment():
+def kernel_environment(widgets: bool = False):
     """Environment a headless kernel inherits.
 
     ``MPLBACKEND`` is removed on purpose: a non-inline backend in the kernel's environment
-    silently drops every inline figure from executed notebooks.
+    silently drops every inline figure from executed notebooks. With ``widgets`` the demos show
+    their controls (no static-figure switch), as the website's live page wants them.
     """
     saved = dict(os.environ)
     os.environ.pop("MPLBACKEND", None)
     os.environ.update(HEADLESS_KERNEL_ENV)
+    if widgets:
+        del os.environ[STATIC_FIGURES_ENV]
     # The lessons' matrices are small: one BLAS thread is faster than several fighting for cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:

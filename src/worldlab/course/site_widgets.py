@@ -10,17 +10,15 @@ manager draws the controls and the saved figure without a kernel.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from worldlab.course.execution import STATIC_FIGURES_ENV, ipc_config
+from worldlab.course.execution import ipc_config, kernel_environment
 from worldlab.course.site_pages import SiteError
 
 DEMO_CALL = "interactive_demo("
@@ -32,21 +30,6 @@ def demo_cells(nb: NotebookNode) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and DEMO_CALL in c.source]
 
 
-@contextmanager
-def _widget_kernel_environment():
-    """A kernel environment in which demos show their widgets (no static-figure switch)."""
-    saved = dict(os.environ)
-    for name in (STATIC_FIGURES_ENV, "MPLBACKEND"):  # MPLBACKEND would drop inline figures
-        os.environ.pop(name, None)
-    os.environ["PYTHONHASHSEED"] = "0"
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def execute_with_widgets(solution: Path, cache: Path, timeout: int = 180) -> NotebookNode:
     """``solution`` executed with its widget state stored; reused from ``cache`` when unchanged."""
     digest = hashlib.sha256(solution.read_bytes()).hexdigest()
@@ -54,7 +37,10 @@ def execute_with_widgets(solution: Path, cache: Path, timeout: int = 180) -> Not
     if cache.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return nbformat.read(cache, as_version=4)
     nb = nbformat.read(solution, as_version=4)
-    with _widget_kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-site-") as tmp:
+    with (
+        kernel_environment(widgets=True),
+        tempfile.TemporaryDirectory(prefix="worldlab-site-") as tmp,
+    ):
         client = NotebookClient(
             nb,
             config=ipc_config(Path(tmp)),
