@@ -310,16 +310,24 @@ class Grader:
         """
         folder = work / submission.student
         folder.mkdir(parents=True)
+        self._place_extra_files(submission, folder, link=True)
+        return folder
+
+    def _place_extra_files(self, submission: Submission, folder: Path, link: bool) -> None:
+        """The student's extra files, then the instructor's over them, into ``folder``: hard
+        links when ``link`` and the file system allow, else copies."""
         for base in (submission.folder, self.course.source):
             for path in extra_files(base, self.course.ignore):
                 target = folder / path.relative_to(base)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
-                try:
-                    os.link(path, target)
-                except OSError:
-                    shutil.copy(path, target)
-        return folder
+                if link:
+                    try:
+                        os.link(path, target)
+                        continue
+                    except OSError:
+                        pass
+                shutil.copy(path, target)
 
     def _prepare(self, manifest: dict[str, dict], work: Path) -> tuple[list[Job], dict]:
         jobs: list[Job] = []
@@ -500,12 +508,7 @@ class Grader:
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        for base in (submission.folder, self.course.source):
-            for path in extra_files(base, self.course.ignore):
-                destination = partial / path.relative_to(base)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.unlink(missing_ok=True)
-                shutil.copy(path, destination)
+        self._place_extra_files(submission, partial, link=False)
         for nb, notebook in graded.items():
             nbformat.write(notebook, partial / f"{nb}.ipynb")
         old = target.with_name(f".{target.name}.old")
