@@ -15,7 +15,9 @@ surviving mutant that behaves exactly like the reference (an *equivalent* mutant
 its description, in the lesson's test notes, ``tests/course/wrong_answers/<id>.py``
 (``EQUIVALENT_MUTANTS = {"exercise": ["description", ...]}``), and is left out of the score.
 A mutant that runs far longer than the reference (a loop that no longer ends) is stopped and
-counts as killed, as the grader's cell timeout would fail it. A design task has many right answers, so most mutants of its reference are right answers too:
+counts as killed, as the grader's cell timeout would fail it.
+
+A design task has many right answers, so most mutants of its reference are right answers too:
 name it in ``DESIGN_TASKS = {"exercise", ...}`` and it is listed without a score (its checks test
 properties of the student's choice, and its wrong answers are the hand-written ones).
 """
