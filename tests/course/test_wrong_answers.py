@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from worldlab.course.hidden_checks import run_hidden_checks
+from worldlab.course.hidden_checks import hidden_blocks, run_hidden_checks
 from worldlab.course.lessons import all_lessons
 from worldlab.course.references import answer_names, load_reference
 
@@ -45,9 +45,12 @@ def test_each_exercise_has_wrong_answers_that_fail(lesson):
         f"{sorted(names - covered)}"
     )
     base = references(lesson.id)
+    blocks = hidden_blocks(lesson.id)  # parsed once; a wrong answer needs only its first failure
     for name, what, function in cases:
         assert name in names, f"{lesson.id}: {name} is not an exercise of this lesson"
-        results = run_hidden_checks(lesson.id, {**base, name: function})
+        results = run_hidden_checks(
+            lesson.id, {**base, name: function}, blocks=blocks, stop_at_first_failure=True
+        )
         assert any(not r.passed for r in results), (
             f"{lesson.id}: the wrong {name} ({what}) passes every hidden check"
         )
