@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -251,9 +252,11 @@ def _demo_cells(page) -> list[dict]:
             notebook.widgets.forEach((cell, index) => {
                 const source = cell.model.sharedModel.getSource();
                 if (cell.model.type !== 'code' || !source.includes('interactive_demo(')) return;
-                const views = cell.model.outputs.toJSON()
-                    .filter(o => o.data && o.data[view]).length;
-                found.push({index, source, views});
+                const outputs = cell.model.outputs.toJSON();
+                const views = outputs.filter(o => o.data && o.data[view]).length;
+                const text = outputs.map(o => [].concat(o.text || (o.data && o.data['text/plain'])
+                    || []).join('')).join(' ');
+                found.push({index, source, views, text});
             });
             return found;
         }""",
@@ -293,9 +296,27 @@ REFERENCE_NOTE = "is not finished yet"
 FALLBACK_MARKS = (REFERENCE_NOTE, "to use this demo")
 
 
-def _shows_a_fallback(page, index: int) -> bool:
-    text = page.locator(".jp-Notebook .jp-Cell").nth(index).text_content() or ""
-    return any(mark in text for mark in FALLBACK_MARKS)
+def _shows_a_fallback(demo: dict) -> bool:
+    """Read from the cell's outputs in the notebook model, not from the page still rendering."""
+    return any(mark in demo["text"] for mark in FALLBACK_MARKS)
+
+
+def _cell(page, index: int):
+    """The locator of the notebook's cell ``index`` (the model's index, marked on its node).
+
+    ``.jp-Cell`` by position would do while every cell is in the page, but JupyterLab's windowing
+    may leave cells out of the page or render them late: the mark names the cell itself.
+    """
+    page.evaluate(
+        """(index) => {
+            document.querySelectorAll('[data-worldlab-cell]')
+                .forEach(node => node.removeAttribute('data-worldlab-cell'));
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            notebook.widgets[index].node.setAttribute('data-worldlab-cell', String(index));
+        }""",
+        index,
+    )
+    return page.locator(f"[data-worldlab-cell='{index}']")
 
 
 def _check_demo(page, demo: dict) -> bool:
@@ -308,11 +329,19 @@ def _check_demo(page, demo: dict) -> bool:
         }""",
         index,
     )
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell = _cell(page, index)
     where = f"cell {index} ({demo['source'].splitlines()[0][:50]!r})"
-    assert "Error displaying widget" not in (cell.text_content() or ""), where
     widget = cell.locator(".widget-interact").first
-    widget.wait_for(timeout=30_000)
+    try:  # in the page first, then scrolled to: an off-screen cell may be rendered late
+        widget.wait_for(state="attached", timeout=60_000)
+        widget.scroll_into_view_if_needed(timeout=30_000)
+        widget.wait_for(state="visible", timeout=30_000)
+    except PlaywrightTimeout as exc:
+        shown = "Error displaying widget" in (cell.text_content() or "")
+        raise AssertionError(
+            f"{where}: {'Error displaying widget' if shown else 'the widget never appeared'}"
+        ) from exc
+    assert "Error displaying widget" not in (cell.text_content() or ""), where
     sliders = widget.locator(".noUi-handle")
     selects = widget.locator("select")
     checkboxes = widget.locator("input[type=checkbox]")
@@ -373,7 +402,7 @@ def test_student_notebook(page, lesson):
         if not demos:
             problems.append("no interactive demo")
         for demo in demos:
-            if demo["views"] == 0 and _shows_a_fallback(page, demo["index"]):
+            if demo["views"] == 0 and _shows_a_fallback(demo):
                 continue  # a stuck student's demo: reference figure or a note; checked in solutions
             if demo["views"] != 1:
                 problems.append(
@@ -385,7 +414,7 @@ def test_student_notebook(page, lesson):
                 problems.append(str(exc).splitlines()[0])
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 shot = SCREENSHOTS / f"jupyterlab-{lesson}-cell{demo['index']}.png"
-                page.locator(".jp-Notebook .jp-Cell").nth(demo["index"]).screenshot(path=shot)
+                _cell(page, demo["index"]).screenshot(path=shot)
     finally:
         _close(page)
     assert not problems, f"{lesson}:\n- " + "\n- ".join(problems)
