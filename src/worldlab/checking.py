@@ -33,6 +33,11 @@ What a check can ask of ``student``:
 ``student.NAME.returning_arguments(*args, **kwargs)``
     the same, for functions that work in place: returns ``(result, args, kwargs)`` with the
     arguments as they are after the call (a random generator argument comes back as None).
+``student.NAME.many(calls, **kwargs)``
+    call ``NAME`` once per item of ``calls`` (each a tuple of positional arguments; ``kwargs``
+    go to every call) in one request: returns the list of results, or raises as the first
+    failing call would. A statistical check that calls a function a hundred times pays the
+    channel's round trip once (about 5 ms per request under ``worldlab grade``).
 ``student.kit("worldlab.module.function")(*args, **kwargs)``
     run a lab-kit function in the student's kernel, e.g. an experiment loop that takes the
     student's step as an argument: pass ``student.ref("NAME")`` for that argument. Its data comes
@@ -394,17 +399,30 @@ def call_request(
     )
 
 
+def batch_request(target: StudentRef | KitRef, calls: list[tuple], kwargs: dict) -> str:
+    """The JSON text asking the student's side to call ``target`` once per item of ``calls``."""
+    return dumps(
+        {"target": target, "batch": [list(args) for args in calls], "kwargs": kwargs}, refs=True
+    )
+
+
 def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
     """Carry out one call request in ``namespace`` (the kernel's ``__main__`` by default).
 
     Runs on the student's side. Returns the reply as JSON text: ``{"ok": True, "value": …}`` (with
-    ``"args"``/``"kwargs"`` after the call when asked), or ``{"ok": False, "error": …}`` naming
-    what the student's code raised. Never raises for the student's mistakes.
+    ``"args"``/``"kwargs"`` after the call when asked; ``"values"``, one per call, for a batch of
+    :func:`batch_request`), or ``{"ok": False, "error": …}`` naming what the student's code
+    raised (a batch stops at its first failing call). Never raises for the student's mistakes.
     """
     if namespace is None:
         namespace = vars(sys.modules["__main__"])
     try:
         call = loads(request, resolve=lambda ref: _resolve(ref, namespace))
+        if "batch" in call:
+            target, kwargs = call["target"], call["kwargs"]
+            return dumps(
+                {"ok": True, "values": [target(*args, **kwargs) for args in call["batch"]]}
+            )
         target, args, kwargs = call["target"], call["args"], call["kwargs"]
         value = target(*args, **kwargs)
         reply = {"ok": True, "value": value}
@@ -475,6 +493,15 @@ class _Function:
     def returning_arguments(self, *args: Any, **kwargs: Any) -> tuple[Any, list, dict]:
         reply = self._student._call(self._target, self._label, args, kwargs, True)
         return reply["value"], reply["args"], reply["kwargs"]
+
+    def many(self, calls: Any, **kwargs: Any) -> list:
+        """One result per item of ``calls`` (tuples of positional arguments), in one request."""
+        calls = [tuple(args) for args in calls]
+        request = batch_request(self._target, calls, kwargs)
+        values = read_reply(self._student.send(request), self._label).get("values")
+        if not isinstance(values, list) or len(values) != len(calls):
+            raise ChannelError(f"malformed reply from {self._label}: not one result per call")
+        return values
 
     def __repr__(self) -> str:
         return f"<the student's {self._label}>"

@@ -97,6 +97,41 @@ def test_local_student_calls_by_name_with_data_both_ways():
     assert student.defines("total") and not student.defines("absent")
 
 
+def test_many_calls_cross_in_one_request_and_stop_at_the_first_failure():
+    sent = []
+
+    class Counting(LocalStudent):
+        def send(self, request):
+            sent.append(request)
+            return super().send(request)
+
+    def scaled(values, rng, scale=1.0):
+        if scale < 0:
+            raise ValueError("negative scale")
+        return scale * (np.asarray(values) + rng.integers(10))
+
+    student = Counting({"scaled": scaled})
+    calls = [(np.arange(3.0), seeded_rng(seed)) for seed in range(5)]
+    got = student.scaled.many(calls, scale=2.0)
+    assert len(sent) == 1, "a batch is one request"
+    for (values, _), seed, result in zip(calls, range(5), got, strict=True):
+        np.testing.assert_array_equal(result, student.scaled(values, seeded_rng(seed), scale=2.0))
+    assert student.scaled.many([]) == []
+    with pytest.raises(StudentError, match="ValueError: negative scale"):
+        student.scaled.many(calls, scale=-1.0)
+    with pytest.raises(StudentError, match="defines no function named 'absent'"):
+        student.absent.many(calls)
+
+
+def test_a_batch_reply_of_the_wrong_length_is_a_channel_error():
+    class Forging(LocalStudent):
+        def send(self, request):
+            return dumps({"ok": True, "values": [1.0]})
+
+    with pytest.raises(ChannelError, match="not one result per call"):
+        Forging({}).scaled.many([(1,), (2,)])
+
+
 def test_kit_calls_are_limited_to_the_lab_kit():
     student = LocalStudent({})
     with pytest.raises(StudentError, match="only lab-kit functions"):
