@@ -73,6 +73,7 @@ def main() -> None:
     args = parser.parse_args()
 
     nbgrader = [sys.executable, "-m", "nbgrader"]
+    grade = [sys.executable, "-m", "worldlab", "grade", args.lesson, "--jobs", str(args.jobs)]
     own = notebook_seconds(args.lesson)
     plains, safes = [], []
     for _ in range(max(1, args.repeat)):
@@ -83,20 +84,7 @@ def main() -> None:
                 make_class(root, args.lesson, args.students)
                 timed([*nbgrader, "generate_assignment", args.lesson, "--force"], root)
             plains.append(timed([*nbgrader, "autograde", args.lesson], plain_root))
-            safes.append(
-                timed(
-                    [
-                        sys.executable,
-                        "-m",
-                        "worldlab",
-                        "grade",
-                        args.lesson,
-                        "--jobs",
-                        str(args.jobs),
-                    ],
-                    safe_root,
-                )
-            )
+            safes.append(timed(grade, safe_root))
             shutil.rmtree(plain_root / "grading" / "autograded", ignore_errors=True)
     plain, safe = min(plains), min(safes)
     if len(plains) > 1:
