@@ -169,10 +169,16 @@ def _open(page, path: str) -> None:
 
 
 def _run_to_the_end(page) -> list[dict]:
-    """Run all cells; after a failing cell go on below it. Return every error, in order."""
+    """Run all cells; after a failing cell go on below it. Return every error, in order.
+
+    Outputs are cleared first, so a cell that never ran has no execution count. After an error
+    the kernel aborts what is queued for a moment (``stop_on_error``); requests sent in that
+    moment are aborted too, so cells left unrun without an error are run again, a few times.
+    """
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     errors: list[dict] = []
     command = "notebook:run-all-cells"
-    start = 0
+    start, retries = 0, 0
     while True:
         done = page.evaluate(
             """async ([command, start, timeout]) => {
@@ -187,15 +193,34 @@ def _run_to_the_end(page) -> list[dict]:
         )
         assert done != "timeout", f"cells still running after {RUN_TIMEOUT_MS / 1000} s"
         new = [e for e in _errors(page) if e["index"] >= start]
-        if done is True or not new:
-            return errors + new
-        errors.append(new[0])
-        start = new[0]["index"] + 1
+        if new:
+            errors.append(new[0])
+            start = new[0]["index"] + 1
+        else:
+            unrun = _first_unrun(page, start)
+            if done is True or unrun is None:
+                return errors
+            retries += 1
+            assert retries <= 5, f"cells from {unrun} on were aborted {retries} times"
+            page.wait_for_timeout(1000)
+            start = unrun
         if start >= page.evaluate(
             "() => window.jupyterapp.shell.currentWidget.content.widgets.length"
         ):
             return errors
         command = "notebook:run-all-below"
+
+
+def _first_unrun(page, start: int) -> int | None:
+    """The first code cell from ``start`` on that holds code and has not run, or None."""
+    index = page.evaluate(
+        """(start) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
+            (cell, i) => i >= start && cell.model.type === 'code'
+                && cell.model.sharedModel.getSource().trim() !== ''
+                && cell.model.executionCount === null)""",
+        start,
+    )
+    return None if index < 0 else index
 
 
 def _errors(page) -> list[dict]:
