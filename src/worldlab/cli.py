@@ -3,6 +3,7 @@
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
+    worldlab check --seeds N [LESSON ...]   hidden checks on N grading seeds: reference, stubs, wrong
     worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
     worldlab lessons              list the lessons
     worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
@@ -43,6 +44,21 @@ def _parser() -> argparse.ArgumentParser:
         "--mutants",
         action="store_true",
         help="plant small mutants in each reference answer and report the share the tests catch",
+    )
+    check.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run every hidden check on N grading seeds with the reference, the stubs and the "
+        "wrong answers of tests/course/wrong_answers/; fail unless every verdict is right",
+    )
+    check.add_argument(
+        "--first-seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="with --seeds: the first grading seed (S, S+1, ...; default 1)",
     )
     from worldlab.course.classroom.commands import add_parser as add_classroom
 
@@ -127,6 +143,22 @@ def _run(args: argparse.Namespace) -> int:
 
         build(chosen, execute=not args.no_execute)
         return 0
+    if args.command == "check" and args.seeds is not None:
+        from worldlab.course.seeds import SeedReport, format_report, grading_seeds, measure_lesson
+
+        if args.seeds < 1:
+            raise CourseError(f"--seeds needs at least 1 seed, got {args.seeds}")
+        report = SeedReport()
+        for lesson in chosen:
+            part = measure_lesson(
+                lesson,
+                grading_seeds(args.seeds, args.first_seed),
+                progress=lambda text: print(text, file=sys.stderr, flush=True),
+            )
+            report.checks += part.checks
+            report.wrong += part.wrong
+        print(format_report(report))
+        return 0 if report.ok else 1
     if args.command == "check" and args.mutants:
         from worldlab.course.mutants import format_scores, score_lesson
 

@@ -50,14 +50,23 @@ def run_hidden_checks(
     *,
     blocks: list[tuple[str, str]] | None = None,
     stop_at_first_failure: bool = False,
+    seed: int | None = None,
 ) -> list[CheckResult]:
     """Run every hidden check of ``lesson_id`` against the functions in ``namespace``.
 
     ``blocks`` are the lesson's :func:`hidden_blocks` when the caller has them already; with
     ``stop_at_first_failure`` the checks after the first failure are not run (nor reported).
+    ``seed`` stands for the grading seed (as ``worldlab grade`` derives one per submission): each
+    check's ``rng`` is ``numpy.random.default_rng([seed, stream])``; None uses
+    :func:`worldlab.testing.grading_rng`.
     """
+    import numpy as np
+
     from worldlab.checking import LocalStudent, checks_run_by
     from worldlab.testing import grading_rng
+
+    def rng_for(stream: int) -> np.random.Generator:
+        return grading_rng(stream) if seed is None else np.random.default_rng([seed, stream])
 
     results: list[CheckResult] = []
     for test_id, block in hidden_blocks(lesson_id, root) if blocks is None else blocks:
@@ -66,7 +75,7 @@ def run_hidden_checks(
             if stop_at_first_failure and any(not r.passed for r in results):
                 return
             try:
-                check(LocalStudent(namespace), grading_rng(stream))
+                check(LocalStudent(namespace), rng_for(stream))
             except Exception as exc:  # any exception fails a test, as in nbgrader
                 results.append(CheckResult(test_id, check.__name__, f"{type(exc).__name__}: {exc}"))
             else:

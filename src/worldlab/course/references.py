@@ -90,3 +90,63 @@ def load_reference(lesson_id: str, name: str, root: Path | None = None) -> Calla
         if name in defined_names(cell.source):
             break
     return namespace[name]
+
+
+def _stub_source(source: str) -> str:
+    """An answer cell as nbgrader's ClearSolutions leaves it: the solution region replaced."""
+    lines, out, inside = source.splitlines(), [], False
+    for line in lines:
+        if line.strip() == BEGIN_SOLUTION:
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError()"]
+            inside = True
+        elif line.strip() == END_SOLUTION:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def load_stubs(lesson_id: str, root: Path | None = None) -> dict[str, Callable]:
+    """Every answer of the lesson as the student receives it: the stubs of ``notebooks/<id>/``.
+
+    Read from the committed student notebook (nbgrader's own replacement of each solution), or,
+    before the lesson is built, made from the source the way nbgrader makes them; run after the
+    lesson's imports as :func:`load_reference` does.
+    """
+    import nbformat
+
+    (lesson,) = resolve([lesson_id], root)
+    if lesson.student.is_file():
+        cells = [
+            cell.source
+            for cell in nbformat.read(lesson.student, as_version=4).cells
+            if _is_answer(cell)
+        ]
+    else:
+        cells = [_stub_source(cell.source) for cell in answer_cells(lesson_id, root)]
+    namespace: dict = {"__name__": f"stub_{lesson_id.replace('-', '_')}"}
+    exec(compile(_import_lines(lesson_id, root), f"<{lesson_id} imports>", "exec"), namespace)
+    names = []
+    for source in cells:
+        exec(compile(source, f"<{lesson_id} stub>", "exec"), namespace)
+        names += defined_names(source)
+    return {name: namespace[name] for name in names}
+
+
+def exercise_of_tests(lesson_id: str, root: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """For every test cell, the names defined by the answer cell it follows (the exercise it judges).
+
+    A test cell judges the exercise of the last answer cell before it, as the lesson's order of
+    statement, stub, hints, visible test and hidden checks has it.
+    """
+    (lesson,) = resolve([lesson_id], root)
+    owner: dict[str, tuple[str, ...]] = {}
+    current: tuple[str, ...] = ()
+    for cell in instructor_notebook(lesson.source, lesson.id).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if _is_answer(cell):
+            current = tuple(defined_names(cell.source))
+        elif cell.cell_type == "code" and meta.get("grade") and current:
+            owner[meta["grade_id"]] = current
+    return owner
