@@ -79,6 +79,69 @@ def allocate_over_budget(budget, judge_cost, rho, noise):
     return {"n_ideas": int(10 * budget), "n_tests": int(budget), "replicates": 1}
 
 
+# --- issue 29: more wrong answers of the kinds students make -------------------------------
+
+
+def mutate_ignores_the_rng(config, n_levels, rng):
+    # a stated rule ignored: draws from numpy's global generator, not the one it is given
+    child = np.array(config, dtype=int, copy=True)
+    knob = np.random.randint(len(child))
+    child[knob] = (child[knob] + np.random.randint(1, n_levels)) % n_levels
+    return child
+
+
+def fdr_true_discoveries(claimed, true_gain):
+    # the complement: the share of claims that are real
+    claimed, true_gain = np.asarray(claimed, bool), np.asarray(true_gain, float)
+    return float((claimed & (true_gain > 0)).sum() / claimed.sum()) if claimed.any() else 0.0
+
+
+def fdr_hint_read_literally(claimed, true_gain):
+    # both inputs made boolean: a nonzero gain, of either sign, counts as "positive"
+    claimed, true_gain = np.asarray(claimed, dtype=bool), np.asarray(true_gain, dtype=bool)
+    return float((claimed & ~true_gain).sum() / claimed.sum()) if claimed.any() else 0.0
+
+
+def select_half_rounded_up(scores):
+    # a boundary case: with an odd number of replicates, chooses on the larger part
+    scores = np.asarray(scores, float)
+    half = (scores.shape[1] + 1) // 2
+    index = int(np.argmax(scores[:, :half].mean(axis=1)))
+    return index, float(scores[index, half:].mean())
+
+
+def allocate_fixed_judge_heavy(budget, judge_cost, rho, noise):
+    # a degenerate choice: the same judge-heavy plan whatever the judge is worth
+    n_tests = int(budget // 4)
+    return {"n_ideas": int((budget - n_tests) // judge_cost), "n_tests": n_tests, "replicates": 1}
+
+
+def allocate_one_test(budget, judge_cost, rho, noise):
+    # everything on ideas, one test: trusts the judge blindly, also at rho 0
+    return {"n_ideas": int((budget - 1) // judge_cost), "n_tests": 1, "replicates": 1}
+
+
+def allocate_float_counts(budget, judge_cost, rho, noise):
+    # counts left as floats (budget / cost)
+    n_tests = budget / 4 if rho > 0.5 else budget / 1.2
+    return {"n_ideas": (budget - n_tests) / judge_cost, "n_tests": n_tests, "replicates": 1}
+
+
+def allocate_more_tests_than_ideas(budget, judge_cost, rho, noise):
+    # tests ideas it never generated
+    n = int(budget // 2)
+    return {"n_ideas": 10 if rho > 0.5 else n // 2, "n_tests": n, "replicates": 1}
+
+
+def allocate_same_plan_for_every_rho(budget, judge_cost, rho, noise):
+    # reads the noise but not the judge: a quarter of the budget on judging, always
+    replicates = 2 if noise > 0.6 else 1
+    n_tests = int(0.75 * budget // replicates)
+    spare = budget - n_tests * replicates
+    return {"n_ideas": max(n_tests, int(spare // judge_cost)), "n_tests": n_tests,
+            "replicates": replicates}
+
+
 WRONG_ANSWERS = [
     ("mutate", "may redraw the same level", mutate_may_not_change),
     ("mutate", "changes the parent in place", mutate_in_place),
@@ -96,6 +159,15 @@ WRONG_ANSWERS = [
     ("select_with_replication", "averages along the wrong axis", select_wrong_axis),
     ("allocate_budget", "never uses the judge", allocate_never_judges),
     ("allocate_budget", "spends more than the budget", allocate_over_budget),
+    ("mutate", "ignores the rng it is given", mutate_ignores_the_rng),
+    ("false_discovery_rate", "the share of true discoveries", fdr_true_discoveries),
+    ("false_discovery_rate", "both inputs made boolean (a negative gain counts)", fdr_hint_read_literally),
+    ("select_with_replication", "odd replicates: chooses on the larger part", select_half_rounded_up),
+    ("allocate_budget", "the same judge-heavy plan whatever rho", allocate_fixed_judge_heavy),
+    ("allocate_budget", "everything on ideas, one test", allocate_one_test),
+    ("allocate_budget", "counts left as floats", allocate_float_counts),
+    ("allocate_budget", "more tests than ideas", allocate_more_tests_than_ideas),
+    ("allocate_budget", "reads the noise, not the judge", allocate_same_plan_for_every_rho),
 ]
 
 #: Mutants of the references that behave exactly like them.
