@@ -12,7 +12,12 @@ import pytest
 
 from worldlab.course.hidden_checks import hidden_blocks, run_hidden_checks
 from worldlab.course.lessons import all_lessons
-from worldlab.course.references import answer_names, load_reference
+from worldlab.course.references import (
+    answer_names,
+    exercise_of_tests,
+    load_reference,
+    load_stubs,
+)
 
 FOLDER = Path(__file__).parent / "wrong_answers"
 LESSONS = all_lessons()
@@ -54,3 +59,65 @@ def test_each_exercise_has_wrong_answers_that_fail(lesson):
         assert any(not r.passed for r in results), (
             f"{lesson.id}: the wrong {name} ({what}) passes every hidden check"
         )
+
+
+def _students_names_called(block: str) -> set[str]:
+    """The student's names a hidden block calls (``student.NAME``, ``student.ref("NAME")``)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(block)):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "student"
+        ):
+            names.add(node.attr)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "ref"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names.add(node.args[0].value)
+    return names
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_check_calls_only_its_own_exercise(lesson):
+    """A mistake is charged once: a check calls the student's functions of one exercise only."""
+    owner = exercise_of_tests(lesson.id)
+    exercises = set(answer_names(lesson.id))
+    for test_id, block in hidden_blocks(lesson.id):
+        called = _students_names_called(block) & exercises
+        assert called <= set(owner[test_id]), (
+            f"{lesson.id} {test_id} judges {owner[test_id]} but calls the student's "
+            f"{sorted(called - set(owner[test_id]))}: run the reference for the other steps "
+            "(worldlab.course.references.load_reference)"
+        )
+
+
+COMBINED = [
+    (lesson, test_id, block)
+    for lesson in LESSONS
+    for test_id, block in hidden_blocks(lesson.id)
+    if "load_reference(" in block
+]
+
+
+@pytest.mark.parametrize(
+    "lesson, test_id, block", COMBINED, ids=[f"{c[0].id}-{c[1]}" for c in COMBINED]
+)
+def test_a_check_that_combines_steps_passes_when_the_other_exercises_are_wrong(
+    lesson, test_id, block
+):
+    """Exercise B's check passes with B right and every other exercise A left as its stub."""
+    owner = exercise_of_tests(lesson.id)[test_id]
+    stubs = load_stubs(lesson.id)
+    namespace = {**references(lesson.id), **{n: f for n, f in stubs.items() if n not in owner}}
+    results = run_hidden_checks(lesson.id, namespace, blocks=[(test_id, block)])
+    failed = [r for r in results if not r.passed]
+    assert not failed, (
+        f"{lesson.id} {test_id} fails because another exercise is unfinished: {failed}"
+    )

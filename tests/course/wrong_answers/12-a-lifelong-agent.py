@@ -73,6 +73,56 @@ def step_size_out_of_range(visits):
     return 2.0
 
 
+# --- issue 29: more wrong answers of the kinds students make -------------------------------
+
+
+def update_rate_swapped(model, state, action, obs, rate):
+    # keeps the fraction rate of the old row instead of moving by it
+    model = np.array(model, dtype=float, copy=True)
+    target = np.zeros(model.shape[2])
+    target[obs] = 1.0
+    model[state, action] = rate * model[state, action] + (1 - rate) * target
+    return model
+
+
+def sweep_discounts_the_reward(q, model, reward, terminal, gamma):
+    # discounts what an action pays now as well as what comes after
+    v = np.where(np.asarray(terminal, bool), 0.0, np.max(np.asarray(q, float), axis=1))
+    return gamma * (np.asarray(reward, float) + np.asarray(model, float) @ v)
+
+
+def sweep_zeroes_terminal_rewards(q, model, reward, terminal, gamma):
+    # a stated rule misread: zeroes the reward of actions taken in terminal states, not their value
+    reward = np.where(np.asarray(terminal, bool)[:, None], 0.0, np.asarray(reward, float))
+    v = np.max(np.asarray(q, float), axis=1)
+    return reward + gamma * np.asarray(model, float) @ v
+
+
+def bonus_zero(visits, surprise):
+    # the trivial choice: no bonus, so nothing draws the agent to an unknown place
+    return np.zeros(np.shape(visits))
+
+
+def bonus_far_too_large(visits, surprise):
+    # fades with visits, but starts as large as the goal's reward
+    return 1.0 / np.sqrt(1.0 + np.asarray(visits, dtype=float))
+
+
+def bonus_constant(visits, surprise):
+    # a bonus that never fades
+    return np.full(np.shape(visits), 0.05)
+
+
+def step_size_tiny_floor(visits):
+    # a floor, but so low that the plain average still outvotes a change
+    return max(1.0 / (visits + 1), 0.01)
+
+
+def step_size_inverse_visits(visits):
+    # a boundary case: 1 / visits divides by zero before the first visit
+    return 1.0 / visits
+
+
 WRONG_ANSWERS = [
     ("update_model", "changes the model in place", update_in_place),
     ("update_model", "jumps to the observation whatever the rate", update_ignores_rate),
@@ -87,6 +137,18 @@ WRONG_ANSWERS = [
     ("step_size", "never learns", step_size_never_learns),
     ("step_size", "keeps all counts: follows the changes too slowly", step_size_keeps_all),
     ("step_size", "a rate above 1", step_size_out_of_range),
+    ("update_model", "keeps the fraction rate of the old row", update_rate_swapped),
+    ("planning_sweep", "discounts the reward of the step itself", sweep_discounts_the_reward),
+    (
+        "planning_sweep",
+        "zeroes terminal rewards instead of terminal values",
+        sweep_zeroes_terminal_rewards,
+    ),
+    ("exploration_bonus", "no bonus at all", bonus_zero),
+    ("exploration_bonus", "a bonus as large as the goal's reward", bonus_far_too_large),
+    ("exploration_bonus", "a constant bonus that never fades", bonus_constant),
+    ("step_size", "a floor of 0.01: still outvoted by old data", step_size_tiny_floor),
+    ("step_size", "1 / visits: divides by zero", step_size_inverse_visits),
 ]
 
 #: Mutants of the references that behave exactly like them.
