@@ -99,7 +99,8 @@ def load_verdicts() -> pd.DataFrame:
     columns = list(VERDICT_COLUMNS + COMPUTED_COLUMNS)
     if not frames:
         return pd.DataFrame(columns=columns)
-    verdicts = pd.concat(frames, ignore_index=True).reindex(columns=columns).fillna("")
+    verdicts = pd.concat(frames, ignore_index=True).astype(object).fillna("")
+    verdicts = verdicts.reindex(columns=columns, fill_value="")
     bad = sorted(set(verdicts["status"]) - set(VERDICT_STATUSES))
     if bad:
         raise ValueError(f"unknown verdict status {bad}: use one of {VERDICT_STATUSES}")
