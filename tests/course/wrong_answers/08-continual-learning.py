@@ -95,6 +95,65 @@ def never_raises(budget, network_floats, example_floats):
     return {"method": "replay", "buffer_size": size, "ewc_lambda": 0.0}
 
 
+# --- issue 29: more wrong answers of the kinds students make -------------------------------
+
+
+def bwt_from_the_first_row(R):
+    # compares with the scores after the first task, not with each task's own score
+    R = np.asarray(R, dtype=float)
+    bwt = float(np.mean(R[-1, :-1] - R[0, :-1])) if len(R) > 1 else 0.0
+    return float(R[-1].mean()), bwt
+
+
+def acc_bwt_swapped(R):
+    # returns (BWT, ACC): the order the docstring states is ignored
+    R = np.asarray(R, dtype=float)
+    bwt = float(np.mean(R[-1, :-1] - np.diag(R)[:-1])) if len(R) > 1 else 0.0
+    return bwt, float(R[-1].mean())
+
+
+def reservoir_fills_one_too_many(buffer, n_seen, item, capacity, rng):
+    # a boundary case: appends while n_seen <= capacity, so the buffer overflows by one
+    if n_seen <= capacity:
+        buffer.append(item)
+    else:
+        j = int(rng.integers(0, n_seen + 1))
+        if j < capacity:
+            buffer[j] = item
+    return n_seen + 1
+
+
+def reservoir_keeps_with_le(buffer, n_seen, item, capacity, rng):
+    # j <= capacity: one slot too many is a hit (and index capacity does not exist)
+    if n_seen < capacity:
+        buffer.append(item)
+    else:
+        j = int(rng.integers(0, n_seen + 1))
+        if j <= capacity:
+            buffer[min(j, capacity - 1)] = item
+    return n_seen + 1
+
+
+def policy_ewc_without_penalty(budget, network_floats, example_floats):
+    # EWC where it fits, but with lambda 0: plain fine-tuning that stores two useless arrays
+    if budget < network_floats:
+        raise ValueError("the budget cannot hold the network")
+    if budget >= 3 * network_floats:
+        return {"method": "ewc", "buffer_size": 0, "ewc_lambda": 0.0}
+    return {
+        "method": "replay",
+        "buffer_size": int((budget - network_floats) // example_floats),
+        "ewc_lambda": 0.0,
+    }
+
+
+def policy_no_memory(budget, network_floats, example_floats):
+    # the trivial choice: keep nothing but the network
+    if budget < network_floats:
+        raise ValueError("the budget cannot hold the network")
+    return {"method": "replay", "buffer_size": 0, "ewc_lambda": 0.0}
+
+
 WRONG_ANSWERS = [
     ("acc_bwt", "ACC from the first row", first_row_acc),
     ("acc_bwt", "BWT averaged over all T tasks", bwt_over_all_tasks),
@@ -109,6 +168,12 @@ WRONG_ANSWERS = [
     ("choose_memory_policy", "a buffer of 10 whatever the budget", tiny_buffer),
     ("choose_memory_policy", "rounds the buffer up", rounds_up),
     ("choose_memory_policy", "no error for a budget below the network", never_raises),
+    ("acc_bwt", "BWT against the first row, not the diagonal", bwt_from_the_first_row),
+    ("acc_bwt", "returns (BWT, ACC)", acc_bwt_swapped),
+    ("reservoir_add", "fills while n_seen <= capacity", reservoir_fills_one_too_many),
+    ("reservoir_add", "keeps the item when j <= capacity", reservoir_keeps_with_le),
+    ("choose_memory_policy", "EWC with lambda 0", policy_ewc_without_penalty),
+    ("choose_memory_policy", "no memory beyond the network", policy_no_memory),
 ]
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.

@@ -51,6 +51,50 @@ def choose_surprise(channels, steps):
     return "surprise"
 
 
+# --- issue 29: more wrong answers of the kinds students make -------------------------------
+
+
+def surprise_alpha_only_in_total(counts, observed, alpha=0.1):
+    # smooths the denominator but not the observed count: an unseen outcome is infinitely surprising
+    counts = np.asarray(counts, float)
+    return float(-np.log(max(counts[observed], 1e-300) / (counts.sum() + alpha * len(counts))))
+
+
+def progress_absolute_change(errors, window):
+    # any change counts, also a rising error
+    errors = np.asarray(errors, float)
+    if len(errors) < 2 * window:
+        return 0.0
+    return float(abs(errors[-2 * window : -window].mean() - errors[-window:].mean()))
+
+
+def progress_sign_flipped(errors, window):
+    # newer minus older: rewards an error that rises
+    errors = np.asarray(errors, float)
+    if len(errors) < 2 * window:
+        return 0.0
+    return float(max(0.0, errors[-window:].mean() - errors[-2 * window : -window].mean()))
+
+
+def coverage_before_the_step(cells, n_cells):
+    # the coverage before each visit, not after it
+    seen, out, count = set(), [], 0
+    for cell in np.asarray(cells).tolist():
+        out.append(count / n_cells)
+        if cell not in seen:
+            seen.add(cell)
+            count += 1
+    return np.array(out)
+
+
+def coverage_of_visited_cells(cells, n_cells):
+    # divides by the cells visited in the end, not by every cell of the world
+    cells = np.asarray(cells)
+    first = np.zeros(len(cells))
+    first[np.unique(cells, return_index=True)[1]] = 1
+    return np.cumsum(first) / len(np.unique(cells))
+
+
 WRONG_ANSWERS = [
     (
         "count_surprise",
@@ -69,6 +113,15 @@ WRONG_ANSWERS = [
     ("coverage_curve", "counts visits, not distinct cells", coverage_counts_visits),
     ("coverage_curve", "the final coverage at every step", coverage_final_only),
     ("choose_signal", "rewards prediction error itself", choose_surprise),
+    (
+        "count_surprise",
+        "smooths the total but not the observed count",
+        surprise_alpha_only_in_total,
+    ),
+    ("learning_progress", "any change counts, a rising error too", progress_absolute_change),
+    ("learning_progress", "newer minus older", progress_sign_flipped),
+    ("coverage_curve", "the coverage before each step", coverage_before_the_step),
+    ("coverage_curve", "divides by the cells visited, not by n_cells", coverage_of_visited_cells),
 ]
 DESIGN_TASKS = {"choose_signal"}
 #: Mutants of the references that behave exactly like them.
