@@ -12,8 +12,10 @@ from worldlab.cli import main
 from worldlab.course.lessons import Lesson, all_lessons
 from worldlab.course.seeds import format_report, grading_seeds, measure_lesson
 
-#: Grading seeds the CI samples: not the default seed, and a different range from the README's.
-CI_SEEDS = [7001, 7002]
+#: Grading seeds the CI samples: not the default seed (test_wrong_answers.py runs that one), and
+#: outside the README's 100-seed range. One seed keeps the course's run near two minutes: the
+#: design tasks of 07, 08, 11 and 12 train agents on several worlds for every wrong answer.
+CI_SEEDS = [7001]
 
 
 def _lesson(assertion: str) -> str:
