@@ -254,8 +254,36 @@ __all__ = [
     "check_plan",
     "paired_table",
     "plan_success",
+    "rule_experiment",
     "run_arms",
     "success_summary",
     "train_arms",
     "train_from_plan",
 ]
+
+
+def rule_experiment(
+    seed: int, rule: RecoveryRule, horizons: Sequence[int] = HORIZONS, episodes: int = 200
+) -> pd.DataFrame:
+    """The clone with and without a recovery ``rule`` (lesson 13's exercise), and no recovery.
+
+    Returns a tidy DataFrame like :func:`arms_experiment` (reversible steps only).
+    """
+    world = make_edit_world(seed)
+    clone = linear_policy(
+        clone_expert(world, DEMO_BUDGET, TRAIN_HORIZON, np.random.default_rng([seed, 1])),
+        greedy=True,
+    )
+    policies = {
+        "no recovery": no_recovery_policy,
+        "behaviour cloning": clone,
+        "clone + your rule": with_recovery_rule(clone, rule),
+    }
+    rows = []
+    for arm, policy in policies.items():
+        rates = success_by_horizon(world, policy, horizons, [seed, 9], episodes)
+        rows += [
+            {"seed": seed, "arm": arm, "horizon": h, "irreversible": 0.0, "success": r}
+            for h, r in rates.items()
+        ]
+    return pd.DataFrame(rows)

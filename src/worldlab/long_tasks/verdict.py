@@ -196,3 +196,15 @@ def judge_table(rule: dict, table: pd.DataFrame) -> dict[str, str]:
         "finding": finding,
         "cannot_show": rule["cannot_show"],
     }
+
+
+def verdict_rows(seeds: Iterable[int], lesson: str = "13-long-tasks-and-recovery") -> pd.DataFrame:
+    """The lesson's verdict rows (columns lesson, claim, finding, cannot_show, status), computed.
+
+    ``python -c "from worldlab.long_tasks.verdict import verdict_rows; verdict_rows(range(10))
+    .to_csv('data/verdicts/13-long-tasks-and-recovery.csv', index=False)"`` writes the file
+    :func:`worldlab.debate.show_verdict` reads.
+    """
+    tables = verdict_tables(seeds)
+    rows = [{"lesson": lesson, **judge_table(RULES[claim], tables[claim])} for claim in RULES]
+    return pd.DataFrame(rows)[["lesson", "claim", "finding", "cannot_show", "status"]]
