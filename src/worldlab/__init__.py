@@ -18,7 +18,9 @@ Worlds (``worldlab.worlds``), small, seeded, and never drawing:
     worlds.changing_grid        a grid world that changes in phases, with a noisy TV (12)
     worlds.program_edits        a long tool-using task: edits, a test suite's report, slips, undo (13)
 Science, one package per topic (model, experiments, figures):
-    debate                      the debate's argument map and verdicts as tidy tables (00-12)
+    debate                      the debate's argument map and its verdicts (00-12)
+    debate.argument_map         claims, replies and the committed verdict rows as tidy tables (00)
+    debate.verdicts             verdicts as code: rule, judge, fresh seeds, show_verdict (00-12)
     world_models                count-table world models; behavioural tests and probes (01, 02)
     world_models.transitions    passive and action-conditioned transition counts (01)
     world_models.evaluation     k-gram tests, probes of hidden state, their experiments (02)
