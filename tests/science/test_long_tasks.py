@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from worldlab.debate import load_verdicts
+from worldlab.debate import judge, load_verdicts
 from worldlab.long_tasks.experiments import paired_table, run_arms
-from worldlab.long_tasks.verdict import RULES, feedback_experiment, judge_table, verdict_tables
+from worldlab.long_tasks.verdict import RULES, feedback_experiment, verdict_tables
 
 SEEDS = range(100, 110)
 LESSON = "13-long-tasks-and-recovery"
@@ -78,6 +78,6 @@ def test_hearing_the_failing_count_matters_only_for_silent_mistakes(tables):
 def test_the_committed_verdict_holds_on_these_seeds(tables):
     committed = load_verdicts()
     committed = committed[committed["lesson"] == LESSON].set_index("claim")["status"]
-    fresh = {claim: judge_table(RULES[claim], tables[claim])["status"] for claim in RULES}
+    fresh = {claim: judge(RULES[claim], tables[claim]).status for claim in RULES}
     assert fresh == committed.to_dict()
     assert np.isfinite(np.concatenate([t["estimate"] for t in tables.values()])).all()

@@ -1,9 +1,11 @@
 """The program-editing world and lesson 13's agents: the rules of a step, inputs, recording."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
+from worldlab.debate import judge
 from worldlab.long_tasks.agents import (
     expert_actions,
     features,
@@ -16,8 +18,7 @@ from worldlab.long_tasks.agents import (
     with_recovery_rule,
 )
 from worldlab.long_tasks.experiments import check_plan, paired_table
-from worldlab.long_tasks.plots import wilson_interval
-from worldlab.long_tasks.verdict import judge_table, observed_sign
+from worldlab.long_tasks.verdict import RULES
 from worldlab.worlds.program_edits import feedback, make_edit_world, new_episodes, slip, step
 
 LESSON = "13-long-tasks-and-recovery"
@@ -143,36 +144,22 @@ def test_bad_inputs_are_refused_with_a_reason():
         check_plan({"expert": 0, "perturbed": 50, "aggregated": 0, "noise": 1.0}, 80)
 
 
-def test_wilson_interval_stays_in_the_unit_interval():
-    assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
-    low, high = wilson_interval(5, 10)
-    assert low < 0.5 < high
-
-
-def test_judge_table_reads_signs_and_knobs():
-    rule = {
-        "claim": "C04",
-        "quantity": "q",
-        "knob": "k",
-        "cannot_show": "c",
-        "predictions": {"O": "-", "S": "0"},
-        "margin": 0.05,
-    }
-    assert observed_sign(0.1, 0.2) == "+" and observed_sign(-0.02, 0.01) == "0"
-    assert observed_sign(-0.2, 0.3) == "?"
-    flat = {
-        "knob": [1, 2],
-        "estimate": [0.0, 0.0],
-        "low": [-0.01, -0.02],
-        "high": [0.01, 0.02],
-        "n": [10, 10],
-    }
-    import pandas as pd
-
-    assert judge_table(rule, pd.DataFrame(flat))["status"] == "supported"
-    flips = pd.DataFrame({**flat, "low": [-0.01, 0.2], "high": [0.01, 0.3]})
-    row = judge_table(rule, flips)
-    assert row["status"] == "mixed" and "between 1 and 2" in row["finding"]
+def test_the_rules_judge_paired_tables():
+    flat = pd.DataFrame(
+        {
+            "knob": [4, 8],
+            "estimate": [0.0, 0.0],
+            "low": [-0.01, -0.02],
+            "high": [0.01, 0.02],
+            "n": [10, 10],
+        }
+    )
+    assert (
+        judge(RULES["C04"], flat).status == "supported"
+    )  # the skeptic's "no effect", within the margin
+    assert judge(RULES["C09"], flat).status == "contradicted"
+    flips = flat.assign(low=[-0.01, 0.2], high=[0.01, 0.3], estimate=[0.0, 0.25])
+    assert judge(RULES["C11"], flips).status == "mixed"
     results = pd.DataFrame(
         {"seed": [0, 0, 1, 1], "arm": ["a", "b"] * 2, "h": [4] * 4, "success": [1.0, 0.5, 0.8, 0.5]}
     )

@@ -28,7 +28,7 @@ from worldlab.long_tasks.agents import (
     train_rl,
     with_recovery_rule,
 )
-from worldlab.stats import t_critical
+from worldlab.stats import paired_difference_table, wilson_interval
 from worldlab.worlds.program_edits import EditWorld, make_edit_world
 
 #: The task lengths every sweep covers.
@@ -80,7 +80,8 @@ def arms_experiment(
 
     Returns
     -------
-    Tidy DataFrame: ``seed``, ``arm``, ``horizon``, ``irreversible``, ``success``.
+    Tidy DataFrame: ``seed``, ``arm``, ``horizon``, ``irreversible``, ``success``, ``tasks``
+    (episodes behind each success rate).
     """
     world, weights = train_arms(seed, temperature)
     policies = {"no recovery": no_recovery_policy}
@@ -94,7 +95,14 @@ def arms_experiment(
         for arm, policy in policies.items():
             rates = success_by_horizon(world, policy, horizons, [seed, 9], episodes, share)
             rows += [
-                {"seed": seed, "arm": arm, "horizon": h, "irreversible": share, "success": r}
+                {
+                    "seed": seed,
+                    "arm": arm,
+                    "horizon": h,
+                    "irreversible": share,
+                    "success": r,
+                    "tasks": episodes,
+                }
                 for h, r in rates.items()
             ]
     return pd.DataFrame(rows)
@@ -108,58 +116,40 @@ def run_arms(seeds: Iterable[int], **options) -> pd.DataFrame:
 def paired_table(
     results: pd.DataFrame, a: str, b: str, knob: str = "horizon", where: Mapping | None = None
 ) -> pd.DataFrame:
-    """Paired difference ``success[a] - success[b]`` per knob value, with a 95% t interval.
+    """Paired difference ``success[a] - success[b]`` over seeds at each knob value (95% t interval).
+
+    ``where`` keeps the rows whose columns equal the given values (e.g. ``{"irreversible": 0.0}``).
 
     Returns
     -------
-    DataFrame with columns ``knob``, ``estimate``, ``low``, ``high``, ``n`` (pairs of seeds);
-    when every difference is equal the interval has width 0.
+    DataFrame with columns ``knob``, ``estimate``, ``low``, ``high``, ``n`` (pairs of seeds), the
+    table :func:`worldlab.debate.judge` takes; when every difference is equal the interval has
+    width 0.
     """
     df = results
     for column, value in (where or {}).items():
         df = df[df[column] == value]
-    rows = []
-    for value, group in df.groupby(knob, sort=True):
-        wide = group.pivot_table(index="seed", columns="arm", values="success")
-        if a not in wide or b not in wide:
-            raise KeyError(f"arms {a!r} and {b!r} are not both in the results")
-        d = (wide[a] - wide[b]).dropna().to_numpy()
-        half = t_critical(d.size) * d.std(ddof=1) / np.sqrt(d.size)
-        rows.append(
-            {
-                "knob": value,
-                "estimate": d.mean(),
-                "low": d.mean() - half,
-                "high": d.mean() + half,
-                "n": d.size,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def bootstrap_mean_interval(
-    values: np.ndarray, seed: int = 0, draws: int = 2000
-) -> tuple[float, float, float]:
-    """Mean of proportions over seeds with a 95% percentile-bootstrap interval (stays in [0, 1])."""
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or values.size < 2:
-        raise ValueError(f"need a 1-D array of at least 2 values, got shape {values.shape}")
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, values.size, (draws, values.size))].mean(axis=1)
-    return float(values.mean()), float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+    return paired_difference_table(df, knob, "arm", a, b, value="success")
 
 
 def success_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean success per arm, length and irreversible share, with bootstrap intervals over seeds."""
+    """Success per arm, length and irreversible share, pooled over seeds, with Wilson intervals.
+
+    The interval is Wilson's over all the tasks pooled (``tasks`` per seed): it describes how
+    precisely the pooled rate is measured; comparisons between arms use :func:`paired_table`,
+    whose unit is the seed (one trained policy).
+    """
     rows = []
     for (arm, horizon, share), group in results.groupby(["arm", "horizon", "irreversible"]):
-        mean, low, high = bootstrap_mean_interval(group["success"].to_numpy())
+        solved = int(np.round(group["success"] * group["tasks"]).sum())
+        trials = int(group["tasks"].sum())
+        low, high = wilson_interval(solved, trials)
         rows.append(
             {
                 "arm": arm,
                 "horizon": horizon,
                 "irreversible": share,
-                "mean": mean,
+                "mean": solved / trials,
                 "low": low,
                 "high": high,
             }
@@ -250,7 +240,6 @@ __all__ = [
     "ARMS",
     "HORIZONS",
     "arms_experiment",
-    "bootstrap_mean_interval",
     "check_plan",
     "paired_table",
     "plan_success",
@@ -283,7 +272,14 @@ def rule_experiment(
     for arm, policy in policies.items():
         rates = success_by_horizon(world, policy, horizons, [seed, 9], episodes)
         rows += [
-            {"seed": seed, "arm": arm, "horizon": h, "irreversible": 0.0, "success": r}
+            {
+                "seed": seed,
+                "arm": arm,
+                "horizon": h,
+                "irreversible": 0.0,
+                "success": r,
+                "tasks": episodes,
+            }
             for h, r in rates.items()
         ]
     return pd.DataFrame(rows)

@@ -11,6 +11,7 @@ import pandas as pd
 from worldlab.long_tasks.agents import expert_policy, no_recovery_policy, rollout
 from worldlab.long_tasks.experiments import success_summary
 from worldlab.plots import PALETTE
+from worldlab.stats import wilson_interval
 from worldlab.worlds.program_edits import make_edit_world
 
 #: One colour and marker per arm, the same in every figure of the lesson.
@@ -28,16 +29,6 @@ def _errors(centre, low, high) -> np.ndarray:
     """Error-bar lengths below and above, never negative (rounding can put a bound past the mean)."""
     centre, low, high = (np.asarray(x, dtype=float) for x in (centre, low, high))
     return np.vstack([np.maximum(centre - low, 0.0), np.maximum(high - centre, 0.0)])
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson's 95% interval for a proportion (it stays inside [0, 1])."""
-    if n < 1 or not 0 <= successes <= n:
-        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def compounding_curve(
@@ -218,5 +209,4 @@ __all__ = [
     "plot_differences",
     "plot_knobs",
     "plot_rule",
-    "wilson_interval",
 ]

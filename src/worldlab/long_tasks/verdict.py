@@ -1,11 +1,11 @@
 """Lesson 13's verdict as code: each row's rule, and the table of paired intervals it judges.
 
-:data:`RULES` holds, per claim, the arguments of a verdict rule (``claim``, ``quantity``,
-``predictions``, ``knob``, ``cannot_show``, ``margin``): what is measured, the sign each camp
-predicts, and the knob the row covers. :func:`verdict_tables` runs the experiments on the given
-seeds and returns, per claim, a table with one row per knob value and the columns ``knob``,
-``estimate``, ``low``, ``high`` (a 95% interval of a paired difference over seeds).
-:func:`judge_table` turns a table into a status and a finding generated from its numbers.
+:data:`RULES` holds, per claim, a :class:`worldlab.debate.VerdictRule`: what is measured, the
+sign each camp predicts, and the knob the row covers. :func:`verdict_tables` runs the experiments
+on the given seeds (the lesson passes :func:`worldlab.debate.verdict_seeds`) and returns, per
+claim, a table with one row per knob value and the columns ``knob``, ``estimate``, ``low``,
+``high`` (a 95% interval of a paired difference over seeds) and ``n``, which
+:func:`worldlab.debate.judge` turns into a status and a finding.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from worldlab.debate import load_claims
+from worldlab.debate import VerdictRule
 from worldlab.long_tasks.agents import (
     clone_expert,
     clone_perturbed,
@@ -30,46 +30,52 @@ from worldlab.worlds.program_edits import make_edit_world
 VERDICT_HORIZONS = (4, 8, 16, 32)
 TEMPERATURES = (0.5, 1.5, 2.0)
 SILENT_SHARES = (0.25, 0.5, 0.75)
-#: A paired difference inside ±MARGIN counts as "no effect" (lets a prediction of 0 be judged).
+#: A paired difference inside ± this margin counts as "no effect" (a prediction of 0 can hold).
 MARGIN = 0.05
 
 RULES = {
-    "C09": dict(
-        claim="C09",
-        quantity="success, RL with a verifier minus behaviour cloning (paired over worlds)",
+    "C09": VerdictRule(
+        "C09",
+        "success, RL with a verifier minus behaviour cloning (paired over worlds)",
         predictions={"O": "+", "S": "0"},
-        knob="task length H (steps)",
+        knob="task length H",
+        margin=MARGIN,
+        bounds=(-1, 1),
         cannot_show="Whether a large model's recovery in real tool use comes from RL or from "
         "corrections already in its pre-training and fine-tuning data.",
-        margin=MARGIN,
     ),
-    "C04": dict(
-        claim="C04",
-        quantity="success, DART copier (perturbed demonstrations with corrections) minus RL",
+    "C04": VerdictRule(
+        "C04",
+        "success, DART copier (perturbed demonstrations with corrections) minus RL",
         predictions={"O": "-", "S": "0"},
-        knob="task length H (steps)",
+        knob="task length H",
+        margin=MARGIN,
+        bounds=(-1, 1),
+        note="A copier recovers as well as RL when its data contain the corrections.",
         cannot_show="Whether copying real corrected traces scales to the variety of mistakes a "
         "real agent makes; here the mistakes are few and of one kind.",
-        margin=MARGIN,
     ),
-    "C11": dict(
-        claim="C11",
-        quantity="success at length 16, RL minus behaviour cloning",
+    "C11": VerdictRule(
+        "C11",
+        "success at length 16, RL minus behaviour cloning",
         predictions={"O": "+", "S": "0"},
-        knob="sampling temperature of RL's own rollouts",
+        knob="sampling temperature of RL's rollouts",
+        margin=MARGIN,
+        bounds=(-1, 1),
+        note="RL adds recovery only when its own rollouts try undo.",
         cannot_show="How much exploration large-model RL has, and whether it can find behaviour "
         "its base model essentially never produces.",
-        margin=MARGIN,
     ),
-    "C06": dict(
-        claim="C06",
-        quantity="success at length 16, DART copier seeing the failing count minus one hearing "
-        "only alarms",
+    "C06": VerdictRule(
+        "C06",
+        "success at length 16, DART copier that sees the failing count minus one that hears only "
+        "alarms",
         predictions={"O": "0", "S": "+"},
         knob="share of silent mistakes",
+        margin=MARGIN,
+        bounds=(-1, 1),
         cannot_show="Whether real agents' error signals are prediction errors in this sense; real "
         "tools rarely report exactly what a step should have changed.",
-        margin=MARGIN,
     ),
 }
 
@@ -140,71 +146,3 @@ def verdict_tables(
         "C11": paired_table(temps, "RL (verifier)", "behaviour cloning", knob="temperature"),
         "C06": paired_table(heard, "count", "alarm", knob="silent"),
     }
-
-
-# --- until the course-wide judge lands (issue 24): the same rule, applied here ----------------------
-
-
-def observed_sign(low: float, high: float, margin: float | None = MARGIN) -> str:
-    """``"+"`` or ``"-"`` when the interval excludes 0 on that side; ``"0"`` when it lies inside
-    ±margin; ``"?"`` when it includes 0 but not inside the margin."""
-    if low > 0:
-        return "+"
-    if high < 0:
-        return "-"
-    if margin is not None and -margin <= low and high <= margin:
-        return "0"
-    return "?"
-
-
-def judge_table(rule: dict, table: pd.DataFrame) -> dict[str, str]:
-    """Status and finding of one row: supported when the claim's camp's sign holds at every knob
-    value, contradicted when the other camp's does, mixed when the sign depends on the knob, and
-    "no difference this toy can see" when no value decides.
-
-    Returns a dict with ``claim``, ``status``, ``finding``, ``cannot_show``.
-    """
-    claims = load_claims().set_index("id")
-    camp = str(claims.loc[rule["claim"], "camp"])
-    signs = [observed_sign(r.low, r.high, rule.get("margin")) for r in table.itertuples()]
-    values = "; ".join(
-        f"{r.knob:g}: {r.estimate:+.2f} [{r.low:+.2f}, {r.high:+.2f}]" for r in table.itertuples()
-    )
-    decided = {s for s in signs if s != "?"}
-    if not decided:
-        status = "no difference this toy can see"
-    elif len(set(signs)) > 1:
-        status = "mixed"
-    elif signs[0] == rule["predictions"][camp]:
-        status = "supported"
-    else:
-        status = "contradicted"
-    finding = (
-        f"{rule['quantity']}, by {rule['knob']}: {values} (n = {int(table['n'].min())} worlds)."
-    )
-    if status == "mixed":
-        knobs = list(table["knob"])
-        flips = [
-            f"{knobs[i]:g} and {knobs[i + 1]:g}"
-            for i in range(len(signs) - 1)
-            if signs[i] != signs[i + 1]
-        ]
-        finding += f" The sign changes between {'; '.join(flips)}."
-    return {
-        "claim": rule["claim"],
-        "status": status,
-        "finding": finding,
-        "cannot_show": rule["cannot_show"],
-    }
-
-
-def verdict_rows(seeds: Iterable[int], lesson: str = "13-long-tasks-and-recovery") -> pd.DataFrame:
-    """The lesson's verdict rows (columns lesson, claim, finding, cannot_show, status), computed.
-
-    ``python -c "from worldlab.long_tasks.verdict import verdict_rows; verdict_rows(range(10))
-    .to_csv('data/verdicts/13-long-tasks-and-recovery.csv', index=False)"`` writes the file
-    :func:`worldlab.debate.show_verdict` reads.
-    """
-    tables = verdict_tables(seeds)
-    rows = [{"lesson": lesson, **judge_table(RULES[claim], tables[claim])} for claim in RULES]
-    return pd.DataFrame(rows)[["lesson", "claim", "finding", "cannot_show", "status"]]
