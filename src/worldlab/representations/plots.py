@@ -9,7 +9,6 @@ import pandas as pd
 from worldlab.plots import PALETTE
 from worldlab.representations.experiments import ARMS
 from worldlab.representations.models import Predictor
-from worldlab.stats import t_critical
 from worldlab.worlds import distracted_strip as world
 
 __all__ = ["ARM_STYLES", "plot_collapse", "plot_sweep", "show_world"]
@@ -51,13 +50,14 @@ def show_world(strength: float = 1.0, seed: int = 0, n_frames: int = 6) -> None:
     plt.show()
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float, float]:
+def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean over seeds and a 95% percentile-bootstrap interval (it stays inside the data's range,
+    so a share keeps within [0, 1])."""
     values = values[np.isfinite(values)]
-    if len(values) < 2:
-        return float(np.mean(values)), 0.0
-    return float(values.mean()), float(
-        t_critical(len(values)) * values.std(ddof=1) / np.sqrt(len(values))
-    )
+    rng = np.random.default_rng(0)
+    means = values[rng.integers(0, len(values), (2000, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [0.025, 0.975])
+    return float(values.mean()), float(low), float(high)
 
 
 def plot_sweep(results: pd.DataFrame) -> None:
@@ -75,11 +75,12 @@ def plot_sweep(results: pd.DataFrame) -> None:
             stats = [
                 _mean_interval(rows.loc[rows["strength"] == s, value].to_numpy()) for s in strengths
             ]
-            means, halves = np.array(stats).T
-            ax.errorbar(strengths, means, yerr=halves, capsize=3, label=arm, **ARM_STYLES[arm])
+            means, lows, highs = np.array(stats).T
+            errors = np.vstack([means - lows, highs - means])
+            ax.errorbar(strengths, means, yerr=errors, capsize=3, label=arm, **ARM_STYLES[arm])
         ax.set_xlabel("distractor strength (distractor / agent pixel std)")
         ax.set_ylabel(label)
-        ax.set_ylim(-0.2 if value == "readout" else 0.0, 1.05)
+        ax.set_ylim(-0.6 if value == "readout" else 0.0, 1.05)
     axes[0].legend(loc="lower left", fontsize=8)
     fig.tight_layout()
 
