@@ -220,10 +220,11 @@ def verdict_rows(results: pd.DataFrame, lesson: str) -> pd.DataFrame:
             "C03",
             "latent",
             "latent, no anti-collapse",
-            "readout",
+            "planning",
             "+",
-            f"Read-out R², latent with − without its anti-collapse term ({n} worlds): "
-            "predicting well is not enough to be a useful model",
+            f"Planning success, latent with − without its anti-collapse term ({n} worlds; "
+            "without it the prediction loss is lowest): predicting well is not yet a model to "
+            "plan with",
             "Collapse in deep networks (dead units, rank loss), which a linear toy shows only "
             "as shrinking scale.",
         ),
