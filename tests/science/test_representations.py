@@ -9,8 +9,9 @@ the anti-collapse term could have made no difference.
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.representations.experiments import paired_table, sweep, verdict_rows
+from worldlab.representations.experiments import sweep
 from worldlab.representations.models import train_latent_predictor
+from worldlab.stats import paired_difference_table
 from worldlab.worlds import distracted_strip
 
 LESSON = "14-predicting-in-a-representation"
@@ -28,6 +29,10 @@ def losses():
 @pytest.fixture(scope="module")
 def results(losses):
     return sweep(SEEDS, (0.0, 4.0), *losses)
+
+
+def paired_table(results, a, b, value):
+    return paired_difference_table(results, "strength", "arm", a, b, value)
 
 
 def at(table, strength):
@@ -73,16 +78,3 @@ def test_without_the_term_the_loss_falls_because_the_embeddings_shrink(losses):
     assert free.history["spread"][-1] < 0.1 * free.history["spread"][0]
     assert held.history["spread"][-1] > 0.5
     assert held.history["loss"][-1] > 10 * free.history["loss"][-1]
-
-
-def test_verdict_statuses_hold_on_fresh_seeds(results):
-    """The committed rows were computed on seeds 0-9 at strengths 0, 1, 4; re-judge the rows
-    whose status the fresh seeds at strengths 0 and 4 decide on their own."""
-    import pandas as pd
-
-    from worldlab.paths import data_file
-
-    stored = pd.read_csv(data_file("verdicts", f"{LESSON}.csv")).set_index("claim")["status"]
-    fresh = verdict_rows(results, LESSON).set_index("claim")["status"]
-    for claim in ("C33", "C06", "C02"):
-        assert fresh[claim] == stored[claim] == "mixed", (claim, fresh[claim], stored[claim])

@@ -1,11 +1,9 @@
 """Unit tests of lesson 14's kit: the world, the trainers, the probe, the token model, planning."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.representations.experiments import paired_table, status_of
 from worldlab.representations.measures import (
     TokenModel,
     latent_chooser,
@@ -114,18 +112,3 @@ def test_planning_counts_reached_goals_and_the_latent_planner_uses_its_model():
     x, a, xn, _ = world.collect(0, 0.0, 20, 30).transitions()
     model = train_latent_predictor(x, a, xn, 4, loss=loss, penalty=penalty, weight=1.0)
     assert planning_success(latent_chooser(model), 0, 0.0, 0) > 0.6
-
-
-def test_paired_table_and_status_rules():
-    rows = []
-    for seed in range(5):
-        for strength, gain in [(0.0, 0.0), (4.0, 1.0)]:
-            noise = 0.01 * ((seed % 2) - 0.5)
-            rows.append({"seed": seed, "strength": strength, "arm": "a", "v": gain + noise})
-            rows.append({"seed": seed, "strength": strength, "arm": "b", "v": 0.0})
-    table = paired_table(pd.DataFrame(rows), "a", "b", "v")
-    assert list(table.columns[:4]) == ["knob", "estimate", "low", "high"]
-    assert status_of(table, "+") == "mixed"
-    assert status_of(table.iloc[1:], "+") == "supported"
-    assert status_of(table.iloc[1:], "-") == "contradicted"
-    assert status_of(table.iloc[:1], "+") == "untestable"

@@ -9,6 +9,7 @@ import pandas as pd
 from worldlab.plots import PALETTE
 from worldlab.representations.experiments import ARMS
 from worldlab.representations.models import Predictor
+from worldlab.stats import t_critical, wilson_interval
 from worldlab.worlds import distracted_strip as world
 
 __all__ = ["ARM_STYLES", "plot_collapse", "plot_sweep", "show_world"]
@@ -50,14 +51,19 @@ def show_world(strength: float = 1.0, seed: int = 0, n_frames: int = 6) -> None:
     plt.show()
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean over seeds and a 95% percentile-bootstrap interval (it stays inside the data's range,
-    so a share keeps within [0, 1])."""
-    values = values[np.isfinite(values)]
-    rng = np.random.default_rng(0)
-    means = values[rng.integers(0, len(values), (2000, len(values)))].mean(axis=1)
-    low, high = np.quantile(means, [0.025, 0.975])
-    return float(values.mean()), float(low), float(high)
+def _interval(rows: pd.DataFrame, value: str) -> tuple[float, float, float]:
+    """Mean and 95% interval of one arm at one strength.
+
+    The read-out's interval is a t interval over the worlds; planning's is a Wilson interval on
+    the episodes pooled over the worlds (it stays inside [0, 1]).
+    """
+    if value == "planning":
+        reached, episodes = int(rows["reached"].sum()), int(rows["episodes"].sum())
+        low, high = wilson_interval(reached, episodes)
+        return reached / episodes, float(low), float(high)
+    values = rows[value].to_numpy(dtype=float)
+    half = t_critical(len(values)) * values.std(ddof=1) / np.sqrt(len(values))
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
 
 
 def plot_sweep(results: pd.DataFrame) -> None:
@@ -72,9 +78,7 @@ def plot_sweep(results: pd.DataFrame) -> None:
         for arm in ARMS:
             rows = results[results["arm"] == arm]
             strengths = sorted(rows["strength"].unique())
-            stats = [
-                _mean_interval(rows.loc[rows["strength"] == s, value].to_numpy()) for s in strengths
-            ]
+            stats = [_interval(rows[rows["strength"] == s], value) for s in strengths]
             means, lows, highs = np.array(stats).T
             errors = np.vstack([means - lows, highs - means])
             ax.errorbar(strengths, means, yerr=errors, capsize=3, label=arm, **ARM_STYLES[arm])
