@@ -130,22 +130,29 @@ class TokenModel:
 
 
 def latent_chooser(predictor: Predictor, horizon: int = world.WIDTH - 1) -> Callable:
-    """A planner on a predictor's embedding (a tiny shooting planner).
+    """A planner on a predictor's imagination (a tiny shooting planner).
 
     For each button it imagines holding that button for ``horizon`` steps, rolling the model
     forward in its own embedding, and takes the button whose imagined path passes closest to the
-    goal's embedding (closest after the fewest steps on a tie).
+    goal (closest after the fewest steps on a tie). A latent predictor compares embeddings with
+    the goal's embedding; a pixel predictor compares the frames it predicts with the goal frame,
+    as a model of pixels would.
     """
 
     def choose(frames, goal_frames, rng):
-        z, goal = predictor.embed(frames), predictor.embed(goal_frames)
+        z = predictor.embed(frames)
         n = len(z)
+        pixels = predictor.kind == "pixels"
+        goal = np.asarray(goal_frames, dtype=float).reshape(n, -1)
+        goal = goal if pixels else predictor.embed(goal)
         imagined = np.repeat(z, 3, axis=0)
         buttons = np.tile(np.arange(3), n)
         closest = np.full((n, 3), np.inf)
         for h in range(horizon):
+            seen = predictor.decode(imagined, buttons) if pixels else None
             imagined = predictor.predict_embedding(imagined, buttons)
-            distance = ((imagined.reshape(n, 3, -1) - goal[:, None]) ** 2).sum(axis=2)
+            seen = imagined if seen is None else seen
+            distance = ((seen.reshape(n, 3, -1) - goal[:, None]) ** 2).sum(axis=2)
             closest = np.minimum(closest, distance * (1.0 + 1e-3 * h))
         closest += 1e-9 * rng.random(closest.shape) * (1.0 + np.abs(closest).max())
         return closest.argmin(axis=1)

@@ -93,6 +93,13 @@ class Predictor:
             raise ValueError(f"frames must have {self.mean.shape[0]} pixels, got {flat.shape[1]}")
         return (flat - self.mean) @ self.whiten @ self.encoder.T
 
+    def decode(self, z: np.ndarray, actions: np.ndarray) -> np.ndarray:
+        """A pixel predictor's predicted next frames, flat (n, n_pixels), from (n, size), (n,)."""
+        if self.kind != "pixels":
+            raise ValueError("only a pixel predictor decodes frames")
+        z, actions = np.asarray(z, dtype=float), np.asarray(actions)
+        return np.einsum("nij,nj->ni", self.step[actions], z) + self.next_mean
+
     def predict_embedding(self, z: np.ndarray, actions: np.ndarray) -> np.ndarray:
         """The embedding the model expects after each action: (n, size), (n,) → (n, size).
 
