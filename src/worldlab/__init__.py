@@ -48,6 +48,7 @@ Science, one package per topic (model, experiments, figures):
     research.plots              lesson 11's figures (11)
     lifelong.agent              agents through the phases of a changing world (12)
     lifelong.plots              lesson 12's comparisons and figures (12)
+    lifelong.verdict            lesson 12's verdict quantities, paired over worlds (12)
 Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
     plots                       palette, style and the plots several lessons share

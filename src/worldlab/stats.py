@@ -205,6 +205,28 @@ def bootstrap_ci(
     return float(data.mean()), float(low), float(high)
 
 
+def bootstrap_mean_ci(
+    df: pd.DataFrame, by: str | list[str], value: str = "value", confidence: float = 0.95
+) -> pd.DataFrame:
+    """:func:`mean_ci` with percentile-bootstrap intervals (for bounded values such as shares).
+
+    Returns
+    -------
+    DataFrame indexed by ``by`` with columns ``mean``, ``ci_low``, ``ci_high``, ``n``; each
+    interval stays inside the range of its group's values (so a share stays in [0, 1]).
+    """
+    _require_columns(df, [*([by] if isinstance(by, str) else by), value])
+    rows = {}
+    for key, group in df.groupby(by, sort=True)[value]:
+        mean, low, high = bootstrap_ci(group.to_numpy(), confidence=confidence)
+        rows[key] = {"mean": mean, "ci_low": low, "ci_high": high, "n": len(group)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = by if isinstance(by, str) else None
+    if not isinstance(by, str):
+        out.index = pd.MultiIndex.from_tuples(out.index, names=by)
+    return out
+
+
 def paired_difference_table(
     df: pd.DataFrame,
     knob: str,
@@ -214,8 +236,13 @@ def paired_difference_table(
     value: str = "value",
     pair_on: str = "seed",
     confidence: float = 0.95,
+    interval: str = "t",
 ) -> pd.DataFrame:
     """:func:`paired_difference` of ``value[a] − value[b]`` at each level of ``knob``.
+
+    ``interval="bootstrap"`` gives percentile-bootstrap intervals of the mean paired difference
+    instead of Student-t ones: they stay inside the differences' range (within [-1, 1] for a
+    difference of shares).
 
     Returns
     -------

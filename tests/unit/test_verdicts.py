@@ -63,6 +63,9 @@ def test_a_margin_lets_no_effect_be_observed():
     assert judge(rule, _table((-0.02, 0.2))).status == NO_DIFFERENCE
     plus = VerdictRule("C22", "gain", predictions={"O": "+", "S": "0"}, margin=0.05)
     assert judge(plus, _table((-0.02, 0.03))).status == "contradicted"
+    # inside the margin counts as no effect even when the interval excludes the reference
+    assert judge(plus, _table((0.01, 0.04))).status == "contradicted"
+    assert judge(plus, _table((0.01, 0.2))).status == "supported"
 
 
 def test_a_reference_other_than_zero():
