@@ -176,55 +176,41 @@ def wilson_interval(
     return low, high
 
 
-def bootstrap_ci(
-    values: Sequence[float] | np.ndarray,
+def bounded_mean_ci(
+    df: pd.DataFrame,
+    by: str | list[str],
+    value: str = "value",
+    bounds: tuple[float, float] = (0.0, 1.0),
     confidence: float = 0.95,
-    resamples: int = 2000,
-    seed: int = 0,
-) -> tuple[float, float, float]:
-    """Mean of ``values`` with a percentile-bootstrap interval (it stays inside their range).
-
-    For a mean of bounded values near a bound (per-run shares, success rates per world), where a t
-    interval would cross the bound.
-
-    Returns
-    -------
-    (mean, low, high).
-    """
-    data = np.asarray(values, dtype=float).ravel()
-    if data.size < 2:
-        raise ValueError(f"a bootstrap interval needs at least 2 values, got {data.size}")
-    if not np.all(np.isfinite(data)):
-        raise ValueError("bootstrap_ci got non-finite values")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
-    rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, data.size, size=(resamples, data.size))].mean(axis=1)
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return float(data.mean()), float(low), float(high)
-
-
-def bootstrap_mean_ci(
-    df: pd.DataFrame, by: str | list[str], value: str = "value", confidence: float = 0.95
 ) -> pd.DataFrame:
-    """:func:`mean_ci` with percentile-bootstrap intervals (for bounded values such as shares).
+    """Mean and interval of a bounded ``value`` per group, an interval that never leaves ``bounds``.
+
+    A group whose values are all 0 or 1 (one outcome per unit: a world solved or not) gets the
+    Wilson interval of its proportion; any other group gets the Student-t interval of
+    :func:`mean_ci` intersected with ``bounds`` (the mean cannot lie outside them, so cutting the
+    interval there loses no coverage).
 
     Returns
     -------
-    DataFrame indexed by ``by`` with columns ``mean``, ``ci_low``, ``ci_high``, ``n``; each
-    interval stays inside the range of its group's values (so a share stays in [0, 1]).
+    DataFrame indexed by ``by`` with columns ``mean``, ``ci_low``, ``ci_high``, ``n``.
     """
     _require_columns(df, [*([by] if isinstance(by, str) else by), value])
-    rows = {}
+    low_bound, high_bound = (float(b) for b in bounds)
+    if not low_bound < high_bound:
+        raise ValueError(f"bounds must be (low, high), got {bounds}")
+    values = df[value].astype(float)
+    if ((values < low_bound) | (values > high_bound)).any():
+        raise ValueError(f"{value!r} has values outside {bounds}")
+    summary = mean_ci(df, by, value=value, confidence=confidence)
     for key, group in df.groupby(by, sort=True)[value]:
-        mean, low, high = bootstrap_ci(group.to_numpy(), confidence=confidence)
-        rows[key] = {"mean": mean, "ci_low": low, "ci_high": high, "n": len(group)}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = by if isinstance(by, str) else None
-    if not isinstance(by, str):
-        out.index = pd.MultiIndex.from_tuples(out.index, names=by)
-    return out
+        outcomes = group.to_numpy(dtype=float)
+        if (low_bound, high_bound) == (0.0, 1.0) and np.isin(outcomes, (0.0, 1.0)).all():
+            low, high = wilson_interval(int(outcomes.sum()), len(outcomes), confidence)
+        else:
+            low = max(float(summary.loc[key, "ci_low"]), low_bound)
+            high = min(float(summary.loc[key, "ci_high"]), high_bound)
+        summary.loc[key, "ci_low"], summary.loc[key, "ci_high"] = low, high
+    return summary
 
 
 def paired_difference_table(
@@ -236,13 +222,12 @@ def paired_difference_table(
     value: str = "value",
     pair_on: str = "seed",
     confidence: float = 0.95,
-    interval: str = "t",
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """:func:`paired_difference` of ``value[a] − value[b]`` at each level of ``knob``.
 
-    ``interval="bootstrap"`` gives percentile-bootstrap intervals of the mean paired difference
-    instead of Student-t ones: they stay inside the differences' range (within [-1, 1] for a
-    difference of shares).
+    ``bounds`` (e.g. ``(-1, 1)`` for a difference of shares) cuts each Student-t interval to the
+    range the mean difference can take.
 
     Returns
     -------
@@ -255,14 +240,11 @@ def paired_difference_table(
         diff = paired_difference(
             part, by, a, b, value=value, pair_on=pair_on, confidence=confidence
         )
+        low, high = diff["ci_low"], diff["ci_high"]
+        if bounds is not None:
+            low, high = max(low, bounds[0]), min(high, bounds[1])
         rows.append(
-            {
-                "knob": level,
-                "estimate": diff["mean"],
-                "low": diff["ci_low"],
-                "high": diff["ci_high"],
-                "n": diff["n"],
-            }
+            {"knob": level, "estimate": diff["mean"], "low": low, "high": high, "n": diff["n"]}
         )
     return pd.DataFrame(rows)
 

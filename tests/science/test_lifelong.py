@@ -8,7 +8,6 @@ is trapped by the TV and does worse than no bonus, while a fading count bonus do
 (C27 both ways).
 """
 
-import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
@@ -67,6 +66,6 @@ def test_one_model_forgets_and_a_cued_one_does_not(parts):
     rules = {"keep-all": lambda n: 1.0 / (n + 1), "constant 0.3": lambda n: 0.3}
     memories = compare_memories(WORLDS, update, sweep, bonus, rules, cued=step_size)
     table = forgetting_table(memories).set_index("knob")
-    assert (table.loc[["keep-all", "constant 0.3"], "estimate"] > 0.4).all()
+    assert (table.loc[["keep-all", "constant 0.3"], "low"] > 0.3).all()
     assert table.loc[CUED, "estimate"] == 0.0
-    assert np.isfinite(table["low"]).all()
+    assert ((table["low"] >= 0) & (table["high"] <= 1)).all()

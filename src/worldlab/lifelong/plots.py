@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from worldlab.lifelong.agent import (
+    MAX_STEPS,
     no_bonus,
     run_frozen,
     run_lifelong,
@@ -17,7 +18,7 @@ from worldlab.lifelong.agent import (
     surprise_bonus,
 )
 from worldlab.plots import PALETTE, ci_errors
-from worldlab.stats import bootstrap_mean_ci
+from worldlab.stats import bounded_mean_ci
 
 AGENT_COLORS = {
     "lifelong": PALETTE["blue"],
@@ -81,14 +82,22 @@ def compare_memories(
     return pd.concat(rows, ignore_index=True)
 
 
-def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, ylabel: str) -> None:
+def _by_phase(
+    ax,
+    table: pd.DataFrame,
+    group: str,
+    value: str,
+    colors: dict,
+    ylabel: str,
+    bounds: tuple[float, float] = (0.0, 1.0),
+) -> None:
     names = list(dict.fromkeys(table[group]))
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         rows = table[(table[group] == name)].dropna(subset=[value])
         if rows.empty:
             continue
-        ci = bootstrap_mean_ci(rows, by="phase", value=value)
+        ci = bounded_mean_ci(rows, by="phase", value=value, bounds=bounds)
         x = ci.index.to_numpy() + (i - (len(names) - 1) / 2) * width
         ax.errorbar(
             x,
@@ -104,13 +113,21 @@ def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, yla
 
 
 def plot_agents(table: pd.DataFrame) -> plt.Figure:
-    """Success, steps to goal and time at the TV per phase, one marker per agent (95% bootstrap
-    intervals over worlds, which stay inside [0, 1] for shares)."""
+    """Success, steps to goal and time at the TV per phase, one marker per agent (95% intervals
+    over worlds that stay inside the range of each quantity: see ``bounded_mean_ci``)."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     _by_phase(
         axes[0], table, "agent", "success", AGENT_COLORS, "share of episodes reaching the goal"
     )
-    _by_phase(axes[1], table, "agent", "steps", AGENT_COLORS, "steps per episode (failure = 30)")
+    _by_phase(
+        axes[1],
+        table,
+        "agent",
+        "steps",
+        AGENT_COLORS,
+        "steps per episode (failure = 30)",
+        bounds=(1.0, float(MAX_STEPS)),
+    )
     _by_phase(axes[2], table, "agent", "tv_share", AGENT_COLORS, "share of steps watching the TV")
     axes[0].set_ylim(-0.05, 1.05)
     axes[2].set_ylim(-0.05, 1.05)
