@@ -171,6 +171,8 @@ def wilson_interval(
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
     low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    # it always holds k / n; say so exactly where rounding would put the end a hair inside
+    low, high = np.minimum(low, p), np.maximum(high, p)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
