@@ -44,7 +44,7 @@ def test_verdict_map_colours_judged_claims_and_leaves_the_rest_grey():
         assert fills[row] == mcolors.to_hex(VERDICT_STYLE[status][0]), (row, status)
     assert fills[0] == mcolors.to_hex(NO_VERDICT_STYLE[0]), "a claim without a verdict is grey"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "no verdict yet (29)" in labels and "mixed (1)" in labels
+    assert f"no verdict yet ({len(load_claims()) - 3})" in labels and "mixed (1)" in labels
     plt.close("all")
 
 
