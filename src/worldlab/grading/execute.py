@@ -27,12 +27,19 @@ from worldlab.grading.integrity import (
 )
 from worldlab.grading.remote_checks import HiddenCheck
 
+#: What ``nbgrader autograde`` sets in the kernel's environment (a notebook may test for it).
+NBGRADER_KERNEL_ENV = {"NBGRADER_EXECUTION": "autograde"}
+
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits of one submission's run."""
+    """Limits of one submission's run.
 
-    cell_timeout: float = 60.0
+    ``cell_timeout`` None stands for the course's ``c.Execute.timeout`` (nbgrader's per-cell
+    limit, 30 s when the course does not set it); the grader resolves it before any run.
+    """
+
+    cell_timeout: float | None = None
     notebook_timeout: float = 600.0
     memory_bytes: int = 2 * 1024**3
     max_processes: int = 64
@@ -131,7 +138,7 @@ def _run_sandboxed(
         deny=tuple(Path(p) for p in job.deny),
         memory_bytes=job.limits.memory_bytes,
         max_processes=job.limits.max_processes,
-        env=HEADLESS_KERNEL_ENV,
+        env={**HEADLESS_KERNEL_ENV, **NBGRADER_KERNEL_ENV},
     )
     return execute_in_sandbox(
         nb,
@@ -161,6 +168,7 @@ def _run_unsandboxed(
         if workdir:
             shutil.copytree(workdir, work, dirs_exist_ok=True)
         os.environ.pop("WORLDLAB_ROOT", None)
+        os.environ.update(NBGRADER_KERNEL_ENV)
         client = NotebookClient(
             nb,
             config=ipc_config(Path(work)),

@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -49,9 +49,16 @@ import nbformat
 from nbformat import NotebookNode
 
 from worldlab.course.errors import CourseError
-from worldlab.course.nbgrader_setup import course_config, nbgrader_failure, quiet_nbgrader
+from worldlab.course.nbgrader_setup import (
+    course_config,
+    exclude_overwriting,
+    nbgrader_failure,
+    quiet_nbgrader,
+)
 from worldlab.grading import gradebook as books
+from worldlab.grading.course_options import execute_timeout, refuse_unsupported_options
 from worldlab.grading.execute import Job, JobResult, Limits, run_job
+from worldlab.grading.generated import autotest_markers, with_generated_tests
 from worldlab.grading.integrity import job_fields
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
 from worldlab.grading.scoring import (
@@ -245,6 +252,12 @@ class Grader:
         self.options = options
         self.report = report
         self.config = course_config(course.root)
+        refuse_unsupported_options(self.config)
+        if options.limits.cell_timeout is None:
+            options.limits = replace(
+                options.limits,
+                cell_timeout=execute_timeout(self.config, options.limits.notebook_timeout),
+            )
         self.instructor = {
             nb: nbformat.read(course.instructor_path(nb), as_version=4) for nb in course.notebooks
         }
@@ -253,6 +266,11 @@ class Grader:
         self.provided: dict[str, set] = {}
         self.integrity: dict[str, dict] = {}  # per notebook: hidden checks, seed, points, lines
         self.outcomes: dict[str, Outcome] = {}
+        #: Files of the assignment never overwritten by the instructor's copy (nbgrader's
+        #: ``Autograde.exclude_overwriting``), relative to the source folder.
+        self.keep_students_copy = {
+            Path(name) for name in exclude_overwriting(self.config).get(course.lesson, [])
+        }
 
     def run(self) -> dict[str, Outcome]:
         course, options = self.course, self.options
@@ -268,7 +286,13 @@ class Grader:
         with lesson_lock(course), tempfile.TemporaryDirectory(prefix="worldlab-work-") as work:
             self._ensure_assignment()
             self._load_release()
-            self.late_penalty = books.late_penalty_from_config(self.config)
+            try:
+                self.late_penalty = books.late_penalty_from_config(self.config)
+            except Exception as exc:  # a TraitError or ImportError from the configured class
+                raise CourseError(
+                    "nbgrader's late-penalty plugin (c.AssignLatePenalties.plugin_class) cannot "
+                    f"be loaded from {course.root}: {type(exc).__name__}: {exc}"
+                ) from None
             saved = books.backup(course.db_url, course.grading / "backups", course.lesson)
             if saved:
                 self.report(f"gradebook backed up to {saved}")
@@ -296,7 +320,19 @@ class Grader:
             )
 
     def _load_release(self) -> None:
+        markers = autotest_markers(self.config)
         for nb in self.course.notebooks:
+            try:  # the test cells nbgrader grades with: AUTOTEST lines expanded
+                self.instructor[nb] = with_generated_tests(
+                    self.instructor[nb],
+                    nb,
+                    self.course.lesson,
+                    self.course.db_url,
+                    self.course.course_id,
+                    markers,
+                )
+            except LookupError as exc:
+                raise CourseError(str(exc)) from None
             self.release[nb] = nbformat.read(self.course.release_path(nb), as_version=4)
             self.maxima[nb] = max_scores(self.release[nb])
             self.provided[nb] = provided_lines(self.release[nb])
@@ -316,8 +352,11 @@ class Grader:
     def _place_extra_files(self, submission: Submission, folder: Path, link: bool) -> None:
         """The student's extra files, then the instructor's over them, into ``folder``: hard
         links when ``link`` and the file system allow, else copies."""
+        keep = self.keep_students_copy
         for base in (submission.folder, self.course.source):
             for path in extra_files(base, self.course.ignore):
+                if base == self.course.source and path.relative_to(base) in keep:
+                    continue  # Autograde.exclude_overwriting: the student's copy (if any) stays
                 target = folder / path.relative_to(base)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
@@ -387,6 +426,11 @@ class Grader:
                     self._broken_notebook(item, nb)
                     continue
                 outcome.notes += normalized.notes
+                if normalized.problems:
+                    where = f"{nb}: " if len(self.course.notebooks) > 1 else ""
+                    outcome.reason = "; ".join(
+                        filter(None, [outcome.reason, *(where + p for p in normalized.problems)])
+                    )
                 where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
                 signals = scan(
                     normalized.notebook, self.provided[nb], self.instructor[nb], self.release[nb]
@@ -418,7 +462,15 @@ class Grader:
             for job in jobs:
                 self._finish(run_job(job), pending, manifest)
             return
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        # Forked workers start with this process's modules (nbformat, nbclient, the sandbox)
+        # already imported: spawned ones imported them again, 2-4 s each before the first
+        # kernel, which made a small class slower than plain nbgrader. Nothing here holds a
+        # thread or an open gradebook session at this point, so forking is safe.
+        import nbclient  # noqa: F401 - imported once here, inherited by every worker
+
+        if self.options.sandbox:
+            import worldlab.grading.sandbox  # noqa: F401
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             futures = [pool.submit(run_job, job) for job in jobs]
             for future in as_completed(futures):
                 self._finish(future.result(), pending, manifest)
