@@ -240,6 +240,7 @@ class _Pending:
     waiting: set[str]
     results: dict[str, books.NotebookGrades] = field(default_factory=dict)
     graded: dict[str, NotebookNode] = field(default_factory=dict)
+    written: dict[str, bytes] = field(default_factory=dict)  # files the notebooks wrote
 
 
 class Grader:
@@ -446,6 +447,7 @@ class Grader:
                         limits=self.options.limits,
                         sandbox=self.options.sandbox,
                         workdir=str(item.workdir),
+                        skip_files=frozenset(f"{name}.ipynb" for name in self.course.notebooks),
                         **self.integrity[nb],
                     )
                 )
@@ -496,6 +498,7 @@ class Grader:
             if result.reason:
                 outcome.reason = "; ".join(filter(None, [outcome.reason, result.reason]))
             item.graded[nb] = graded
+            item.written.update(result.files)
             item.results[nb] = books.NotebookGrades(
                 cell_scores(graded, self.maxima[nb]), unanswered(graded)
             )
@@ -520,7 +523,7 @@ class Grader:
         outcome, submission = item.outcome, item.submission
         for result in item.results.values():
             result.flagged = result.flagged or outcome.flagged
-        self._write_autograded(submission, item.graded)
+        self._write_autograded(submission, item.graded, item.written)
         outcome.late_penalty = books.record_assignment(
             self.course.db_url,
             self.course.course_id,
@@ -553,14 +556,24 @@ class Grader:
             + (f"  FLAGGED: {flags}" if outcome.flagged else "")
         )
 
-    def _write_autograded(self, submission: Submission, graded: dict[str, NotebookNode]) -> None:
+    def _write_autograded(
+        self, submission: Submission, graded: dict[str, NotebookNode], written: dict[str, bytes]
+    ) -> None:
         """``autograded/<student>/<id>/`` as nbgrader leaves it: the graded notebooks, the
-        student's extra files (timestamp.txt included) and the instructor's files over them."""
+        student's extra files (timestamp.txt included), the instructor's files over them, and
+        the files the notebooks wrote while they ran (as nbgrader runs them in that folder)."""
         target = self.course.autograded / submission.student / self.course.lesson
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         self._place_extra_files(submission, partial, link=False)
+        for name, data in sorted(written.items()):
+            path = (partial / name).resolve()
+            if partial.resolve() not in path.parents:
+                continue  # never outside the student's folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+            path.write_bytes(data)
         for nb, notebook in graded.items():
             nbformat.write(notebook, partial / f"{nb}.ipynb")
         old = target.with_name(f".{target.name}.old")
