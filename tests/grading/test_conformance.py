@@ -697,7 +697,7 @@ def test_fixtures_autotest_hidden_tests_plugin_and_environment(fixtures):
     ours = gradebook_cells(fixtures["ours"], "autotest")
     # AUTOTEST expanded: an unanswered submission fails every autotest, a wrong one some
     unanswered = [v for (s, _, cell), v in ours.items() if s == "unchanged" and cell]
-    assert len(unanswered) == 10 and sum(score for score, *_ in unanswered) == 0
+    assert len(unanswered) == 11 and sum(score for score, *_ in unanswered) == 0
     assert ours[("changed", "multi", "test_multi")][0] == 1.0
     assert ours[("right", "hidden", "test_hidden")][0] == 1.0
     assert ours[("changed", "hidden", "test_hidden")][0] == 0.0  # hidden AUTOTEST, wrong value

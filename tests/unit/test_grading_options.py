@@ -86,3 +86,22 @@ def test_open_folder_refuses_a_link_on_the_way(tmp_path):
     os.symlink(tmp_path / "real", tmp_path / "link")
     with pytest.raises(OSError):
         open_folder(str(tmp_path / "link"))
+
+
+def test_opening_a_file_the_assignment_ships_is_not_a_signal():
+    from worldlab.grading.shipped_files import READS_FILES, drop_shipped_reads
+    from worldlab.grading.tamper import TamperSignal
+
+    shipped = frozenset({"données brutes.txt", "data/values.csv"})
+
+    def kept(line: str) -> list[str]:
+        return [
+            s.reason for s in drop_shipped_reads([TamperSignal("c", 1, line, READS_FILES)], shipped)
+        ]
+
+    assert kept("with open('données brutes.txt', encoding='utf-8') as handle:") == []
+    assert kept("rows = open('./data/values.csv').read()  # the data") == []
+    assert kept("open('p1.ipynb').read()") == [READS_FILES]  # not shipped
+    assert kept("open(name)") == [READS_FILES]  # not a literal: cannot tell
+    assert kept("open('données brutes.txt'); open('/etc/passwd')") == [READS_FILES]
+    assert kept("open('données brutes.txt'); exec(code)") == ["runs code dynamically"]

@@ -68,6 +68,7 @@ from worldlab.grading.scoring import (
     settle_test_outputs,
     unanswered,
 )
+from worldlab.grading.shipped_files import drop_shipped_reads
 from worldlab.grading.submissions import Submission, extra_files, find_submissions, read_timestamp
 from worldlab.grading.tamper import provided_lines, scan
 
@@ -321,6 +322,11 @@ class Grader:
             )
 
     def _load_release(self) -> None:
+        #: Files the assignment ships beside its notebooks (a student may open them).
+        self.shipped = frozenset(
+            str(path.relative_to(self.course.source))
+            for path in extra_files(self.course.source, self.course.ignore)
+        )
         markers = autotest_markers(self.config)
         for nb in self.course.notebooks:
             try:  # the test cells nbgrader grades with: AUTOTEST lines expanded
@@ -433,8 +439,14 @@ class Grader:
                         filter(None, [outcome.reason, *(where + p for p in normalized.problems)])
                     )
                 where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
-                signals = scan(
-                    normalized.notebook, self.provided[nb], self.instructor[nb], self.release[nb]
+                signals = drop_shipped_reads(
+                    scan(
+                        normalized.notebook,
+                        self.provided[nb],
+                        self.instructor[nb],
+                        self.release[nb],
+                    ),
+                    self.shipped,
                 )
                 outcome.tamper += [where + str(sig) for sig in signals]
                 item.waiting.add(nb)
