@@ -13,15 +13,19 @@ The assignment is a lesson of this course or any nbgrader assignment of the cour
    a file that is not a gradable notebook is recorded as broken (score 0, flagged, reason in the
    report) and the run goes on. Normalise the rest onto the instructor's cells
    (:mod:`worldlab.grading.normalize`) and scan the student's code for tampering
-   (:mod:`worldlab.grading.tamper`). The kernel's working folder starts as a private copy of the
-   files nbgrader would put beside the notebook: the student's extra files, overwritten by the
-   instructor's files of ``course/<id>/`` (data, pictures).
+   (:mod:`worldlab.grading.tamper`). Test cells with ``### AUTOTEST`` lines are graded as
+   nbgrader grades them, from the gradebook copy ``generate_assignment`` expanded
+   (:mod:`worldlab.grading.generated`). The kernel's working folder starts as a private copy of
+   the files nbgrader would put beside the notebook: the student's extra files, overwritten by
+   the instructor's files of ``course/<id>/`` (data, pictures) except those the course's
+   ``Autograde.exclude_overwriting`` names.
 3. Execute the notebooks in parallel worker processes, each kernel in its own sandbox
    (:mod:`worldlab.grading.execute`), with per-cell, per-notebook, memory, process and output limits.
 4. Back in this process, one submission at a time once all its notebooks ran: settle the test
    outputs (tests that never ran score 0, warnings do not cost points), score with nbgrader's
    rules (points from the release, never from the submission), write the autograded folder where
-   nbgrader's formgrader and feedback expect it (notebooks and the same files nbgrader copies),
+   nbgrader's formgrader and feedback expect it (notebooks, the same files nbgrader copies, and
+   the files the notebooks wrote while they ran),
    and write the grades, with nbgrader's late penalty, in one transaction. Record what happened
    in ``grading/runs/<id>.json``.
 
