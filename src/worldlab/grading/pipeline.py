@@ -272,6 +272,11 @@ class Grader:
         self.provided: dict[str, set] = {}
         self.integrity: dict[str, dict] = {}  # per notebook: hidden checks, seed, points, lines
         self.outcomes: dict[str, Outcome] = {}
+        #: Names a notebook may write but that never reach the autograded folder: the graded
+        #: notebooks, and the submission time the gradebook's late penalty rests on.
+        self.never_read_back = frozenset(
+            ["timestamp.txt", *(f"{name}.ipynb" for name in course.notebooks)]
+        )
         #: Files of the assignment never overwritten by the instructor's copy (nbgrader's
         #: ``Autograde.exclude_overwriting``), relative to the source folder.
         self.keep_students_copy = {
@@ -463,7 +468,7 @@ class Grader:
                         limits=self.options.limits,
                         sandbox=self.options.sandbox,
                         workdir=str(item.workdir),
-                        skip_files=frozenset(f"{name}.ipynb" for name in self.course.notebooks),
+                        skip_files=self.never_read_back,
                         **self.integrity[nb],
                     )
                 )
