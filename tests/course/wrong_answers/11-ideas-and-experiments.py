@@ -82,11 +82,14 @@ def allocate_over_budget(budget, judge_cost, rho, noise):
 # --- issue 29: more wrong answers of the kinds students make -------------------------------
 
 
+_OWN_GENERATOR = np.random.default_rng()
+
+
 def mutate_ignores_the_rng(config, n_levels, rng):
-    # a stated rule ignored: draws from numpy's global generator, not the one it is given
+    # a stated rule ignored: draws from a generator of its own, not the one it is given
     child = np.array(config, dtype=int, copy=True)
-    knob = np.random.randint(len(child))
-    child[knob] = (child[knob] + np.random.randint(1, n_levels)) % n_levels
+    knob = _OWN_GENERATOR.integers(len(child))
+    child[knob] = (child[knob] + _OWN_GENERATOR.integers(1, n_levels)) % n_levels
     return child
 
 
@@ -138,8 +141,11 @@ def allocate_same_plan_for_every_rho(budget, judge_cost, rho, noise):
     replicates = 2 if noise > 0.6 else 1
     n_tests = int(0.75 * budget // replicates)
     spare = budget - n_tests * replicates
-    return {"n_ideas": max(n_tests, int(spare // judge_cost)), "n_tests": n_tests,
-            "replicates": replicates}
+    return {
+        "n_ideas": max(n_tests, int(spare // judge_cost)),
+        "n_tests": n_tests,
+        "replicates": replicates,
+    }
 
 
 WRONG_ANSWERS = [
@@ -161,8 +167,16 @@ WRONG_ANSWERS = [
     ("allocate_budget", "spends more than the budget", allocate_over_budget),
     ("mutate", "ignores the rng it is given", mutate_ignores_the_rng),
     ("false_discovery_rate", "the share of true discoveries", fdr_true_discoveries),
-    ("false_discovery_rate", "both inputs made boolean (a negative gain counts)", fdr_hint_read_literally),
-    ("select_with_replication", "odd replicates: chooses on the larger part", select_half_rounded_up),
+    (
+        "false_discovery_rate",
+        "both inputs made boolean (a negative gain counts)",
+        fdr_hint_read_literally,
+    ),
+    (
+        "select_with_replication",
+        "odd replicates: chooses on the larger part",
+        select_half_rounded_up,
+    ),
     ("allocate_budget", "the same judge-heavy plan whatever rho", allocate_fixed_judge_heavy),
     ("allocate_budget", "everything on ideas, one test", allocate_one_test),
     ("allocate_budget", "counts left as floats", allocate_float_counts),
