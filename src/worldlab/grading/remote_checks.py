@@ -291,7 +291,12 @@ class CellClock:
         left = self.deadline - time.monotonic()
         if self.closed or left <= 0:
             raise self.over()
-        return self.evaluator(expression, left)
+        try:
+            return self.evaluator(expression, left)
+        except CallTimeout:
+            if left < self.evaluator.timeout:  # it was the cell's clock that ran out
+                raise self.over() from None
+            raise
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,13 +40,13 @@ def _limit_self(memory_bytes: int, cpu_seconds: float) -> None:
         resource.setrlimit(which, (value, hard))
 
 
-def _worker(job: Job, conn: Connection) -> None:
+def _worker(job: Job, conn: Connection, target: Callable[[Job], JobResult]) -> None:
     """The body of one worker process: run the job, send its result, never raise."""
     start = time.perf_counter()
     try:
         limits = job.limits
         _limit_self(limits.worker_memory_bytes, limits.notebook_timeout + limits.worker_margin)
-        result = run_job(job)
+        result = target(job)
     except BaseException as exc:  # noqa: BLE001 - a MemoryError, a limit: that job's error
         result = JobResult(
             job.student,
@@ -114,11 +114,17 @@ def _exit_description(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-def run_isolated(jobs: Iterable[Job], workers: int, on_result: Callable[[JobResult], None]) -> None:
+def run_isolated(
+    jobs: Iterable[Job],
+    workers: int,
+    on_result: Callable[[JobResult], None],
+    target: Callable[[Job], JobResult] = run_job,
+) -> None:
     """Run every job in its own process, ``workers`` at a time; ``on_result`` gets each result.
 
     ``on_result`` is called in this process, one result at a time, as jobs finish. A worker that
-    dies, is killed or outlives its wall clock gives a result with ``error`` set.
+    dies, is killed or outlives its wall clock gives a result with ``error`` set. ``target`` is
+    what a worker runs (a module-level function, so that it can be sent to the worker).
     """
     context = _context()
     queue = list(jobs)
@@ -129,7 +135,7 @@ def run_isolated(jobs: Iterable[Job], workers: int, on_result: Callable[[JobResu
             while queue and len(running) < max(1, workers):
                 job = queue.pop()
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, args=(job, send), daemon=True)
+                process = context.Process(target=_worker, args=(job, send, target), daemon=True)
                 process.start()
                 send.close()
                 now = time.perf_counter()
