@@ -15,6 +15,7 @@ fastest run of each is reported (on a shared machine the slowest runs measure th
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -75,7 +76,7 @@ def main() -> None:
     nbgrader = [sys.executable, "-m", "nbgrader"]
     grade = [sys.executable, "-m", "worldlab", "grade", args.lesson, "--jobs", str(args.jobs)]
     own = notebook_seconds(args.lesson)
-    plains, safes = [], []
+    plains, safes, peaks = [], [], []
     for _ in range(max(1, args.repeat)):
         with tempfile.TemporaryDirectory(prefix="worldlab-bench-") as scratch:
             plain_root = copy_real_lessons(Path(scratch) / "plain", [args.lesson])
@@ -85,6 +86,8 @@ def main() -> None:
                 timed([*nbgrader, "generate_assignment", args.lesson, "--force"], root)
             plains.append(timed([*nbgrader, "autograde", args.lesson], plain_root))
             safes.append(timed(grade, safe_root))
+            runs = json.loads((safe_root / "grading" / "runs" / f"{args.lesson}.json").read_text())
+            peaks.append(max(entry.get("worker_mb", 0.0) for entry in runs.values()))
             shutil.rmtree(plain_root / "grading" / "autograded", ignore_errors=True)
     plain, safe = min(plains), min(safes)
     if len(plains) > 1:
@@ -101,6 +104,7 @@ def main() -> None:
     print(f"{'worldlab grade (sandboxed)':<34} {safe:>8.1f} {safe / n:>15.2f}")
     print(f"ratio safe / plain: {safe / plain:.2f}")
     print(f"notebook alone (headless, one kernel): {own:.2f} s")
+    print(f"peak resident memory of a grading worker (its kernel apart): {max(peaks):.0f} MiB")
     cost = safe * args.jobs / n
     print(
         f"safe grader, core-seconds per submission: {cost:.2f} "

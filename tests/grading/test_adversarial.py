@@ -541,12 +541,13 @@ def checked(tmp_path_factory):
     return root, runs
 
 
-def _forged(reply_json: str) -> str:
-    """An answer whose every reply to ``double`` is ``reply_json``, sent raw on the channel."""
+def _forged(value_json: str) -> str:
+    """A stub whose every reply to ``double`` is a success carrying the JSON text that the
+    kernel expression ``value_json`` builds, sent raw on the channel."""
     return (
         "import worldlab.checking as channel\n"
         "_real = channel.serve_call\n"
-        f"_FORGED = {reply_json}\n"
+        f"""_FORGED = '{{"__dict__": [["ok", true], ["value", ' + {value_json} + ']]}}'\n"""
         "channel.serve_call = lambda request, namespace=None: (\n"
         "    _FORGED if 'double' in request else _real(request, namespace)\n"
         ")\n\n" + STUB
@@ -597,22 +598,16 @@ TRUST_ATTACKS = {
     # DataFrame of 20,000 columns.
     "hash_flood": (
         _forged(
-            '\'{"ok": true, "value": {"__set__": [\' + \',\'.join(str(i * (2**61 - 1)) '
-            "for i in range(1, 30001)) + ']}}'"
+            "'{\"__set__\": [' + ','.join(str(i * (2**61 - 1)) for i in range(1, 30001)) + ']}'"
         ),
         None,
         None,
     ),
-    "huge_list": (
-        _forged("'{\"ok\": true, \"value\": [' + ','.join(['1'] * 3_000_000) + ']}'"),
-        None,
-        None,
-    ),
+    "huge_list": (_forged("'[' + ','.join(['1'] * 3_000_000) + ']'"), None, None),
     "wide_frame": (
         _forged(
-            '\'{"ok": true, "value": {"__dataframe__": {"columns": [\''
-            ' + \',\'.join(map(str, range(20_000))) + \'], "data": [], "index": '
-            '{"labels": [], "name": null}}}}\''
+            "'{\"__dataframe__\": {\"columns\": [' + ','.join(map(str, range(20_000)))"
+            ' + \'], "data": [], "index": {"labels": [], "name": null}}}\''
         ),
         None,
         None,
@@ -645,7 +640,8 @@ def test_checks_judge_from_outside_the_kernel(checked):
     assert scores["honest"] == 6.0 and scores["stub"] == 0.0
     assert scores["points"] == 6.0 and runs["points"]["max_score"] == 8.0
     assert scores["slow"] == 4.0, runs["slow"]  # visible test passed, the hidden call timed out
-    assert "did not return within" in json.dumps(_outputs(root, "slow"))
+    printed = json.dumps(_outputs(root, "slow"))
+    assert "did not return within" in printed or "ran longer than its limit" in printed
 
 
 def _outputs(root, student):

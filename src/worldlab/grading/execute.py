@@ -74,6 +74,8 @@ class JobResult:
     reason: str | None
     seconds: float
     error: str | None = None
+    #: Peak resident memory of the grading worker (MiB; 0 when not measured).
+    worker_peak_mb: float = 0.0
 
 
 def run_job(job: Job) -> JobResult:

@@ -86,6 +86,7 @@ class Outcome:
     cells: dict[str, dict[str, float | None]] = field(default_factory=dict)
     manual: int = 0
     late_penalty: float = 0.0
+    worker_mb: float = 0.0  # peak resident memory of its grading workers (MiB)
 
     @property
     def flagged(self) -> bool:
@@ -474,6 +475,7 @@ class Grader:
     def _take_result(self, item: _Pending, nb: str, result: JobResult) -> None:
         outcome = item.outcome
         outcome.seconds = round(outcome.seconds + result.seconds, 2)
+        outcome.worker_mb = max(outcome.worker_mb, result.worker_peak_mb)
         if result.error or result.notebook_json is None:
             # Not the student's fault: no score at all (a human must look), never an old one.
             outcome.status = "error"

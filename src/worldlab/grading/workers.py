@@ -13,6 +13,7 @@ job alone: the other jobs run on.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import resource
@@ -56,7 +57,8 @@ def _worker(job: Job, conn: Connection, target: Callable[[Job], JobResult]) -> N
             error=f"the grading worker failed: {type(exc).__name__}: {str(exc)[:300]}",
         )
     try:
-        conn.send(result)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        conn.send(dataclasses.replace(result, worker_peak_mb=round(peak, 1)))
     except BaseException as exc:  # noqa: BLE001 - e.g. no memory left to pickle the result
         try:
             conn.send(
