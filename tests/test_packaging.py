@@ -41,6 +41,20 @@ def test_gitignore_keeps_grading_runtime_out():
     assert "/grading/" in ignored
 
 
+def test_every_extra_is_part_of_dev():
+    """`.[dev]` (the README's install, CI) holds every extra, so CI tests what they install."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    dev = {_name(r): _spec(r) for r in extras["dev"]}
+    assert "classroom" in extras, "pyproject.toml has no classroom extra (README's classroom)"
+    for extra, requirements in extras.items():
+        for requirement in requirements:
+            assert dev.get(_name(requirement)) == _spec(requirement), (
+                f"{requirement!r} of the {extra} extra is not in dev with the same version"
+            )
+
+
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
