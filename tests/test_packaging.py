@@ -81,3 +81,25 @@ def test_ci_runs_the_readme_commands():
     for title in ("install", "test"):
         for line in _readme_block(title):
             assert line in ci, f".ci/run does not run the README's {title} command {line!r}"
+
+
+def _apt_installs(path: Path) -> list[str]:
+    lines = (ROOT / path).read_text().splitlines()
+    return [line.strip() for line in lines if re.search(r"apt-get install\b", line)]
+
+
+def test_no_apt_line_can_take_other_packages_down():
+    """Debian's npm conflicts with NodeSource's nodejs and apt then refuses its whole line: the
+    README asks for it only where no npm exists, and .ci/run installs one package per line."""
+    readme = _apt_installs(Path("README.md"))
+    assert any("bubblewrap" in line for line in readme)
+    for line in readme:
+        if re.search(r"\bnpm\b", line):
+            assert line.startswith("command -v npm || "), f"README: {line!r} may meet npm"
+    ci = _apt_installs(Path(".ci/run"))
+    assert ci, ".ci/run installs no system package"
+    for line in ci:
+        packages = line.split("apt-get install", 1)[1].split()
+        assert len([p for p in packages if not p.startswith("-")]) == 1, (
+            f".ci/run: {line!r} installs more than one package on a line"
+        )

@@ -181,3 +181,36 @@ def test_status_and_down_without_a_classroom_say_how_to_start_one(tmp_path):
         )
         assert result.returncode == 1
         assert "no classroom in" in result.stderr and "worldlab classroom up" in result.stderr
+
+
+def test_doctor_names_the_fix_for_node_in_the_readmes_terms(monkeypatch):
+    from worldlab.course.classroom import doctor, proxy
+
+    found = {"node": None, "npm": None}
+    real_which = shutil.which
+    monkeypatch.setattr(proxy, "installed", lambda: None)
+    monkeypatch.setattr(shutil, "which", lambda name: found.get(name, real_which(name)))
+    missing = doctor.check_proxy()
+    assert not missing.ok and missing.fix == "sudo apt-get install -y nodejs npm"
+    found["node"] = "/usr/bin/node"  # NodeSource's nodejs without its npm: never Debian's npm
+    missing = doctor.check_proxy()
+    assert not missing.ok and "apt-get" not in missing.fix and "npm" in missing.detail
+    found["npm"] = "/usr/bin/npm"
+    assert doctor.check_proxy().ok
+
+
+def test_doctor_reports_every_check_and_exits_1_while_something_blocks_up(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "worldlab", "classroom", "doctor", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = result.stdout.splitlines()
+    for what in ("root", "JupyterHub", "configurable-http-proxy", "a Python every user can run"):
+        assert any(what in line for line in lines), f"doctor says nothing of {what}"
+    blocking = [line for line in lines if line.startswith("FIX")]
+    assert result.returncode == (1 if blocking else 0), result.stdout + result.stderr
+    assert lines[-1].startswith(f"{len(blocking)} thing(s) to fix" if blocking else "ready")
+    fixes = [line for line in lines if line.strip().startswith("->")]
+    assert len(fixes) == len([line for line in lines if line.startswith(("FIX", "warn"))])
