@@ -7,6 +7,7 @@ any kernel starts, so no kernel prints "building the font cache" on stderr.
 """
 
 import os
+from pathlib import Path
 
 # Small matrices: one BLAS thread is faster than several fighting over two cores (also for the
 # kernels that notebook tests start, which inherit this).
@@ -26,3 +27,26 @@ SEEDS = range(10)
 def _close_figures():
     yield
     plt.close("all")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Modules whose fixtures execute every lesson or grade whole classes in the sandbox: minutes
+#: each on 2 cores (measured with ``--durations``; README "Set up, open, test"). They carry the
+#: ``slow`` marker. ``python -m pytest`` and CI run them like every other test; a quick look
+#: leaves them out with ``-m "not slow and not browser and not classroom"``.
+SLOW_MODULES = (
+    "tests/grading/test_class_loop.py",
+    "tests/grading/test_adversarial.py",
+    "tests/grading/test_fairness.py",
+    "tests/grading/test_conformance.py",
+    "tests/course/test_lessons_check.py",
+    "tests/course/test_student_notebooks_run.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        if Path(str(item.path)).resolve().relative_to(ROOT).as_posix() in SLOW_MODULES:
+            item.add_marker(slow)

@@ -116,6 +116,9 @@ def classroom():
                 "--port", str(port), "--python", str(python),
             )  # fmt: skip
         assert started.returncode == 0, started.stdout + started.stderr
+        # `up` says what it is doing while it does it (the checks, the proxy, the hub).
+        for step_printed in ("checking this machine", "starting JupyterHub", "classroom up in"):
+            assert step_printed in started.stdout, started.stdout
         yield {
             "hub": Hub(f"http://127.0.0.1:{port}"),
             "passwords": passwords,
