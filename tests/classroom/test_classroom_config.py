@@ -196,7 +196,11 @@ def test_doctor_names_the_fix_for_node_in_the_readmes_terms(monkeypatch):
     missing = doctor.check_proxy()
     assert not missing.ok and "apt-get" not in missing.fix and "npm" in missing.detail
     found["npm"] = "/usr/bin/npm"
+    monkeypatch.setattr(proxy, "node_major", lambda node: 20)
     assert doctor.check_proxy().ok
+    monkeypatch.setattr(proxy, "node_major", lambda node: 18)  # Debian 12's own nodejs
+    old = doctor.check_proxy()
+    assert not old.ok and not old.blocking and ">= 20" in old.detail
 
 
 def test_doctor_reports_every_check_and_exits_1_while_something_blocks_up(tmp_path):

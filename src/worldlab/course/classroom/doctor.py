@@ -135,6 +135,17 @@ def check_proxy() -> Finding:
         return Finding("configurable-http-proxy", True, str(found))
     node, npm = shutil.which("node"), shutil.which("npm")
     if node and npm:
+        major = proxy.node_major(node)
+        if major is not None and major < proxy.NODE_MAJOR:
+            return Finding(
+                "configurable-http-proxy",
+                False,
+                f"Node.js {major} ({node}) is older than {proxy.PACKAGE} declares it needs "
+                f"(>= {proxy.NODE_MAJOR}); the classroom is tested with Node.js 20 from NodeSource",
+                f"install Node.js {proxy.NODE_MAJOR} or newer (e.g. NodeSource's nodejs, which "
+                "brings its own npm), or try as it is: npm installs it with a warning",
+                blocking=False,
+            )
         return Finding(
             "configurable-http-proxy",
             True,

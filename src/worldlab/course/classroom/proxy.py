@@ -17,6 +17,8 @@ from worldlab.paths import repo_root
 #: The proxy release the classroom is tested with.
 VERSION = "5.3.0"
 PACKAGE = f"configurable-http-proxy@{VERSION}"
+#: The oldest Node.js that release declares it runs on (its package.json's "engines").
+NODE_MAJOR = 20
 
 
 def node_folder() -> Path:
@@ -45,6 +47,15 @@ def install_command() -> list[str]:
         "--loglevel=error",
         PACKAGE,
     ]
+
+
+def node_major(node: str) -> int | None:
+    """The major version of the Node.js at ``node`` (``node --version``), None if unknown."""
+    try:
+        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+        return int(done.stdout.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
 
 
 def missing_node_reason(node: str | None, npm: str | None) -> str:
