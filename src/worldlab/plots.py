@@ -310,6 +310,8 @@ VERDICT_STYLE = {
     "supported": (PALETTE["sky"], "o", "black"),
     "contradicted": (PALETTE["orange"], "s", "black"),
     "mixed": (PALETTE["purple"], "D", "black"),
+    "no difference this toy can see": ("#FFFFFF", "v", "black"),
+    "derivation": ("#999999", "^", "black"),
     "untestable": (PALETTE["yellow"], "h", "black"),
 }
 NO_VERDICT_STYLE = ("#DDDDDD", "o", "#555555")
