@@ -108,7 +108,7 @@ def test_no_apt_line_can_take_other_packages_down():
 def test_the_slow_modules_exist():
     """The ``slow`` marker is given by path (tests/conftest.py): a moved module must not lose it
     silently."""
-    from conftest import SLOW_MODULES
+    from slow_modules import SLOW_MODULES
 
     for module in SLOW_MODULES:
         assert (ROOT / module).is_file(), f"tests/conftest.py SLOW_MODULES: no {module}"
