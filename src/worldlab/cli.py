@@ -4,7 +4,7 @@
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
     worldlab check --seeds N [LESSON ...]   hidden checks on N grading seeds: reference, stubs, wrong
-    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
+    worldlab classroom up|down|status|doctor   JupyterHub + nbgrader exchange on this machine (root)
     worldlab verdicts [LESSON ...]   show the committed verdict rows (data/verdicts/)
     worldlab verdicts --fresh [LESSON ...] [--seeds N]   re-judge them on fresh seeds (maintainer)
     worldlab lessons              list the lessons
