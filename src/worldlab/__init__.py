@@ -68,6 +68,7 @@ Face (shared look and interaction):
     testing                     helpers for tests (clear messages, the grader's seed)
 Course tooling (never imported by the science, never importing it):
     course                      build, check and publish the lessons around nbgrader
+    course.references           reference answers read from a lesson source (12's hidden checks)
     grading                     the safe, parallel grader: sandbox, normalise, score, gradebook
 """
 
