@@ -56,5 +56,8 @@ html_theme_options = {
     "repository_url": REPOSITORY,
     "use_repository_button": bool(REPOSITORY),
 }
+# The theme's light/dark switch starts from "auto" (an empty mode logged a console error).
+html_context = {"default_mode": "auto"}
+html_favicon = "_static/favicon.svg"  # else each browser asks for a missing /favicon.ico
 html_last_updated_fmt = None
 html_copy_source = True

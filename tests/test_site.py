@@ -16,22 +16,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from site_helpers import ROOT, TEST_BOUNDS, VENDOR, build_for_tests
 
 from worldlab.course import site_check, site_lessons, site_pages
-from worldlab.course.site import build_site, grid_bounds, read_settings, solution_lessons
+from worldlab.course.site import solution_lessons
 from worldlab.course.site_pages import SiteError
-
-ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "site" / "_build" / "vendor"
-DEMO_CACHE = ROOT / "site" / "_build" / "demo-cache"
-#: The tests draw the demos on CI's coarser grid (site.toml's ci_ bounds), shared with tests/browser.
-TEST_BOUNDS = grid_bounds(read_settings(ROOT / "site"), ci=True)
-
-
-def build_for_tests(build_dir: Path, **options):
-    """``build_site`` as the tests run it: shared npm and demo caches, CI's coarser grid."""
-    options.setdefault("vendor_dir", VENDOR)
-    return build_site(build_dir=build_dir, demo_cache=DEMO_CACHE, bounds=TEST_BOUNDS, **options)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import json
 import math
 import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -210,6 +211,7 @@ def render_grid(
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     plt.close("all")
+    started = time.perf_counter()
     texts = []
     positions = [range(len(control.values)) for control in controls]
     for index, setting in enumerate(itertools.product(*positions)):
@@ -229,6 +231,7 @@ def render_grid(
         "figures": math.prod(len(p) for p in positions),
         "size": size,
         "texts": texts if any(texts) else [],
+        "seconds": round(time.perf_counter() - started, 2),
     }
     manifest = json.loads(json.dumps(manifest))  # tuples as lists, as read back
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))

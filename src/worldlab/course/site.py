@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from worldlab.course import site_check, site_lessons, site_pages
+from worldlab.course import site_a11y, site_check, site_lessons, site_pages
 from worldlab.course.lessons import LESSON_ID
 from worldlab.course.site_demos import DemoGrid, GridBounds, render_demos
 from worldlab.course.site_pages import LessonHeader, SiteError
@@ -365,6 +365,7 @@ def build_site(
     echo(f"site: Sphinx built the pages in {time.perf_counter() - step:.1f} s")
     html = build / "html"
     figures = place_files(root, html, lessons, grids)
+    site_a11y.fix_pages(html)
     found = site_check.problems(html)
     if found:
         listing = "\n  ".join(found[:30])

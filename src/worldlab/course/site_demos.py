@@ -45,8 +45,8 @@ FORMAT_VERSION = 1
 class GridBounds:
     """At most ``max_steps`` positions per slider, ``max_figures`` figures per demo."""
 
-    max_steps: int = 12
-    max_figures: int = 150
+    max_steps: int = 10
+    max_figures: int = 100
 
 
 @dataclass(frozen=True)
