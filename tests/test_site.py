@@ -128,10 +128,15 @@ def test_every_figure_has_alt_text_and_hints_stay_folded(built):
         figures = sum(
             "image/png" in output.get("data", {})
             for cell in solution.cells
+            if "interactive_demo(" not in cell.source  # a demo's figure is live: see below
             for output in cell.get("outputs", [])
         )
+        demos = sum("interactive_demo(" in cell.source for cell in solution.cells)
         figure_images = [(src, alt) for src, alt in refs.images if "_images/" in src]
         assert len(figure_images) >= figures > 0, f"{lesson}: figures missing on its page"
+        demo_images = [(src, alt) for src, alt in refs.images if "/demo-" in src]
+        assert len(demo_images) == demos, f"{lesson}: {demos} demos, {len(demo_images)} figures"
+        figure_images += demo_images
         assert all((alt or "").strip() for _, alt in figure_images), f"{lesson}: image without alt"
         folded = _page(page).details
         hints = sum(cell.source.count("<details") for cell in solution.cells)
@@ -219,13 +224,11 @@ def test_the_verdict_explorer_links_each_row_to_the_lesson_section(built):
         len(site_pages.read_csv(p, site_pages.VERDICT_COLUMNS))
         for p in (ROOT / "data" / "verdicts").glob("*.csv")
     )
-    links = [re.search(r'href="(lessons/[^"]+)"', row) for row in rows[1 : verdicts + 1]]
-    assert all(links) and len(links) == verdicts
-    for link in links:
-        page, _, anchor = (
-            link.group(1).rpartition("#") if "#" in link.group(1) else (link.group(1), "", "")
-        )
-        assert anchor, f"verdict row links to {link.group(1)} without a section"
+    links = [re.findall(r'href="(lessons/[^"]+)"', row) for row in rows[1 : verdicts + 1]]
+    assert len(links) == verdicts and all(len(found) == 2 for found in links)
+    for _, section in links:
+        page, _, anchor = section.partition("#")
+        assert anchor, f"verdict row links to {section} without a section"
         assert f'id="{anchor}"' in (built.html / page).read_text(), f"no section {anchor}"
     assert "verdicts.js" in html
 
