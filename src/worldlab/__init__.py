@@ -1,36 +1,63 @@
 """worldlab — the lab kit of the course *Predicting the World*.
 
-Worlds (``worldlab.worlds``), small and seeded:
-    coin            a biased coin (lesson 00)
-    pixel_strip     an agent on a strip, seen as a tiny image (01)
-    grid_walks      random legal walks on a grid (02)
-    grammar         an English-like language with an exact grammaticality check (03)
-    facts           a population of facts mentioned with a Zipf law (04)
-    maze            Sutton & Barto's Dyna maze with a movable goal (06)
-    strategy_tasks  verifiable tasks: strategy problems and chain puzzles (07)
-    task_stream     a stream of conflicting classification tasks (08)
-Learners and measurements:
-    stats               experiments over seeds, means with CIs, paired comparisons (all lessons)
-    debate              the debate's argument map as tidy tables (00)
-    transition_models   count-table world models, rollouts (01)
-    world_model_tests   k-grams, behavioural tests, probes and their experiments (02)
-    world_model_figures the figures of those experiments (02)
-    ngram_lm, reversal  n-gram models and novelty; the reversal curse (03)
-    hallucination       missing mass, calibrated / closure / grounded models (04)
-    rescorla_wagner     conditioning schedules, the copying learner, blocking (05)
-    online_learning     online world models that take a learning rule, surprise (05)
-    in_context          a frozen-weight model that adapts in its context window (05)
-    planning            Q-learning, Dyna-Q, behaviour cloning, value iteration (06)
-    rlvr, pass_at_k     imitation, RL loops that take the update, pass@k curves (07)
-    rlvr_experiments    lesson 07's one-seed experiments and demo (07)
-    mlp, continual      a tiny numpy MLP; forgetting, replay, EWC, memory (package) (02, 08)
+The map: every module a lesson imports, with the lessons that import it (a test keeps this
+list true). A topic with several modules is a package; each package's docstring lists its modules.
+
+Worlds (``worldlab.worlds``), small, seeded, and never drawing:
+    worlds.coin                 a biased or sticky coin for two sequence learners (00)
+    worlds.pixel_strip          an agent on a strip, seen as a tiny image (01)
+    worlds.grid_walks           random legal walks on a grid (02)
+    worlds.grammar              an English-like language with an exact grammaticality check (03)
+    worlds.facts                a population of facts mentioned with a Zipf law (04)
+    worlds.maze                 Sutton & Barto's Dyna maze with a movable goal (06)
+    worlds.strategy_tasks       verifiable tasks: strategy problems and chain puzzles (07)
+    worlds.task_stream          a stream of conflicting classification tasks (08)
+    worlds.noisy_tv             two rooms, a long corridor and a noisy TV (09)
+    worlds.seasons              a forager with an energy store in a world of seasons (10)
+    worlds.research_landscape   configurations of knobs, a true quality, noisy experiments (11)
+    worlds.changing_grid        a grid world that changes in phases, with a noisy TV (12)
+Science, one package per topic (model, experiments, figures):
+    debate                      the debate's argument map and its verdicts (00-12)
+    debate.argument_map         claims, replies and the committed verdict rows as tidy tables (00)
+    debate.verdicts             verdicts as code: rule, judge, fresh seeds, show_verdict (00-12)
+    world_models                count-table world models; behavioural tests and probes (01, 02)
+    world_models.transitions    passive and action-conditioned transition counts (01)
+    world_models.evaluation     k-gram tests, probes of hidden state, their experiments (02)
+    world_models.figures        lesson 02's figures and demos (02)
+    mlp                         a tiny numpy multilayer perceptron (02)
+    language.ngram_lm           n-gram models and the novelty of their text (03)
+    language.reversal           the reversal curse, tied and untied embeddings (03)
+    language.hallucination      missing mass; calibrated, closure and grounded models (04)
+    prediction_error            learning from surprise (05)
+    prediction_error.rescorla_wagner  conditioning schedules, the copying learner, blocking (05)
+    prediction_error.online     an online world model in a world that changes; surprise (05)
+    prediction_error.in_context a frozen-weight model that adapts in its context (05)
+    prediction_error.plots      lesson 05's figures and demos (05)
+    planning                    Q-learning, Dyna-Q, behaviour cloning, planning on a model (06)
+    planning.plots              lesson 06's figures, the maze drawing and the demo (06)
+    rlvr.training               imitation pre-training, RL loops that take the update (07)
+    rlvr.pass_at_k              unbiased pass@k and its curves (07)
+    rlvr.experiments            lesson 07's one-seed experiments and demo (07)
+    continual                   forgetting, replay, EWC, memory and their figures (08)
+    curiosity.agents            curious agents: surprise, count and progress bonuses (09)
+    curiosity.plots             lesson 09's figures (09)
+    drives.homeostasis          homeostatic planning, lifetimes, evolution of drives (10)
+    drives.plots                lesson 10's figures (10)
+    research.search             random search, hill climbing, evolution of ideas (11)
+    research.experiments        lesson 11's measurements over seeds (11)
+    research.plots              lesson 11's figures (11)
+    lifelong.agent              agents through the phases of a changing world (12)
+    lifelong.plots              lesson 12's comparisons and figures (12)
 Face (shared look and interaction):
-    plots       palette, style and the plots lessons share
-    widgets     interactive demos that also render a static figure headless
-    testing     helpers for the tests inside lessons (clear messages, the grader's seed)
-Course tooling (never imported by the science):
-    course      build and check the lessons around nbgrader
-    grading     the safe, parallel grader: sandbox, normalise, score, gradebook, reports
+    stats                       experiments over seeds, means with intervals, paired comparisons
+    plots                       palette, style and the plots several lessons share
+    widgets                     interactive demos that also render a static figure headless
+    figures                     a figure that falls back to its reference image while unfinished
+    checking                    visible and hidden tests inside lessons, run where they are trusted
+    testing                     helpers for tests (clear messages, the grader's seed)
+Course tooling (never imported by the science, never importing it):
+    course                      build, check and publish the lessons around nbgrader
+    grading                     the safe, parallel grader: sandbox, normalise, score, gradebook
 """
 
 __version__ = "0.1.0"

@@ -4,6 +4,8 @@
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
     worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
+    worldlab verdicts [LESSON ...]   show the committed verdict rows (data/verdicts/)
+    worldlab verdicts --fresh [LESSON ...] [--seeds N]   re-judge them on fresh seeds (maintainer)
     worldlab lessons              list the lessons
     worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
     worldlab grade ASSIGNMENT         autograde every submission, sandboxed and in parallel
@@ -43,6 +45,26 @@ def _parser() -> argparse.ArgumentParser:
         "--mutants",
         action="store_true",
         help="plant small mutants in each reference answer and report the share the tests catch",
+    )
+    verdicts = commands.add_parser(
+        "verdicts", help="show the verdict rows; --fresh re-judges them on fresh seeds"
+    )
+    verdicts.add_argument("lessons", nargs="*", metavar="LESSON")
+    verdicts.add_argument(
+        "--fresh",
+        action="store_true",
+        help="execute each lesson again on fresh seeds and compare every row's status; exits 1 "
+        "when a status changes",
+    )
+    verdicts.add_argument(
+        "--seeds", type=int, default=30, help="number of fresh seeds (default 30)"
+    )
+    verdicts.add_argument("--start", type=int, default=1000, help="first fresh seed (default 1000)")
+    verdicts.add_argument(
+        "--report", type=Path, default=None, help="also write the comparison to this CSV file"
+    )
+    verdicts.add_argument(
+        "--timeout", type=int, default=1800, help="seconds per cell of a fresh run (default 1800)"
     )
     from worldlab.course.classroom.commands import add_parser as add_classroom
 
@@ -128,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("collect", "export", "report"):
         return _grading_files(args)
     chosen = lesson_index.resolve(args.lessons)
+    if args.command == "verdicts":
+        return _verdicts(args, chosen)
     if args.command == "build":
         from worldlab.course.build import build
 
@@ -148,6 +172,43 @@ def _run(args: argparse.Namespace) -> int:
         results = check(chosen)
         return 0 if all(item.ok for item in results) else 1
     raise AssertionError(args.command)
+
+
+def _verdicts(args: argparse.Namespace, chosen: list) -> int:
+    from worldlab.course.verdicts import MIN_FRESH_SEEDS, read_committed
+
+    if not args.fresh:
+        for lesson in chosen:
+            for row in read_committed(lesson):
+                values = row.get("values") or "(typed verdict)"
+                print(f"{lesson.id} {row['claim']} {row['status']}: {values}")
+        return 0
+    from worldlab.course.fresh_verdicts import fresh_verdicts, write_report
+
+    if args.seeds < MIN_FRESH_SEEDS:
+        print(
+            f"note: {args.seeds} fresh seeds; a verdict is judged on at least {MIN_FRESH_SEEDS}",
+            file=sys.stderr,
+        )
+    rows, problems = fresh_verdicts(
+        chosen,
+        seeds=args.seeds,
+        start=args.start,
+        timeout=args.timeout,
+        report=lambda text: print(text, file=sys.stderr),
+    )
+    for row in rows:
+        print(row.text())
+    for problem in problems:
+        print(f"cannot re-judge {problem}")
+    if args.report is not None:
+        write_report(rows, args.report)
+    changed = [row for row in rows if not row.holds]
+    print(
+        f"{len(rows) - len(changed)} of {len(rows)} row(s) keep their status on seeds "
+        f"{args.start}–{args.start + args.seeds - 1}; {len(problems)} lesson(s) not re-judged"
+    )
+    return 1 if changed or problems else 0
 
 
 def _grade(args: argparse.Namespace) -> int:

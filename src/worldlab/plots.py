@@ -310,6 +310,8 @@ VERDICT_STYLE = {
     "supported": (PALETTE["sky"], "o", "black"),
     "contradicted": (PALETTE["orange"], "s", "black"),
     "mixed": (PALETTE["purple"], "D", "black"),
+    "no difference this toy can see": ("#FFFFFF", "v", "black"),
+    "derivation": ("#999999", "^", "black"),
     "untestable": (PALETTE["yellow"], "h", "black"),
 }
 NO_VERDICT_STYLE = ("#DDDDDD", "o", "#555555")
@@ -391,3 +393,27 @@ def draw_verdict_map(
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4)
     return ax
+
+
+def plot_seed_comparison(n_seeds: int = 5, source: str = "biased", max_seeds: int = 30) -> None:
+    """Demo: compare the two learners on the first ``n_seeds`` seeds of one source.
+
+    Draws :func:`plot_paired_comparison` of ``count`` against ``repeat`` (three
+    panels: means with 95% CIs, one line per seed, the paired difference with its 95% CI) and
+    ends with ``plt.show()``.
+    """
+    from worldlab.stats import run_over_seeds
+    from worldlab.worlds.coin import SOURCES, prediction_accuracy
+
+    if not 3 <= n_seeds <= max_seeds:
+        raise ValueError(f"n_seeds must lie in 3 … {max_seeds}, got {n_seeds}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    results = run_over_seeds(
+        prediction_accuracy, seeds=range(n_seeds), learner=["count", "repeat"], source=[source]
+    )
+    axes = plot_paired_comparison(
+        results, by="learner", a="count", b="repeat", value="value", ylabel="prediction accuracy"
+    )
+    axes[0].figure.suptitle(f"{source} source, {n_seeds} seeds", y=1.02)
+    plt.show()

@@ -3,7 +3,7 @@
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.curiosity import exploration_table
+from worldlab.curiosity.agents import exploration_table
 from worldlab.stats import paired_difference
 
 LESSON = "09-curiosity-and-its-trap"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.drives import behaviour, evolve_genomes, plan_lifetime, simulate, survival
+from worldlab.drives.homeostasis import behaviour, evolve_genomes, plan_lifetime, simulate, survival
 from worldlab.stats import paired_difference
 from worldlab.worlds.seasons import Ecology
 

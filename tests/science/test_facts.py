@@ -5,7 +5,7 @@ every Zipf exponent."""
 import numpy as np
 
 from worldlab.course.references import load_reference
-from worldlab.hallucination import fact_counts, missing_mass
+from worldlab.language.hallucination import fact_counts, missing_mass
 from worldlab.worlds.facts import draw_statements, make_population, zipf_weights
 
 SEEDS = range(10)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.hallucination import (
+from worldlab.language.hallucination import (
     fact_counts,
     grounding_tradeoff,
     hallucination_experiment,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.lifelong_plots import compare_agents
+from worldlab.lifelong.plots import compare_agents
 from worldlab.stats import paired_difference
 
 LESSON = "12-a-lifelong-agent"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.ngram_lm import closure_experiment
+from worldlab.language.ngram_lm import closure_experiment
 from worldlab.stats import paired_difference, run_over_seeds
 
 SEEDS = range(10)

@@ -6,9 +6,9 @@ paired over seeds). The delta rule is lesson 05's reference, loaded from the les
 import pandas as pd
 import pytest
 
-from worldlab import in_context as ic
-from worldlab import online_learning as ol
 from worldlab.course.references import load_reference
+from worldlab.prediction_error import in_context as ic
+from worldlab.prediction_error import online as ol
 from worldlab.stats import paired_difference
 
 SEEDS = range(20)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from worldlab.course.references import load_reference
-from worldlab.pass_at_k import pass_at_k_curve, pass_at_k_from_probabilities
+from worldlab.rlvr.pass_at_k import pass_at_k_curve, pass_at_k_from_probabilities
 
 pass_at_k = load_reference("07-rl-on-pretraining", "pass_at_k")
 

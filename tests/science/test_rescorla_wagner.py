@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from worldlab import rescorla_wagner as rw
 from worldlab.course.references import load_reference
+from worldlab.prediction_error import rescorla_wagner as rw
 from worldlab.stats import paired_difference
 
 SEEDS = range(20)

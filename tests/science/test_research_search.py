@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.research_experiments import (
+from worldlab.research.experiments import (
     budget_curves,
     false_discoveries,
     gap_or_spike,
     levers,
     winners_curse,
 )
-from worldlab.research_search import no_judge_allocation, run_allocation
+from worldlab.research.search import no_judge_allocation, run_allocation
 from worldlab.stats import mean_ci, paired_difference
 from worldlab.worlds.research_landscape import ResearchLandscape
 

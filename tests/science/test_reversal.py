@@ -10,7 +10,7 @@
 import pandas as pd
 import pytest
 
-from worldlab.reversal import reversal_experiment
+from worldlab.language.reversal import reversal_experiment
 from worldlab.stats import mean_ci, paired_difference, run_over_seeds
 
 SEEDS = range(12)

@@ -14,7 +14,7 @@ import pytest
 from scipy import stats
 
 from worldlab.course.references import load_reference
-from worldlab.rlvr_experiments import (
+from worldlab.rlvr.experiments import (
     chain_experiment,
     reach_experiment,
     rl_checkpoints,

@@ -2,7 +2,11 @@
 
 import numpy as np
 
-from worldlab.rlvr import base_chain_policy, base_strategy_policy, chain_success_probability
+from worldlab.rlvr.training import (
+    base_chain_policy,
+    base_strategy_policy,
+    chain_success_probability,
+)
 from worldlab.worlds.strategy_tasks import (
     make_chain_world,
     make_strategy_world,

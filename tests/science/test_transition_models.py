@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from worldlab import transition_models as tm
 from worldlab.course.references import load_reference
 from worldlab.stats import paired_difference
+from worldlab.world_models import transitions as tm
 
 SEEDS = range(10)
 LESSON = "01-predicting-the-next-state"

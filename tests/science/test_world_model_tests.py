@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from worldlab import world_model_tests as wm
 from worldlab.course.references import load_reference
 from worldlab.stats import paired_difference
+from worldlab.world_models import evaluation as wm
 
 SEEDS = range(10)
 K_VALUES = (0, 1, 2, 3, 4, 5, 6)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.lifelong import MAX_STEPS, expert_policy, run_frozen, run_lifelong, summarise
+from worldlab.lifelong.agent import MAX_STEPS, expert_policy, run_frozen, run_lifelong, summarise
 from worldlab.worlds.changing_grid import N_NOISE, START, STAY, TV, ChangingGrid, cell
 
 LESSON = "12-a-lifelong-agent"
@@ -87,7 +87,7 @@ def test_the_world_demo_draws_at_both_ends_of_its_slider():
     import matplotlib.pyplot as plt
     from ipywidgets import IntSlider
 
-    from worldlab.lifelong_plots import world_demo
+    from worldlab.lifelong.plots import world_demo
     from worldlab.widgets import build_demo
 
     demo = build_demo(world_demo, world_seed=IntSlider(value=1, min=0, max=30))

@@ -2,10 +2,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from worldlab.plots import plot_seed_comparison
 from worldlab.widgets import build_demo
 from worldlab.worlds.coin import (
     flip_coin,
-    plot_seed_comparison,
     predict_next,
     prediction_accuracy,
     source_parameter,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.curiosity import AGENTS, exploration_table, explore
+from worldlab.curiosity.agents import AGENTS, exploration_table, explore
 from worldlab.worlds.noisy_tv import ACTIONS, NoisyTVWorld
 
 LESSON = "09-curiosity-and-its-trap"
@@ -65,7 +65,7 @@ def test_figures_and_demo_draw(ref):
     import matplotlib.pyplot as plt
     from ipywidgets import Dropdown, IntSlider
 
-    from worldlab.curiosity_plots import curiosity_demo
+    from worldlab.curiosity.plots import curiosity_demo
     from worldlab.widgets import build_demo
 
     demo = build_demo(

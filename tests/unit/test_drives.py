@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.drives import (
+from worldlab.drives.homeostasis import (
     behaviour,
     check_genome,
     evolve_genomes,
@@ -102,7 +102,7 @@ def test_every_figure_and_the_demo_draw(ref):
     import matplotlib.pyplot as plt
     from ipywidgets import FloatSlider, IntSlider
 
-    from worldlab.drives_plots import drives_demo, plot_drive
+    from worldlab.drives.plots import drives_demo, plot_drive
     from worldlab.widgets import build_demo
 
     plot_drive(ref["homeostatic_reward"])

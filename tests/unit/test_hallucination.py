@@ -6,7 +6,7 @@ import pytest
 from ipywidgets import FloatSlider
 
 from worldlab.course.references import load_reference
-from worldlab.hallucination import (
+from worldlab.language.hallucination import (
     backoff_table,
     calibrate_mixture,
     calibrate_smoothing,

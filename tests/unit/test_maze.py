@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab.worlds.maze import ACTION_DELTAS, Maze, draw_maze, dyna_maze
+from worldlab.planning.plots import draw_maze
+from worldlab.worlds.maze import ACTION_DELTAS, Maze, dyna_maze
 
 
 def test_dyna_maze_matches_sutton_and_barto():

@@ -6,7 +6,7 @@ import pytest
 from ipywidgets import FloatSlider, IntSlider
 
 from worldlab.course.references import load_reference
-from worldlab.ngram_lm import (
+from worldlab.language.ngram_lm import (
     EOS,
     apply_temperature,
     closure_experiment,

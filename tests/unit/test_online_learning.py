@@ -1,4 +1,4 @@
-"""Unit tests for worldlab.online_learning and worldlab.in_context: the world stream, the
+"""Unit tests for worldlab.prediction_error.online and worldlab.prediction_error.in_context: the world stream, the
 runners that take a learning rule, surprise, the in-context model, and the lesson's demo.
 
 The delta rule itself is lesson 05's exercise: it is loaded from the lesson source."""
@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from ipywidgets import FloatSlider, IntSlider
 
-from worldlab import in_context as ic
-from worldlab import online_learning as ol
-from worldlab import rescorla_wagner as rw
 from worldlab.course.references import load_reference
+from worldlab.prediction_error import in_context as ic
+from worldlab.prediction_error import online as ol
+from worldlab.prediction_error import plots as pe_plots
+from worldlab.prediction_error import rescorla_wagner as rw
 from worldlab.widgets import build_demo
 
 LESSON = "05-learning-from-surprise"
@@ -181,12 +182,14 @@ SURPRISE_CONTROLS = {
 def test_surprise_demo_draws_at_both_ends_of_every_control(delta_rule_update, end):
     from functools import partial
 
-    demo = build_demo(partial(ol.surprise_demo, update=delta_rule_update), **SURPRISE_CONTROLS)
+    demo = build_demo(
+        partial(pe_plots.surprise_demo, update=delta_rule_update), **SURPRISE_CONTROLS
+    )
     assert sorted(w.description for w in demo.kwargs_widgets) == sorted(SURPRISE_CONTROLS)
     for name, control in SURPRISE_CONTROLS.items():
         values = {key: widget.value for key, widget in SURPRISE_CONTROLS.items()}
         values[name] = getattr(control, end)
-        ol.surprise_demo(update=delta_rule_update, **values)
+        pe_plots.surprise_demo(update=delta_rule_update, **values)
         assert plt.gcf().axes and plt.gcf().axes[0].get_yscale() == "log"
         plt.close("all")
 
@@ -195,7 +198,7 @@ def test_surprise_demo_without_a_rule_draws_the_other_models():
     def unfinished(*args):
         raise NotImplementedError
 
-    ol.surprise_demo(update=unfinished, change_at=200)
+    pe_plots.surprise_demo(update=unfinished, change_at=200)
     ax = plt.gcf().axes[0]
     assert "exercise 2" in ax.get_title()
     assert len(ax.get_lines()) >= 3  # frozen, in-context, the floor (and the change marker)

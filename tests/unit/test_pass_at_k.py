@@ -1,11 +1,11 @@
-"""Unit tests for worldlab.pass_at_k."""
+"""Unit tests for worldlab.rlvr.pass_at_k."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.pass_at_k import (
+from worldlab.rlvr.pass_at_k import (
     DEFAULT_KS,
     pass_at_k_curve,
     pass_at_k_from_probabilities,

@@ -1,4 +1,4 @@
-"""Unit tests for worldlab.rescorla_wagner: the schedules, the copying learner, the runners that
+"""Unit tests for worldlab.prediction_error.rescorla_wagner: the schedules, the copying learner, the runners that
 take a rule, and the demo. The Rescorla–Wagner rule itself is lesson 05's exercise: its
 reference is loaded from the lesson source (and these tests pin its arithmetic)."""
 
@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from ipywidgets import Dropdown, FloatSlider, IntSlider
 
-from worldlab import rescorla_wagner as rw
 from worldlab.course.references import load_reference
+from worldlab.prediction_error import plots as pe_plots
+from worldlab.prediction_error import rescorla_wagner as rw
 from worldlab.widgets import build_demo
 
 
@@ -138,14 +139,14 @@ CONDITIONING_CONTROLS = {
 
 
 def test_conditioning_demo_draws_both_learners():
-    rw.conditioning_demo(
+    pe_plots.conditioning_demo(
         rules.rescorla_wagner, "blocking", alpha_a=0.3, alpha_b=0.2, n_per_phase=10
     )
     ax = plt.gcf().axes[0]
     assert len(ax.get_lines()) == 4  # two cues × (error-driven, copying)
     assert ax.get_xlabel() == "trial"
     plt.close("all")
-    rw.conditioning_demo(rules.rescorla_wagner, "extinction", n_per_phase=5)
+    pe_plots.conditioning_demo(rules.rescorla_wagner, "extinction", n_per_phase=5)
     assert len(plt.gcf().axes[0].get_lines()) == 2
     plt.close("all")
 
@@ -154,7 +155,7 @@ def test_conditioning_demo_draws_both_learners():
 def test_conditioning_demo_draws_at_both_ends_of_every_control(end):
     from functools import partial
 
-    callback = partial(rw.conditioning_demo, rule=rules.rescorla_wagner)
+    callback = partial(pe_plots.conditioning_demo, rule=rules.rescorla_wagner)
     demo = build_demo(callback, **CONDITIONING_CONTROLS)
     assert sorted(w.description for w in demo.kwargs_widgets) == sorted(CONDITIONING_CONTROLS)
     defaults = {name: widget.value for name, widget in CONDITIONING_CONTROLS.items()}
@@ -173,7 +174,7 @@ def test_conditioning_demo_without_a_rule_shows_the_copying_learner():
     def unfinished(*args, **kwargs):
         raise NotImplementedError
 
-    rw.conditioning_demo(unfinished, "blocking", n_per_phase=5)
+    pe_plots.conditioning_demo(unfinished, "blocking", n_per_phase=5)
     assert "exercise 1" in plt.gcf().axes[0].get_title()
     plt.close("all")
 
@@ -183,7 +184,7 @@ def test_plot_prediction_errors_checks_shape():
     errors = rw.prediction_errors(
         schedule.cues, schedule.food, rules.rescorla_wagner(schedule.cues, schedule.food)
     )
-    ax = rw.plot_prediction_errors(schedule, errors)
+    ax = pe_plots.plot_prediction_errors(schedule, errors)
     assert len(ax.containers[0]) == 10
     with pytest.raises(ValueError, match="errors"):
-        rw.plot_prediction_errors(schedule, errors[:3])
+        pe_plots.plot_prediction_errors(schedule, errors[:3])

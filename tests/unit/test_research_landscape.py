@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.research_search import (
+from worldlab.research.search import (
     allocation_cost,
     check_allocation,
     evolve,
@@ -101,8 +101,8 @@ def test_the_demo_and_every_figure_draw(mutate):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from worldlab.research_experiments import budget_curves, gap_or_spike, levers
-    from worldlab.research_plots import (
+    from worldlab.research.experiments import budget_curves, gap_or_spike, levers
+    from worldlab.research.plots import (
         plot_budget_curves,
         plot_gap_or_spike,
         plot_levers,

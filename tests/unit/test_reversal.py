@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from worldlab.reversal import (
+from worldlab.language.reversal import (
     TinyNextTokenModel,
     answer_rank,
     make_reversal_data,

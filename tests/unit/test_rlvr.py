@@ -1,12 +1,20 @@
-"""Unit tests for worldlab.rlvr."""
+"""Unit tests for worldlab.rlvr.training."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab import rlvr, rlvr_experiments
 from worldlab.course.references import load_reference
-from worldlab.rlvr import (
+from worldlab.rlvr import experiments as rlvr_experiments
+from worldlab.rlvr import training as rlvr
+from worldlab.rlvr.experiments import (
+    chain_experiment,
+    reach_experiment,
+    rl_checkpoints,
+    strategy_experiment,
+    transfer_experiment,
+)
+from worldlab.rlvr.training import (
     action_probabilities,
     chain_success_probability,
     check_schedule,
@@ -19,13 +27,6 @@ from worldlab.rlvr import (
     train_rl_on_chains,
     train_rl_on_strategies,
     train_sft_on_strategies,
-)
-from worldlab.rlvr_experiments import (
-    chain_experiment,
-    reach_experiment,
-    rl_checkpoints,
-    strategy_experiment,
-    transfer_experiment,
 )
 from worldlab.worlds.strategy_tasks import (
     make_chain_world,

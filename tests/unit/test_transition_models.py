@@ -4,9 +4,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab import transition_models as tm
 from worldlab.course.references import load_reference
 from worldlab.widgets import build_demo
+from worldlab.world_models import transitions as tm
 from worldlab.worlds import pixel_strip as ps
 
 LESSON = "01-predicting-the-next-state"

@@ -4,10 +4,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from worldlab import world_model_figures as wmf
-from worldlab import world_model_tests as wm
 from worldlab.course.references import load_reference
 from worldlab.mlp import MLP
+from worldlab.world_models import evaluation as wm
+from worldlab.world_models import figures as wmf
 from worldlab.worlds import grid_walks as gw
 
 LESSON = "02-two-meanings-of-world-model"

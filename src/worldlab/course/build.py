@@ -7,7 +7,9 @@ For each lesson ``course/<id>/<id>.md`` the build writes
 * ``notebooks/<id>/``         — the student version, made by nbgrader's own ``generate_assignment``;
 * ``solutions/<id>/<id>.ipynb`` — solutions in place, hidden tests removed, every output rendered;
 * ``course/<id>/figures/``    — the reference figures a stuck student sees (from the executed
-  solution, see :mod:`worldlab.figures`), which nbgrader copies into the release.
+  solution, see :mod:`worldlab.figures`), which nbgrader copies into the release;
+* ``data/verdicts/<id>.csv``  — the lesson's verdict rows, harvested from the executed solution
+  when the lesson computes its verdict (see :mod:`worldlab.course.verdicts`).
 
 Everything is produced in a staging folder first and moved into place only when every lesson
 built, so a failure never leaves half-written files. Building twice gives identical bytes.
@@ -45,6 +47,7 @@ from worldlab.course.nbgrader_setup import (
     quiet_nbgrader,
     scratch_config,
 )
+from worldlab.course.verdicts import harvest, verdict_csv, verdict_path
 
 
 def notebook_bytes(nb: NotebookNode) -> bytes:
@@ -228,6 +231,7 @@ class BuiltLesson:
     student_dir: Path
     solution: NotebookNode | None
     figures: dict[str, bytes]
+    verdicts: bytes | None = None
 
 
 def build_lesson(lesson: Lesson, scratch: Path, execute: bool = True) -> BuiltLesson:
@@ -239,16 +243,18 @@ def build_lesson(lesson: Lesson, scratch: Path, execute: bool = True) -> BuiltLe
             f"`worldlab grade {lesson.id}` grades the notebooks of course/{lesson.id}/ as they are"
         )
     instructor = instructor_notebook(lesson.source, lesson.id)
-    solution = None
+    solution, verdicts = None, None
     if execute:
         solution = execute_notebook(
             solution_sources(instructor), lesson.source.parent, label=str(lesson.source)
         )
         figures = reference_figures(solution, str(lesson.source))
+        rows = harvest(solution, lesson.id)
+        verdicts = None if rows is None else verdict_csv(rows)
     else:
         figures = committed_reference_figures(lesson)
     student_dir = student_version(lesson, instructor, scratch, figures)
-    return BuiltLesson(lesson, instructor, student_dir, solution, figures)
+    return BuiltLesson(lesson, instructor, student_dir, solution, figures, verdicts)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -284,6 +290,8 @@ def install(built: BuiltLesson) -> None:
     _replace_dir(built.student_dir, lesson.student.parent)
     if built.solution is not None:
         _write_file(notebook_bytes(built.solution), lesson.solution)
+    if built.verdicts is not None:
+        _write_file(built.verdicts, verdict_path(lesson))
 
 
 def build(

@@ -17,6 +17,8 @@ from worldlab.course.errors import ExecutionFailed
 #: Set for every kernel the tooling starts: interactive demos draw a static figure instead of
 #: widgets, so executed notebooks (solutions/, CI) show every default figure.
 STATIC_FIGURES_ENV = "WORLDLAB_STATIC_FIGURES"
+#: Fresh verdict seeds (``worldlab verdicts --fresh``): never inherited from the caller's shell.
+VERDICT_SEEDS_ENV = "WORLDLAB_VERDICT_SEEDS"
 
 #: What every headless kernel gets: static demo figures, and a fixed hash seed so that grading
 #: and solution outputs do not depend on set ordering.
@@ -24,18 +26,21 @@ HEADLESS_KERNEL_ENV = {STATIC_FIGURES_ENV: "1", "PYTHONHASHSEED": "0"}
 
 
 @contextmanager
-def kernel_environment(widgets: bool = False):
+def kernel_environment(widgets: bool = False, extra: dict[str, str] | None = None):
     """Environment a headless kernel inherits.
 
     ``MPLBACKEND`` is removed on purpose: a non-inline backend in the kernel's environment
     silently drops every inline figure from executed notebooks. With ``widgets`` the demos show
-    their controls (no static-figure switch), as the website's live page wants them.
+    their controls (no static-figure switch), as the website's live page wants them; ``extra``
+    adds variables (e.g. the fresh verdict seeds of ``worldlab verdicts --fresh``).
     """
     saved = dict(os.environ)
     os.environ.pop("MPLBACKEND", None)
     os.environ.update(HEADLESS_KERNEL_ENV)
+    os.environ.pop(VERDICT_SEEDS_ENV, None)
     if widgets:
         del os.environ[STATIC_FIGURES_ENV]
+    os.environ.update(extra or {})
     # The lessons' matrices are small: one BLAS thread is faster than several fighting for cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
@@ -46,17 +51,25 @@ def kernel_environment(widgets: bool = False):
 
 
 def execute_notebook(
-    nb: NotebookNode, cwd: Path, label: str, timeout: int = 120, allow_errors: bool = False
+    nb: NotebookNode,
+    cwd: Path,
+    label: str,
+    timeout: int = 120,
+    allow_errors: bool = False,
+    env: dict[str, str] | None = None,
 ) -> NotebookNode:
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; fail on the first error.
 
     Outputs are written into ``nb`` (no timing metadata, no widget state, so the result is
     reproducible). Raises :class:`ExecutionFailed` naming ``label`` and the failing cell; with
     ``allow_errors`` every cell runs and errors stay in the outputs, as in "Run All" for a
-    student whose exercises are unfinished.
+    student whose exercises are unfinished. ``env`` adds variables to the kernel's environment.
     """
     kernel_name = nb.metadata.get("kernelspec", {}).get("name", "python3")
-    with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-kernel-") as sockets:
+    with (
+        kernel_environment(extra=env),
+        tempfile.TemporaryDirectory(prefix="worldlab-kernel-") as sockets,
+    ):
         client = NotebookClient(
             nb,
             config=ipc_config(Path(sockets)),  # nbclient owns (and shuts down) the kernel

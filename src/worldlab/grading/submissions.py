@@ -11,10 +11,16 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from worldlab.grading.pipeline import Course
+
+class Assignment(Protocol):
+    """What matching needs of an assignment (``pipeline.Course`` is one)."""
+
+    submitted: Path  # nbgrader's submitted/ folder
+    lesson: str  # the assignment id
+    notebooks: tuple[str, ...]  # the release's notebook names, without .ipynb
+
 
 #: Folders ``worldlab collect`` sets aside in a submission folder; never graded nor copied.
 SET_ASIDE = ".replaced-*"
@@ -49,7 +55,7 @@ class Submission:
         return digest.hexdigest()
 
 
-def find_submissions(course: Course) -> dict[str, Submission]:
+def find_submissions(course: Assignment) -> dict[str, Submission]:
     """Every ``submitted/<student>/<id>/`` folder, matched to the release's notebooks."""
     found: dict[str, Submission] = {}
     if not course.submitted.is_dir():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
 from worldlab.planning.dyna import learning_curves
@@ -13,7 +15,176 @@ from worldlab.planning.model_based import AGENTS, explore, plan_to_goal, rollout
 from worldlab.planning.steps import DynaUpdate, ModelLearner, Planner, checked_model
 from worldlab.plots import PALETTE
 from worldlab.stats import mean_ci
-from worldlab.worlds.maze import draw_maze, dyna_maze
+from worldlab.worlds.maze import ACTION_DELTAS, Maze, dyna_maze
+
+_VALUE_MAP = LinearSegmentedColormap.from_list(
+    "value", ["#ffffff", PALETTE["sky"], PALETTE["blue"]]
+)
+
+
+def draw_maze(
+    maze: Maze,
+    ax: Axes | None = None,
+    values: np.ndarray | None = None,
+    path=None,
+    policy: np.ndarray | None = None,
+    known: np.ndarray | None = None,
+    title: str | None = None,
+    marks: dict[str, tuple[int, int]] | None = None,
+    colorbar: bool = True,
+    numbers: np.ndarray | None = None,
+) -> Axes:
+    """Draw the maze: walls dark, ``S`` start, ``G`` goal, and optional layers.
+
+    Parameters
+    ----------
+    values
+        float array (n_states,) shown as shading (e.g. state values), with a colour bar. The
+        colour scale spans the values of the free cells other than the goal (whose value, 0 for
+        a terminal state, would wash out the rest).
+    path
+        sequence of states (n,) drawn as a line from the first to the last.
+    policy
+        int array (n_states,) of actions, drawn as small arrows on free non-goal cells.
+    known
+        bool array (n_states, 4): which moves a model knows; unknown ones get a purple tick
+        on the side of the cell they lead to.
+    marks
+        extra labelled cells, e.g. ``{"old goal": (0, 8)}``.
+    colorbar
+        whether to add a colour bar for ``values``.
+    numbers
+        array (n_states,) of numbers written in the free cells (not in ``S`` or ``G``); finite
+        values only.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 3.8))
+    height, width = maze.shape
+    if values is not None:
+        values = np.asarray(values, dtype=float)
+        if values.shape != (maze.n_states,):
+            raise ValueError(f"values must have shape ({maze.n_states},), got {values.shape}")
+        grid = np.where(maze.walls, np.nan, values.reshape(height, width))
+        others = np.delete(
+            values[maze.free_states], np.flatnonzero(maze.free_states == maze.goal_state)
+        )
+        others = others[np.isfinite(others)]
+        low = float(others.min()) if others.size else 0.0
+        high = float(others.max()) if others.size else 1.0
+        # Start the scale a little below the lowest value, so that it is not blank.
+        pad = 0.1 * (high - low)
+        if high - low < 1e-12:  # nothing to tell apart (e.g. all zero): a plain 0-1 scale
+            low, high, pad = min(low, 0.0), max(high, 1.0), 0.0
+        image = ax.imshow(
+            grid,
+            cmap=_VALUE_MAP,
+            origin="upper",
+            vmin=low - pad,
+            vmax=max(high, low + 1e-9),
+            extent=(-0.5, width - 0.5, height - 0.5, -0.5),
+        )
+        if colorbar:
+            plt.colorbar(image, ax=ax, fraction=0.035, pad=0.02, label="value")
+    wall_rows, wall_cols = np.nonzero(maze.walls)
+    for row, col in zip(wall_rows, wall_cols, strict=True):
+        ax.add_patch(plt.Rectangle((col - 0.5, row - 0.5), 1, 1, color="#444444", zorder=2))
+    if known is not None:
+        known = np.asarray(known, dtype=bool)
+        if known.shape != (maze.n_states, maze.n_actions):
+            raise ValueError(f"known must have shape ({maze.n_states}, 4), got {known.shape}")
+        for state in maze.free_states:
+            row, col = maze.cell(state)
+            for action in np.flatnonzero(~known[state]):
+                d_row, d_col = ACTION_DELTAS[action]
+                ax.plot(
+                    [col + d_col * 0.2, col + d_col * 0.45],
+                    [row + d_row * 0.2, row + d_row * 0.45],
+                    color=PALETTE["purple"],
+                    linewidth=3.0,
+                    solid_capstyle="butt",
+                    zorder=3,
+                )
+    if policy is not None:
+        policy = np.asarray(policy)
+        if policy.shape != (maze.n_states,):
+            raise ValueError(f"policy must have shape ({maze.n_states},), got {policy.shape}")
+        for state in maze.free_states:
+            if state == maze.goal_state:
+                continue
+            row, col = maze.cell(state)
+            d_row, d_col = ACTION_DELTAS[policy[state]] * 0.28
+            ax.annotate(
+                "",
+                xy=(col + d_col, row + d_row),
+                xytext=(col - d_col, row - d_row),
+                arrowprops={"arrowstyle": "->", "color": "#666666", "lw": 1.0},
+                zorder=3,
+            )
+    if path is not None and len(path) > 0:
+        cells = np.array([maze.cell(state) for state in path], dtype=float)
+        ax.plot(
+            cells[:, 1],
+            cells[:, 0],
+            color=PALETTE["orange"],
+            linewidth=3,
+            zorder=4,
+            solid_capstyle="round",
+            path_effects=[patheffects.withStroke(linewidth=5, foreground="#222222")],
+        )
+    labels = {"S": maze.start, "G": maze.goal, **(marks or {})}
+    if numbers is not None:
+        numbers = np.asarray(numbers)
+        if numbers.shape != (maze.n_states,):
+            raise ValueError(f"numbers must have shape ({maze.n_states},), got {numbers.shape}")
+        labelled = {maze.state(cell) for cell in labels.values()}
+        for state in maze.free_states:
+            if state not in labelled and np.isfinite(numbers[state]):
+                row, col = maze.cell(state)
+                ax.text(
+                    col,
+                    row,
+                    f"{numbers[state]:g}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="#222222",
+                    zorder=5,
+                )
+    for label, (row, col) in labels.items():
+        ax.text(
+            col,
+            row,
+            label,
+            ha="center",
+            va="center",
+            fontsize=12 if len(label) < 3 else 8,
+            fontweight="bold",
+            color=PALETTE["black"],
+            bbox={
+                "boxstyle": "round,pad=0.15",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.85,
+            },
+            zorder=5,
+        )
+    ax.set_xlim(-0.5, width - 0.5)
+    ax.set_ylim(height - 0.5, -0.5)
+    ax.set_xticks(np.arange(width))
+    ax.set_yticks(np.arange(height))
+    ax.set_xticks(np.arange(width + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(height + 1) - 0.5, minor=True)
+    ax.grid(False)
+    ax.grid(which="minor", color="#cccccc", linewidth=0.8)
+    ax.tick_params(which="both", length=0)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_aspect("equal")
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def plot_learning_curves(

@@ -117,29 +117,3 @@ def prediction_accuracy(
     bias_range = (0.5, 0.9) if parameter is None else (parameter, parameter)
     flips = flip_coin(seed, n_flips, source, bias_range)
     return float(np.mean(predict_next(flips, learner) == flips[1:]))
-
-
-def plot_seed_comparison(n_seeds: int = 5, source: str = "biased", max_seeds: int = 30) -> None:
-    """Demo: compare the two learners on the first ``n_seeds`` seeds of one source.
-
-    Draws :func:`worldlab.plots.plot_paired_comparison` of ``count`` against ``repeat`` (three
-    panels: means with 95% CIs, one line per seed, the paired difference with its 95% CI) and
-    ends with ``plt.show()``.
-    """
-    import matplotlib.pyplot as plt
-
-    from worldlab.plots import plot_paired_comparison
-    from worldlab.stats import run_over_seeds
-
-    if not 3 <= n_seeds <= max_seeds:
-        raise ValueError(f"n_seeds must lie in 3 … {max_seeds}, got {n_seeds}")
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
-    results = run_over_seeds(
-        prediction_accuracy, seeds=range(n_seeds), learner=["count", "repeat"], source=[source]
-    )
-    axes = plot_paired_comparison(
-        results, by="learner", a="count", b="repeat", value="value", ylabel="prediction accuracy"
-    )
-    axes[0].figure.suptitle(f"{source} source, {n_seeds} seeds", y=1.02)
-    plt.show()

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from worldlab.drives import Backup, RewardFn, plan_lifetime, simulate
+from worldlab.drives.homeostasis import Backup, RewardFn, plan_lifetime, simulate
 from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 from worldlab.worlds.seasons import Ecology

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from worldlab.curiosity import AGENTS
+from worldlab.curiosity.agents import AGENTS
 from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 from worldlab.worlds.noisy_tv import NoisyTVWorld
@@ -104,7 +104,7 @@ def plot_tv_share(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def curiosity_demo(channels: int, agent: str, surprise_fn, progress_fn, steps: int = 400) -> None:
     """The demo: where one agent spent its steps (left) and how much it covered (title)."""
-    from worldlab.curiosity import explore
+    from worldlab.curiosity.agents import explore
 
     world = NoisyTVWorld(channels=int(channels))
     run = explore(world, agent, steps, np.random.default_rng(0), surprise_fn, progress_fn)

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from worldlab.lifelong import run_frozen, run_lifelong, summarise, surprise_bonus
+from worldlab.lifelong.agent import run_frozen, run_lifelong, summarise, surprise_bonus
 from worldlab.plots import PALETTE, ci_errors
 from worldlab.stats import mean_ci
 

@@ -26,7 +26,7 @@ so this module does not define them: its experiments take them as arguments (``o
 ``score`` with the signature of ``compression_distinction(accepted, cells, legal)``,
 ``fit_probe`` with that of ``fit_linear_probe(features, targets)``, ``control`` with that of
 ``control_task(cells, size, rng)``). The kit's tests load the lesson's references for them.
-The figures of these experiments are in :mod:`worldlab.world_model_figures`.
+The figures of these experiments are in :mod:`worldlab.world_models.figures`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from worldlab.research_search import Mutate, evolve, hill_climb, judge_search, random_search
+from worldlab.research.search import Mutate, evolve, hill_climb, judge_search, random_search
 from worldlab.worlds.research_landscape import ResearchLandscape
 
 SEARCHERS = ("random", "hill climb", "evolution", "judge")

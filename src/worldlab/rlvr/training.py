@@ -13,7 +13,7 @@ matrix ``W`` (F, A) give ``pi(a | x) = softmax(phi @ W)``. Three ways to change 
 * **imitation fine-tuning** (SFT, :func:`imitation_step`): ascend the log-likelihood of a
   teacher's demonstrations.
 
-The lesson's one-seed experiments and its demo are in :mod:`worldlab.rlvr_experiments`.
+The lesson's one-seed experiments and its demo are in :mod:`worldlab.rlvr.experiments`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Figures of lesson 02's experiments: walks, k-gram tests, probe controls, the network sweep.
 
-The experiments are in :mod:`worldlab.world_model_tests`; the demo callbacks here take the
+The experiments are in :mod:`worldlab.world_models.evaluation`; the demo callbacks here take the
 lesson's exercise functions as arguments in the same way (``score``, ``oracle``).
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from worldlab.plots import PALETTE, paired_marker
 from worldlab.stats import paired_difference
-from worldlab.world_model_tests import kgram_experiment
+from worldlab.world_models.evaluation import kgram_experiment
 from worldlab.worlds import grid_walks
 
 SCORE_STYLE = {

@@ -15,7 +15,7 @@ compound ``AB`` followed by food produces no error, so ``B`` learns almost nothi
 
 The kit carries no Rescorla–Wagner rule: lesson 05's exercise writes it, and the experiments
 here take a rule as an argument (:func:`blocking_experiment`, :func:`run_rule`,
-:func:`conditioning_demo`).
+:func:`worldlab.prediction_error.plots.conditioning_demo`).
 
 The *copying* learner just counts: a cue's strength is the fraction of its trials that ended
 with food. It learns ``B`` perfectly well in the blocking experiment, so blocking is the
@@ -27,11 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
-
-from worldlab.plots import PALETTE
 
 #: The trial schedules :func:`make_schedule` knows.
 SCHEDULES = ("acquisition", "extinction", "blocking", "blocking control")
@@ -263,109 +259,3 @@ def blocking_experiment(
         result[f"A_{group}"], result[f"B_{group}"] = float(final[0]), float(final[1])
     result["blocking_effect"] = result["B_control"] - result["B_blocking"]
     return result
-
-
-def plot_strengths(
-    schedule: Schedule,
-    strengths: np.ndarray,
-    ax: Axes | None = None,
-    copying: np.ndarray | None = None,
-    title: str | None = None,
-    legend: bool = True,
-) -> Axes:
-    """Strength of each cue against trial, phases shaded; the copying learner dashed if given.
-
-    ``strengths`` (and ``copying``) have shape (n_trials + 1, n_cues), as
-    a rule returns.
-    """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.8))
-    colors = [PALETTE["blue"], PALETTE["vermillion"], PALETTE["green"]]
-    trials = np.arange(strengths.shape[0])
-    for start_index, (name, start, end) in enumerate(schedule.phases):
-        if start_index % 2:
-            ax.axvspan(start, end, color="#eeeeee", zorder=0)
-        ax.text((start + end) / 2, 1.08, name, ha="center", va="bottom", fontsize=9)
-    for i, cue in enumerate(schedule.cue_names):
-        color = colors[i % len(colors)]
-        ax.plot(trials, strengths[:, i], color=color, linewidth=2.2, label=f"{cue} (error-driven)")
-        if copying is not None:
-            ax.plot(
-                trials,
-                copying[:, i],
-                color=color,
-                linewidth=max(2.6 - 1.2 * i, 1.2),
-                linestyle="--",
-                label=f"{cue} (copying)",
-            )
-    ax.set_xlim(0, schedule.n_trials)
-    ax.set_ylim(-0.05, 1.2)
-    ax.set_xlabel("trial")
-    ax.set_ylabel("associative strength V (λ = 1)")
-    if legend:
-        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
-    if title:
-        ax.set_title(title, pad=22)
-    return ax
-
-
-def plot_prediction_errors(
-    schedule: Schedule, errors: np.ndarray, ax: Axes | None = None, label_phases: bool = True
-) -> Axes:
-    """The prediction error of each trial as bars (positive: better than expected).
-
-    ``errors`` has shape (n_trials,), as :func:`prediction_errors` returns.
-    """
-    errors = np.asarray(errors, dtype=float)
-    if errors.shape != (schedule.n_trials,):
-        raise ValueError(f"errors must have shape ({schedule.n_trials},), got {errors.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.0))
-    colors = np.where(errors >= 0, PALETTE["green"], PALETTE["purple"])
-    ax.bar(np.arange(schedule.n_trials) + 0.5, errors, width=0.8, color=colors)
-    for index, (name, start, end) in enumerate(schedule.phases):
-        if index % 2:
-            ax.axvspan(start, end, color="#eeeeee", zorder=0)
-        if label_phases:
-            ax.text((start + end) / 2, 1.08, name, ha="center", va="bottom", fontsize=9)
-    ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_xlim(0, schedule.n_trials)
-    ax.set_ylim(-1.1, 1.25)
-    ax.set_xlabel("trial")
-    ax.set_ylabel("prediction error\n(food − expected)")
-    return ax
-
-
-def conditioning_demo(
-    rule: Rule | None = None,
-    schedule: str = "blocking",
-    alpha_a: float = 0.3,
-    alpha_b: float = 0.3,
-    beta: float = 1.0,
-    n_per_phase: int = 30,
-) -> None:
-    """The widget's figure: ``rule`` and the copying learner on one schedule, then shown.
-
-    ``rule(cues, food, alpha=..., beta=...)`` is the error-driven learner (the lesson passes its
-    own exercise). While it is missing or unfinished (raises ``NotImplementedError``) only the
-    copying learner is drawn, with a note.
-    """
-    chosen = make_schedule(schedule, n_per_phase)
-    alpha = np.array([alpha_a, alpha_b])[: len(chosen.cue_names)]
-    copying = cooccurrence_learner(chosen.cues, chosen.food)
-    # the settings in the title: every control visibly redraws the figure, even where (as for
-    # salience B under blocking) the learner's curves do not move
-    title = (
-        f"schedule: {schedule}; salience A {alpha_a:.2f}, B {alpha_b:.2f}; beta {beta:.2f}; "
-        f"{n_per_phase} trials/phase"
-    )
-    try:
-        if rule is None:
-            raise NotImplementedError
-        strengths = run_rule(rule, chosen, alpha=alpha, beta=beta)
-    except NotImplementedError:
-        strengths = np.full_like(copying, np.nan)
-        title += "\n(finish exercise 1 to see the error-driven learner)"
-    plot_strengths(chosen, strengths, copying=copying, title=title)
-    plt.tight_layout()
-    plt.show()

@@ -4,7 +4,7 @@ A deployed language model does not change its weights, but what it predicts depe
 context window, and within a window it can pick up a rule it was never trained on ("in-context
 learning"; Garg et al. 2022 and von Oswald et al. 2023 show transformers trained on regression
 tasks doing close to least squares on the examples in their context). This module gives the
-puck world of :mod:`worldlab.online_learning` such a model, in its *idealised* form: the best
+puck world of :mod:`worldlab.prediction_error.online` such a model, in its *idealised* form: the best
 thing a fixed algorithm can do with the last ``window`` transitions it sees. Nothing is written
 after deployment: the prior weights ``W0`` (the frozen fit), the window and the shrinkage are
 fixed, and the prediction at step ``t`` is a fixed function of the context and ``phi[t]``::
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldlab.online_learning import (
+from worldlab.prediction_error.online import (
     N_FEATURES,
     N_OBSERVED,
     Update,
@@ -34,7 +34,7 @@ from worldlab.online_learning import (
     make_stream,
     surprise,
 )
-from worldlab.online_learning import Stream as Stream
+from worldlab.prediction_error.online import Stream as Stream
 
 
 def _check_setting(window: int, shrinkage: float, reset_at: int | None, n_steps: int) -> None:

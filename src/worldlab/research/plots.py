@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from worldlab.plots import PALETTE, ci_errors
-from worldlab.research_experiments import SEARCHERS, budget_curves
-from worldlab.research_search import Mutate
+from worldlab.research.experiments import SEARCHERS, budget_curves
+from worldlab.research.search import Mutate
 from worldlab.stats import mean_ci, paired_difference
 from worldlab.worlds.research_landscape import ResearchLandscape
 

@@ -1,4 +1,4 @@
-"""The debate's argument map as two tidy tables.
+"""The debate's argument map as tidy tables, and the verdict rows the lessons wrote.
 
 ``claims``: one row per claim — ``id`` (C01…C32, as in THREAD.md), ``camp`` (``O`` optimist,
 ``S`` skeptic, ``E`` side thread), ``topic``, ``topic_title``, ``paraphrase``.
@@ -55,9 +55,25 @@ def filter_map(
     return chosen.reset_index(drop=True), edges[inside].reset_index(drop=True)
 
 
-#: What a lesson can find about a claim (the course-wide verdict colours claims by it).
-VERDICT_STATUSES = ("supported", "contradicted", "mixed", "untestable")
+#: What a lesson can find about a claim (the course-wide verdict colours claims by it). The first
+#: three and "no difference this toy can see" come from a declared rule applied to an interval
+#: (:func:`worldlab.debate.verdicts.judge`); "derivation" marks a row true by construction,
+#: "untestable" a claim the toy cannot test.
+NO_DIFFERENCE = "no difference this toy can see"
+VERDICT_STATUSES = (
+    "supported",
+    "contradicted",
+    "mixed",
+    NO_DIFFERENCE,
+    "derivation",
+    "untestable",
+)
+#: Columns every verdict file has; files the build harvests from a lesson's computed verdict also
+#: have :data:`COMPUTED_COLUMNS` (what was measured, over which knob, and the numbers).
 VERDICT_COLUMNS = ("lesson", "claim", "finding", "cannot_show", "status")
+COMPUTED_COLUMNS = ("quantity", "knob", "values", "predictions", "bounds")
+#: Statuses that say nothing about the claim in the world: they give way to any other.
+WEAK_STATUSES = ("untestable", "derivation")
 
 
 def load_verdicts() -> pd.DataFrame:
@@ -65,18 +81,26 @@ def load_verdicts() -> pd.DataFrame:
 
     Columns: ``lesson``, ``claim`` (a claim id), ``finding`` (what the lesson's toy showed, with
     its interval), ``cannot_show`` (what the toy cannot show), ``status`` (one of
-    :data:`VERDICT_STATUSES`, said of the claim). One file per lesson, so that the lesson's own
-    verdict table and the course-wide map are drawn from the same rows.
+    :data:`VERDICT_STATUSES`, said of the claim), then :data:`COMPUTED_COLUMNS` (empty for a file
+    that was typed rather than harvested by the build). One file per lesson, so that the lesson's
+    own verdict table and the course-wide map are drawn from the same rows.
     """
     folder = data_dir() / "verdicts"
-    frames = [pd.read_csv(path, dtype=str) for path in sorted(folder.glob("*.csv"))]
+    frames = []
+    for path in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = [c for c in VERDICT_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{path.name}: verdict files need the columns {VERDICT_COLUMNS}")
+        extra = set(frame.columns) - set(VERDICT_COLUMNS) - set(COMPUTED_COLUMNS)
+        if extra:
+            raise ValueError(f"{path.name}: unknown verdict columns {sorted(extra)}")
+        frames.append(frame)
+    columns = list(VERDICT_COLUMNS + COMPUTED_COLUMNS)
     if not frames:
-        return pd.DataFrame(columns=list(VERDICT_COLUMNS))
-    verdicts = pd.concat(frames, ignore_index=True)
-    if tuple(verdicts.columns) != VERDICT_COLUMNS:
-        raise ValueError(
-            f"verdict files need the columns {VERDICT_COLUMNS}, got {tuple(verdicts.columns)}"
-        )
+        return pd.DataFrame(columns=columns)
+    verdicts = pd.concat(frames, ignore_index=True).astype(object).fillna("")
+    verdicts = verdicts.reindex(columns=columns, fill_value="")
     bad = sorted(set(verdicts["status"]) - set(VERDICT_STATUSES))
     if bad:
         raise ValueError(f"unknown verdict status {bad}: use one of {VERDICT_STATUSES}")
@@ -86,9 +110,10 @@ def load_verdicts() -> pd.DataFrame:
 def claim_statuses(verdicts: pd.DataFrame) -> pd.Series:
     """One status per judged claim, combining the lessons that judged it.
 
-    A toy that cannot test a claim says nothing against one that can, so ``untestable`` counts
-    only when no lesson found more; of the remaining statuses, one common status is kept and
-    disagreeing lessons give ``mixed``.
+    A toy that cannot test a claim, or a row true by construction, says nothing against a lesson
+    that measured it, so :data:`WEAK_STATUSES` count only when no lesson found more (``derivation``
+    before ``untestable``); of the remaining statuses, one common status is kept and disagreeing
+    lessons give ``mixed``.
 
     Parameters
     ----------
@@ -110,32 +135,9 @@ def claim_statuses(verdicts: pd.DataFrame) -> pd.Series:
 
     def combine(statuses: pd.Series) -> str:
         found = set(statuses)
-        if found != {"untestable"}:
-            found.discard("untestable")
-        return found.pop() if len(found) == 1 else "mixed"
+        strong = found - set(WEAK_STATUSES)
+        if not strong:
+            return "derivation" if "derivation" in found else "untestable"
+        return strong.pop() if len(strong) == 1 else "mixed"
 
     return verdicts.groupby("claim", sort=True)["status"].agg(combine).rename("status")
-
-
-def verdict_table(lesson: str) -> pd.DataFrame:
-    """One lesson's verdict: claim → what the toy showed → what it cannot show → status."""
-    verdicts = load_verdicts()
-    rows = verdicts[verdicts["lesson"] == lesson]
-    if rows.empty:
-        raise ValueError(f"no verdict rows for lesson {lesson!r} in data/verdicts/")
-    table = rows.drop(columns="lesson").set_index("claim")
-    return table.rename(
-        columns={"finding": "what this toy showed", "cannot_show": "what it cannot show"}
-    )
-
-
-def show_verdict(lesson: str) -> None:
-    """Display a lesson's verdict as a Markdown table (it renders the same on the website)."""
-    from IPython.display import Markdown, display
-
-    table = verdict_table(lesson)
-    lines = ["| claim | what this toy showed | what it cannot show | status |", "|---|---|---|---|"]
-    for claim, row in table.iterrows():
-        cells = [claim, row["what this toy showed"], row["what it cannot show"], row["status"]]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    display(Markdown("\n".join(lines)))

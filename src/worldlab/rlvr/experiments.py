@@ -13,15 +13,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from worldlab.pass_at_k import (
+from worldlab.plots import PALETTE
+from worldlab.rlvr.pass_at_k import (
     DEFAULT_KS,
     Estimator,
     pass_at_k_curve,
     pass_at_k_from_probabilities,
     plot_pass_at_k_curves,
 )
-from worldlab.plots import PALETTE
-from worldlab.rlvr import (
+from worldlab.rlvr.training import (
     Distinct,
     Update,
     action_probabilities,

@@ -15,7 +15,7 @@ a learning rule the caller passes in, ``update(weights, phi, target, learning_ra
     W          = update(W, phi, x[t + 1], learning_rate)
 
 Interfaces that take the step as an argument: :func:`learn_online` (``update=``),
-:func:`surprise_summary` (``update=``) and :func:`surprise_demo` (``update=``, optional: without
+:func:`surprise_summary` (``update=``) and :func:`worldlab.prediction_error.plots.surprise_demo` (``update=``, optional: without
 it, or while it raises ``NotImplementedError``, the demo draws the other models only).
 
 Its *surprise* is the squared size of the error. Surprise falls as the model learns, spikes when
@@ -28,11 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
-
-from worldlab.plots import PALETTE
 
 N_OBSERVED = 2
 N_FEATURES = 4
@@ -312,107 +308,3 @@ def surprise_summary(
         "frozen_end": float(frozen[-window:].mean()),
         "noise_floor": stream.noise_floor,
     }
-
-
-def plot_surprise(
-    stream: Stream,
-    online: np.ndarray | None,
-    frozen: np.ndarray | None = None,
-    window: int = 10,
-    ax: Axes | None = None,
-    in_context: np.ndarray | None = None,
-    reset_at: int | None = None,
-) -> Axes:
-    """Surprise per step (trailing mean over ``window``), log scale, the change marked.
-
-    ``online``, ``frozen`` and ``in_context`` are per-step surprises, shape (n_steps,); any of
-    them may be None (not drawn). ``reset_at`` marks where the in-context model's context was
-    emptied (a new session).
-    """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.8))
-    steps = np.arange(stream.n_steps)
-    series = (
-        (online, PALETTE["blue"], "-", "online model (keeps learning)"),
-        (frozen, PALETTE["vermillion"], "--", "model fitted once, then frozen"),
-        (in_context, PALETTE["green"], "-.", "frozen weights + recent context"),
-    )
-    for values, color, style, label in series:
-        if values is None:
-            continue
-        ax.plot(
-            steps,
-            moving_average(values, window),
-            color=color,
-            linewidth=1.8,
-            linestyle=style,
-            label=label,
-        )
-    ax.axhline(
-        stream.noise_floor,
-        color="grey",
-        linestyle=":",
-        linewidth=1.2,
-        label="noise floor (unpredictable)",
-    )
-    ax.axvline(stream.change_at, color=PALETTE["black"], linewidth=1)
-    ax.text(
-        stream.change_at - 6,
-        0.6,
-        "the world changes →",
-        transform=ax.get_xaxis_transform(),
-        ha="right",
-        va="center",
-        fontsize=9,
-    )
-    if reset_at is not None:
-        ax.axvline(reset_at, color=PALETTE["green"], linewidth=1, linestyle=":")
-        ax.text(
-            reset_at + 4,
-            0.45,
-            "new session:\ncontext emptied",
-            transform=ax.get_xaxis_transform(),
-            ha="left",
-            va="top",
-            fontsize=8,
-            color=PALETTE["green"],
-        )
-    ax.set_yscale("log")
-    ax.set_xlim(0, stream.n_steps)
-    ax.set_xlabel("time step")
-    ax.set_ylabel(f"surprise: squared error\n(mean of last {window} steps)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
-    return ax
-
-
-def surprise_demo(
-    update: Update | None = None,
-    learning_rate: float = 0.05,
-    change_at: int = 300,
-    noise: float = 0.1,
-    seed: int = 0,
-    window: int = 50,
-) -> None:
-    """The widget's figure: online, frozen and in-context surprise on one stream, then shown.
-
-    ``update`` is the online model's rule (lesson 05 passes its exercise); while it is missing
-    or raises ``NotImplementedError``, the online model is left out, with a note in the title.
-    ``window`` is the in-context model's context length (:mod:`worldlab.in_context`).
-    """
-    from worldlab.in_context import in_context_surprise
-
-    stream = make_stream(seed, n_steps=600, change_at=change_at, noise=noise)
-    prior = fit_frozen(stream)
-    try:
-        if update is None:
-            raise NotImplementedError
-        online = learn_online(stream, learning_rate, update).surprise
-        note = ""
-    except NotImplementedError:
-        online, note = None, "\n(finish exercise 2 to see the online model)"
-    frozen = frozen_surprise(stream, prior)
-    in_context = in_context_surprise(stream, prior, window=window)
-    ax = plot_surprise(stream, online, frozen, in_context=in_context)
-    ax.set_title(f"learning rate {learning_rate:g}, noise {noise:g}, context {window}" + note)
-    plt.tight_layout()
-    plt.show()

@@ -1,0 +1,9 @@
+"""Curiosity from prediction error, and the noisy-TV trap (lesson 09).
+
+Modules, one idea each:
+
+* :mod:`~worldlab.curiosity.agents` — agents that plan on a model they learn, with surprise, count or progress bonuses;
+* :mod:`~worldlab.curiosity.plots` — the lesson's figures.
+
+Import from the module that holds a name (``from worldlab.curiosity.agents import …``).
+"""
