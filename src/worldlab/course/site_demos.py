@@ -72,7 +72,8 @@ def kit_digest(root: Path) -> str:
     """A digest of what a demo's figures depend on besides the lesson: the kit and ``data/``."""
     kit = Path(worldlab.__file__).resolve().parent
     digest = hashlib.sha256(f"worldlab {worldlab.__version__}\n".encode())
-    files = [p for p in sorted(kit.rglob("*.py")) if "course" not in p.relative_to(kit).parts]
+    tooling = {"course", "grading", "cli.py", "__main__.py"}  # never imported by a lesson
+    files = [p for p in sorted(kit.rglob("*.py")) if not tooling & set(p.relative_to(kit).parts)]
     data = root / "data"
     files += sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
     for path in files:
