@@ -176,35 +176,6 @@ def wilson_interval(
     return low, high
 
 
-def bootstrap_ci(
-    values: Sequence[float] | np.ndarray,
-    confidence: float = 0.95,
-    resamples: int = 2000,
-    seed: int = 0,
-) -> tuple[float, float, float]:
-    """Mean of ``values`` with a percentile-bootstrap interval (it stays inside their range).
-
-    For a mean of bounded values near a bound (per-run shares, success rates per world), where a t
-    interval would cross the bound.
-
-    Returns
-    -------
-    (mean, low, high).
-    """
-    data = np.asarray(values, dtype=float).ravel()
-    if data.size < 2:
-        raise ValueError(f"a bootstrap interval needs at least 2 values, got {data.size}")
-    if not np.all(np.isfinite(data)):
-        raise ValueError("bootstrap_ci got non-finite values")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
-    rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, data.size, size=(resamples, data.size))].mean(axis=1)
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return float(data.mean()), float(low), float(high)
-
-
 def paired_difference_table(
     df: pd.DataFrame,
     knob: str,

@@ -14,7 +14,7 @@ from worldlab.debate import (
     show_verdict,
     verdict_seeds,
 )
-from worldlab.stats import bootstrap_ci, paired_difference_table, run_over_seeds, wilson_interval
+from worldlab.stats import paired_difference_table, run_over_seeds, wilson_interval
 
 # C22 is an optimists' claim (memory lets a frozen model keep up), C24 the skeptic's.
 MEMORY = VerdictRule(
@@ -90,7 +90,7 @@ def test_bad_tables_and_rules_are_refused():
     with pytest.raises(ValueError, match="no rows"):
         judge(MEMORY, _table().reindex(columns=["knob", "estimate", "low", "high"]))
     proportion = VerdictRule("C22", "success", predictions={"O": "+", "S": "0"}, bounds=(0, 1))
-    with pytest.raises(ValueError, match="Wilson or bootstrap"):
+    with pytest.raises(ValueError, match="Wilson interval"):
         judge(proportion, _table((-0.07, 0.39)))
     with pytest.raises(ValueError, match="types the number"):
         VerdictRule("C22", "success", predictions={"O": "+"}, note="it reached 0.27 of goals")
@@ -151,12 +151,11 @@ def test_wilson_interval_stays_in_unit_range_and_matches_the_formula():
         wilson_interval(11, 10)
 
 
-def test_bootstrap_interval_stays_inside_the_values_range():
-    values = np.array([0.0] * 8 + [1.0, 0.5])
-    mean, low, high = bootstrap_ci(values, seed=1)
-    assert mean == pytest.approx(0.15) and 0.0 <= low <= mean <= high <= 1.0
-    with pytest.raises(ValueError, match="at least 2"):
-        bootstrap_ci([0.3])
+def test_the_kit_carries_no_bootstrap():
+    """Lesson 00's exercise is the bootstrap interval: the kit must not answer it."""
+    import worldlab.stats
+
+    assert not hasattr(worldlab.stats, "bootstrap_ci")
 
 
 def test_paired_difference_table_is_what_judge_takes():

@@ -242,7 +242,7 @@ def _clean_table(rule: VerdictRule, table: pd.DataFrame) -> list[dict[str, Any]]
         if rule.bounds is not None and not rule.bounds[0] <= low <= high <= rule.bounds[1]:
             raise ValueError(
                 f"{rule.claim}: at {rule.knob}={row['knob']} the interval [{low}, {high}] leaves "
-                f"the quantity's range {rule.bounds} (use a Wilson or bootstrap interval)"
+                f"the quantity's range {rule.bounds} (use a Wilson interval, worldlab.stats.wilson_interval)"
             )
         knob = row["knob"]
         knob = knob.item() if hasattr(knob, "item") else knob
