@@ -1,6 +1,6 @@
 """Write the debate's argument map as tidy CSV: claims.csv and edges.csv.
 
-The claims are the ids of ../shared/THREAD.md (C01…C32), each with its camp, its topic and a
+The claims are the ids of ../shared/THREAD.md (C01…C33), each with its camp, its topic and a
 one-line paraphrase written for this course (never a quotation of the original posts). The edges
 say which claim answers which, and how: ``supports`` (strengthens it) or ``rebuts`` (argues
 against it). Run from anywhere: ``python data/debate/make_argument_map.py``.
@@ -184,6 +184,12 @@ CLAIMS = [
         "drives",
         "Many animals eat without hunger as the cause: instinct, season, habit.",
     ),
+    (
+        "C33",
+        "O",
+        "hype",
+        "Predicting in a learned representation is interesting research, not yet useful.",
+    ),
 ]
 
 # source answers target: relation, and why (in a few words)
@@ -226,6 +232,8 @@ EDGES = [
     ("C30", "C26", "rebuts", "feelings explain behaviour after the fact"),
     ("C31", "C30", "supports", "hunger as a worked example"),
     ("C32", "C31", "supports", "eating often has other causes than hunger"),
+    ("C33", "C06", "rebuts", "the animal-like alternative is not yet useful"),
+    ("C33", "C02", "supports", "token and pixel prediction keep scaling"),
 ]
 
 

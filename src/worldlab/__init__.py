@@ -16,10 +16,12 @@ Worlds (``worldlab.worlds``), small, seeded, and never drawing:
     worlds.seasons              a forager with an energy store in a world of seasons (10)
     worlds.research_landscape   configurations of knobs, a true quality, noisy experiments (11)
     worlds.changing_grid        a grid world that changes in phases, with a noisy TV (12)
+    worlds.program_edits        a long tool-using task: edits, a test suite's report, slips, undo (13)
+    worlds.distracted_strip     an agent on a strip seen as images under flickering distractors (14)
 Science, one package per topic (model, experiments, figures):
-    debate                      the debate's argument map and its verdicts (00-12)
+    debate                      the debate's argument map and its verdicts (00-14)
     debate.argument_map         claims, replies and the committed verdict rows as tidy tables (00)
-    debate.verdicts             verdicts as code: rule, judge, fresh seeds, show_verdict (00-12)
+    debate.verdicts             verdicts as code: rule, judge, fresh seeds, show_verdict (00-14)
     world_models                count-table world models; behavioural tests and probes (01, 02)
     world_models.transitions    passive and action-conditioned transition counts (01)
     world_models.evaluation     k-gram tests, probes of hidden state, their experiments (02)
@@ -48,6 +50,14 @@ Science, one package per topic (model, experiments, figures):
     research.plots              lesson 11's figures (11)
     lifelong.agent              agents through the phases of a changing world (12)
     lifelong.plots              lesson 12's comparisons and figures (12)
+    long_tasks.agents           cloning, DART, DAgger and RL with a verifier on long tasks (13)
+    long_tasks.experiments      success against task length for every arm, paired over seeds (13)
+    long_tasks.verdict          lesson 13's verdict rules and the interval tables they judge (13)
+    long_tasks.plots            lesson 13's figures and demo (13)
+    representations.models      predictors of the next frame's pixels or of its embedding (14)
+    representations.measures    linear read-out, an image-token model, planning to a goal (14)
+    representations.experiments lesson 14's sweep over seeds and distractors (14)
+    representations.plots       lesson 14's figures and demo (14)
 Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
     plots                       palette, style and the plots several lessons share

@@ -36,7 +36,7 @@ def test_header_names_claims_prerequisites_and_time(lesson):
     head = _cells(lesson)[0].source
     for label in ("**Debate claims:**", "**Prerequisites:**", "**Estimated time:**"):
         assert label in head, f"{lesson.id}: the first cell needs a {label} line"
-    assert CLAIM_ID.search(head), f"{lesson.id}: the header names no claim id (C01…C32)"
+    assert CLAIM_ID.search(head), f"{lesson.id}: the header names no claim id (C01…C33)"
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
@@ -149,7 +149,7 @@ def test_hidden_tests_are_checks_run_outside_the_kernel(lesson):
 
 
 def test_every_claim_is_tested_or_declared_untestable_by_a_lesson():
-    """C01…C32 each appear in the header and the verdict of a lesson other than the map (00).
+    """C01…C33 each appear in the header and the verdict of a lesson other than the map (00).
 
     A verdict row is either a finding with its interval or "untestable" with the reason.
     """
@@ -162,7 +162,7 @@ def test_every_claim_is_tested_or_declared_untestable_by_a_lesson():
 
         covered_by_headers |= set(lesson_header(lesson).claims)
         covered_by_verdicts |= set(verdicts.loc[verdicts["lesson"] == lesson.id, "claim"])
-    every = {f"C{number:02d}" for number in range(1, 33)}
+    every = {f"C{number:02d}" for number in range(1, 34)}
     assert every <= covered_by_headers, (
         f"claims no lesson names: {sorted(every - covered_by_headers)}"
     )

@@ -11,9 +11,9 @@ from worldlab.debate import filter_map, load_claims, load_edges
 DATA = Path(__file__).resolve().parents[2] / "data" / "debate"
 
 
-def test_claims_cover_c01_to_c32_once():
+def test_claims_cover_c01_to_c33_once():
     claims = load_claims()
-    assert list(claims["id"]) == [f"C{i:02d}" for i in range(1, 33)]
+    assert list(claims["id"]) == [f"C{i:02d}" for i in range(1, 34)]
     assert set(claims["camp"]) <= {"O", "S", "E"}
     assert claims["paraphrase"].str.len().between(20, 120).all()
 

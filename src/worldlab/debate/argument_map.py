@@ -1,6 +1,6 @@
 """The debate's argument map as tidy tables, and the verdict rows the lessons wrote.
 
-``claims``: one row per claim — ``id`` (C01…C32, as in THREAD.md), ``camp`` (``O`` optimist,
+``claims``: one row per claim — ``id`` (C01…C33, as in THREAD.md), ``camp`` (``O`` optimist,
 ``S`` skeptic, ``E`` side thread), ``topic``, ``topic_title``, ``paraphrase``.
 ``edges``: one row per reply — ``source`` answers ``target`` with ``relation`` ``supports`` or
 ``rebuts``, and ``why`` in a few words.

@@ -1,0 +1,13 @@
+"""Predicting in a learned representation rather than in pixels (lesson 14).
+
+Modules, one idea each:
+
+* :mod:`~worldlab.representations.models` — linear predictors of the next frame's pixels or of
+  its embedding, trained with the losses they are given;
+* :mod:`~worldlab.representations.measures` — a linear read-out, an image-token model, planning;
+* :mod:`~worldlab.representations.experiments` — the sweep over seeds and distractor strengths,
+  paired tables and the verdict rows;
+* :mod:`~worldlab.representations.plots` — the lesson's figures and its demo.
+
+Import from the module that holds a name (``from worldlab.representations.models import …``).
+"""
