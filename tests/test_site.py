@@ -313,3 +313,14 @@ def test_a_broken_page_fails_the_build_and_names_the_problem(
             tmp_path / "build", root=tmp_path, site_dir=ROOT / "site", echo=lambda line: None
         )
     assert named in capfd.readouterr().err
+
+
+def test_machine_readable_outputs_leave_the_page_and_the_rest_stays():
+    verdict = nbformat.v4.new_output(
+        "display_data",
+        data={"text/html": "<table></table>", "application/vnd.worldlab.verdict+json": {}},
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("show_verdict()")])
+    nb.cells[0].outputs = [verdict]
+    assert site_lessons.drop_machine_outputs(nb) == 1
+    assert list(nb.cells[0].outputs[0].data) == ["text/html"]

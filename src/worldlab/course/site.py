@@ -209,6 +209,7 @@ def stage(
         argument_map = argument_map or _argument_map_png(nb)
         for key, value in add_alt_text(nb).items():
             alt_counts[key] += value
+        site_lessons.drop_machine_outputs(nb)
         site_lessons.place_demos(nb, lesson_id, grids.get(lesson_id, []))
         instructor_path = root / "course" / lesson_id / f"{lesson_id}.ipynb"
         instructor = (

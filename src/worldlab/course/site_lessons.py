@@ -122,6 +122,22 @@ def fold_solutions(nb: NotebookNode, instructor: NotebookNode | None) -> int:
     return len(indices)
 
 
+#: Outputs for machines, not readers (e.g. the verdict rows ``show_verdict`` emits for the build).
+MACHINE_MIME_PREFIX = "application/vnd.worldlab."
+
+
+def drop_machine_outputs(nb: NotebookNode) -> int:
+    """Remove the course's machine-readable output types (no renderer; the page shows the rest)."""
+    dropped = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in [m for m in data if m.startswith(MACHINE_MIME_PREFIX)]:
+                del data[mime]
+                dropped += 1
+    return dropped
+
+
 def _alt(cell: NotebookNode) -> str:
     options = cell.metadata.get("mystnb", {})
     return (
