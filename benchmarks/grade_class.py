@@ -1,8 +1,9 @@
 """Grade one generated class twice: plain ``nbgrader autograde`` against ``worldlab grade``.
 
-    python benchmarks/grade_class.py [--lesson 00-the-debate] [--students 30] [--jobs N] [--repeat K]
+    python benchmarks/grade_class.py [--lesson 00-the-debate] [--students 30 2] [--jobs N] [--repeat K]
 
-Prints, side by side, seconds per submission and in total for both graders and their ratio, and
+Prints, for each class size (by default 30 students, and 2: a small class measures the fixed
+cost of a run, start-up included), the total seconds of both graders and their ratio, and
 the overhead per submission of the safe grader beyond the notebook's own execution time (measured
 by executing the solution notebook once, headless, in this process). The class mixes correct,
 partial and untouched submissions. Budget (DESIGN.md): overhead under 1 s per submission; the safe
@@ -64,46 +65,55 @@ def notebook_seconds(lesson_id: str) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lesson", default="00-the-debate")
-    parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=1)
-    args = parser.parse_args()
-
+def compare(args: argparse.Namespace, students: int) -> tuple[float, float]:
+    """Fastest of ``args.repeat`` turns of each grader on a fresh class of ``students``."""
     nbgrader = [sys.executable, "-m", "nbgrader"]
     grade = [sys.executable, "-m", "worldlab", "grade", args.lesson, "--jobs", str(args.jobs)]
-    own = notebook_seconds(args.lesson)
     plains, safes = [], []
     for _ in range(max(1, args.repeat)):
         with tempfile.TemporaryDirectory(prefix="worldlab-bench-") as scratch:
             plain_root = copy_real_lessons(Path(scratch) / "plain", [args.lesson])
             safe_root = copy_real_lessons(Path(scratch) / "safe", [args.lesson])
             for root in (plain_root, safe_root):
-                make_class(root, args.lesson, args.students)
+                make_class(root, args.lesson, students)
                 timed([*nbgrader, "generate_assignment", args.lesson, "--force"], root)
             plains.append(timed([*nbgrader, "autograde", args.lesson], plain_root))
             safes.append(timed(grade, safe_root))
             shutil.rmtree(plain_root / "grading" / "autograded", ignore_errors=True)
-    plain, safe = min(plains), min(safes)
     if len(plains) > 1:
-        print(f"plain runs (s): {', '.join(f'{t:.1f}' for t in plains)}")
-        print(f"safe runs (s):  {', '.join(f'{t:.1f}' for t in safes)}")
+        print(f"{students} students, plain runs (s): {', '.join(f'{t:.1f}' for t in plains)}")
+        print(f"{students} students, safe runs (s):  {', '.join(f'{t:.1f}' for t in safes)}")
+    return min(plains), min(safes)
 
-    n = args.students
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lesson", default="00-the-debate")
+    parser.add_argument(
+        "--students",
+        type=int,
+        nargs="+",
+        default=[30, 2],
+        help="class sizes to compare (default: 30 and 2: a class, and the fixed cost of a run)",
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+
+    own = notebook_seconds(args.lesson)
+    results = {n: compare(args, n) for n in args.students}
     print(
-        f"class of {n} submissions of {args.lesson}, {os.cpu_count()} cores, "
+        f"submissions of {args.lesson}, {os.cpu_count()} cores, "
         f"safe grader with {args.jobs} parallel sandboxed kernels"
     )
-    print(f"{'grader':<34} {'total s':>8} {'s / submission':>15}")
-    print(f"{'plain nbgrader autograde':<34} {plain:>8.1f} {plain / n:>15.2f}")
-    print(f"{'worldlab grade (sandboxed)':<34} {safe:>8.1f} {safe / n:>15.2f}")
-    print(f"ratio safe / plain: {safe / plain:.2f}")
+    print(f"{'students':>8} {'plain s':>8} {'safe s':>8} {'safe s / sub':>13} {'safe / plain':>13}")
+    for n, (plain, safe) in results.items():
+        print(f"{n:>8} {plain:>8.1f} {safe:>8.1f} {safe / n:>13.2f} {safe / plain:>13.2f}")
     print(f"notebook alone (headless, one kernel): {own:.2f} s")
-    cost = safe * args.jobs / n
+    n = max(results)
+    cost = results[n][1] * args.jobs / n
     print(
-        f"safe grader, core-seconds per submission: {cost:.2f} "
+        f"safe grader, core-seconds per submission ({n} students): {cost:.2f} "
         f"(overhead beyond the notebook: {cost - own:+.2f} s)"
     )
 

@@ -50,6 +50,7 @@ Science, one package per topic (model, experiments, figures):
     research.plots              lesson 11's figures (11)
     lifelong.agent              agents through the phases of a changing world (12)
     lifelong.plots              lesson 12's comparisons and figures (12)
+    lifelong.verdict            lesson 12's verdict quantities, paired over worlds (12)
     long_tasks.agents           cloning, DART, DAgger and RL with a verifier on long tasks (13)
     long_tasks.experiments      success against task length for every arm, paired over seeds (13)
     long_tasks.verdict          lesson 13's verdict rules and the interval tables they judge (13)

@@ -83,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     grade.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
-    grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell")
+    grade.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=None,
+        help="seconds per cell (default: the course's c.Execute.timeout, as nbgrader)",
+    )
     grade.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory per kernel (MiB)")
     grade.add_argument(
@@ -213,6 +218,10 @@ def _verdicts(args: argparse.Namespace, chosen: list) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     import os
+
+    from worldlab.course.nbgrader_setup import skip_unused_format_checkers
+
+    skip_unused_format_checkers()  # before nbformat is imported
 
     from worldlab.course.lessons import resolve_assignment
     from worldlab.grading.execute import Limits

@@ -171,9 +171,48 @@ def wilson_interval(
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
     low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    # it always holds k / n; say so exactly where rounding would put the end a hair inside
+    low, high = np.minimum(low, p), np.maximum(high, p)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
+
+
+def bounded_mean_ci(
+    df: pd.DataFrame,
+    by: str | list[str],
+    value: str = "value",
+    bounds: tuple[float, float] = (0.0, 1.0),
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Mean and interval of a bounded ``value`` per group, an interval that never leaves ``bounds``.
+
+    A group whose values are all 0 or 1 (one outcome per unit: a world solved or not) gets the
+    Wilson interval of its proportion; any other group gets the Student-t interval of
+    :func:`mean_ci` intersected with ``bounds`` (the mean cannot lie outside them, so cutting the
+    interval there loses no coverage).
+
+    Returns
+    -------
+    DataFrame indexed by ``by`` with columns ``mean``, ``ci_low``, ``ci_high``, ``n``.
+    """
+    _require_columns(df, [*([by] if isinstance(by, str) else by), value])
+    low_bound, high_bound = (float(b) for b in bounds)
+    if not low_bound < high_bound:
+        raise ValueError(f"bounds must be (low, high), got {bounds}")
+    values = df[value].astype(float)
+    if ((values < low_bound) | (values > high_bound)).any():
+        raise ValueError(f"{value!r} has values outside {bounds}")
+    summary = mean_ci(df, by, value=value, confidence=confidence)
+    for key, group in df.groupby(by, sort=True)[value]:
+        outcomes = group.to_numpy(dtype=float)
+        if (low_bound, high_bound) == (0.0, 1.0) and np.isin(outcomes, (0.0, 1.0)).all():
+            low, high = wilson_interval(int(outcomes.sum()), len(outcomes), confidence)
+        else:
+            low = max(float(summary.loc[key, "ci_low"]), low_bound)
+            high = min(float(summary.loc[key, "ci_high"]), high_bound)
+        summary.loc[key, "ci_low"], summary.loc[key, "ci_high"] = low, high
+    return summary
 
 
 def paired_difference_table(
@@ -185,8 +224,12 @@ def paired_difference_table(
     value: str = "value",
     pair_on: str = "seed",
     confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """:func:`paired_difference` of ``value[a] − value[b]`` at each level of ``knob``.
+
+    ``bounds`` (e.g. ``(-1, 1)`` for a difference of shares) cuts each Student-t interval to the
+    range the mean difference can take.
 
     Returns
     -------
@@ -199,14 +242,11 @@ def paired_difference_table(
         diff = paired_difference(
             part, by, a, b, value=value, pair_on=pair_on, confidence=confidence
         )
+        low, high = diff["ci_low"], diff["ci_high"]
+        if bounds is not None:
+            low, high = max(low, bounds[0]), min(high, bounds[1])
         rows.append(
-            {
-                "knob": level,
-                "estimate": diff["mean"],
-                "low": diff["ci_low"],
-                "high": diff["ci_high"],
-                "n": diff["n"],
-            }
+            {"knob": level, "estimate": diff["mean"], "low": low, "high": high, "n": diff["n"]}
         )
     return pd.DataFrame(rows)
 

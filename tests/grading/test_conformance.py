@@ -23,11 +23,12 @@ import csv
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from course_helpers import REPO, run_nbgrader, run_worldlab
+from course_helpers import REPO, run_nbgrader, run_worldlab, subprocess_env
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 pytestmark = pytest.mark.skipif(
@@ -436,3 +437,309 @@ def test_regrading_skips_unchanged_and_force_regrades(own):
     forced = run_worldlab(ours, "grade", ASSIGNMENT, "--student", "cy", "--force")
     assert "cy: graded 2/5" in forced.stdout
     assert gradebook_cells(ours, ASSIGNMENT) == gradebook_cells(own["plain"], ASSIGNMENT)
+
+
+# --------------------------------------------------------------------------------------------
+# nbgrader's own autograde fixtures (nbgrader/tests/apps/files/, copied from the installed
+# package into a temporary course, never vendored), graded both ways in one run per assignment
+# --------------------------------------------------------------------------------------------
+
+#: Config both graders read, beside the repository's: nbgrader's test settings, kept cheap
+#: (a 2 s cell timeout for the timeout and infinite-loop fixtures).
+FIXTURE_CONFIG = """
+c.Execute.timeout = 2
+c.AssignLatePenalties.plugin_class = "late_plugin.Blarg"
+c.Autograde.exclude_overwriting = {"ps1": ["helper.py"]}
+"""
+
+#: nbgrader's own late-penalty plugin test: one point per hour late.
+LATE_PLUGIN = """
+from nbgrader.plugins import BasePlugin
+
+
+class Blarg(BasePlugin):
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        return int(total_seconds_late / 3600)
+"""
+
+FIXTURE_DUE = "2015-02-02 14:58:23.948203 America/Los_Angeles"
+
+#: Not one of nbgrader's fixtures: a notebook of our own that reads a file the assignment ships,
+#: whose name has a space and an accent.
+ACCENTS = "<accents>"
+ACCENTED_FILE = "données brutes.txt"
+
+
+def _accents() -> nbformat.NotebookNode:
+    return new_notebook(
+        cells=[
+            new_code_cell(
+                f"with open({ACCENTED_FILE!r}, encoding='utf-8') as handle:\n"
+                "    numbers = handle.read().split()",
+                metadata=_meta("read", solution=True),
+            ),
+            new_code_cell(
+                "assert len(numbers) == 3",
+                metadata=_meta("read_test", grade=True, locked=True, points=1),
+            ),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+
+
+#: assignment -> {notebook: fixture used as its source}
+FIXTURE_SOURCES = {
+    "autotest": {
+        "simple": "autotest-simple",
+        "hashed": "autotest-hashed",
+        "multi": "autotest-multi",
+        "hidden": "autotest-hidden",
+        "hidden_tests": "test-hidden-tests",
+    },
+    "ps1": {"p1": "submitted-unchanged", "p2": "submitted-unchanged"},
+    "effects": {
+        "side": "side-effects",
+        "loop": "infinite-loop",
+        "timeout": "timeout",
+        "relative": "open_relative_file",
+        "env": "validating-environment-variable",
+        "output": "infinite-loop-with-output",
+        "accents": ACCENTS,
+    },
+}
+
+#: assignment -> student -> {file in the submission folder: fixture, RELEASE (the released
+#: notebook, untouched), bytes, or a (fixture, change) pair}
+RELEASE = "<release>"
+SOURCE = "<source>"  # the instructor's notebook itself: a right answer
+
+
+def _retyped(kind: str):
+    """nbgrader's fixture with its first answer cell (or first test cell) turned into markdown."""
+
+    def change(nb):
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if (kind == "answer" and meta.get("solution")) or (
+                kind == "test" and meta.get("grade") and not meta.get("solution")
+            ):
+                cell.cell_type = "markdown"
+                cell.pop("outputs", None)
+                cell.pop("execution_count", None)
+                return nb
+        raise AssertionError(kind)
+
+    return change
+
+
+FIXTURE_CLASS = {
+    "autotest": {
+        "unchanged": {
+            "simple.ipynb": "autotest-simple-unchanged",
+            "hashed.ipynb": "autotest-hashed-unchanged",
+            "multi.ipynb": "autotest-multi-unchanged",
+            "hidden.ipynb": "autotest-hidden-unchanged",
+            "hidden_tests.ipynb": RELEASE,
+        },
+        "changed": {
+            "simple.ipynb": "autotest-simple-changed",
+            "hashed.ipynb": "autotest-hashed-changed",
+            "multi.ipynb": "autotest-multi-changed",
+            "hidden.ipynb": "autotest-hidden-changed-wrong",
+        },
+        "right": {"hidden.ipynb": "autotest-hidden-changed-right"},
+    },
+    "ps1": {
+        "foo": {
+            "p1.ipynb": "submitted-unchanged",
+            "p2.ipynb": "submitted-changed",
+            "timestamp.txt": b"2015-02-02 18:58:23.948203 America/Los_Angeles",
+            "data.csv": b"some,other,data\n",
+            "helper.py": b"print('this is different!')\n",
+        },
+        "bar": {
+            "p1.ipynb": "submitted-changed",
+            "p1 copy.ipynb": "submitted-unchanged",
+            "timestamp.txt": b"2015-02-02 15:58:23.948203 America/Los_Angeles",
+        },
+        "locked": {
+            "p1.ipynb": "submitted-locked-cell-changed",
+            "p2.ipynb": "submitted-grade-cell-changed",
+        },
+        "retyped": {
+            "p1.ipynb": ("submitted-changed", _retyped("answer")),
+            "p2.ipynb": ("submitted-changed", _retyped("test")),
+        },
+    },
+    "effects": {
+        "foo": {
+            "side.ipynb": "side-effects",
+            "loop.ipynb": "infinite-loop",
+            "timeout.ipynb": "timeout",
+            "relative.ipynb": "open_relative_file",
+            "env.ipynb": "validating-environment-variable",
+            "accents.ipynb": SOURCE,
+        },
+        "flood": {"output.ipynb": "infinite-loop-with-output"},
+    },
+}
+
+#: Files an assignment's source folder holds beside its notebooks.
+FIXTURE_FILES = {
+    "ps1": {"data.csv": b"some,data\n", "helper.py": b"print('hello!')\n"},
+    "effects": {"data.txt": None, ACCENTED_FILE: b"1 2 3\n"},  # None: nbgrader's fixture
+}
+
+
+def _fixtures() -> Path:
+    import nbgrader
+
+    return Path(nbgrader.__file__).parent / "tests" / "apps" / "files"
+
+
+def _fixture_course(root: Path) -> Path:
+    """A course holding nbgrader's fixtures, released with nbgrader, submissions in place."""
+    _new_course(root, FIXTURE_CONFIG)
+    files = _fixtures()
+    (root / "late_plugin.py").write_text(LATE_PLUGIN)
+    shutil.copy(files / "autotests.yml", root / "autotests.yml")
+    for assignment, notebooks in FIXTURE_SOURCES.items():
+        source = root / "course" / assignment
+        source.mkdir()
+        for name, fixture in notebooks.items():
+            if fixture == ACCENTS:
+                nbformat.write(_accents(), source / f"{name}.ipynb")
+            else:
+                shutil.copy(files / f"{fixture}.ipynb", source / f"{name}.ipynb")
+        for name, data in FIXTURE_FILES.get(assignment, {}).items():
+            target = source / name
+            if data is None:
+                shutil.copy(files / name, target)
+            else:
+                target.write_bytes(data)
+        run_nbgrader(root, "db", "assignment", "add", assignment, f"--duedate={FIXTURE_DUE}")
+        run_nbgrader(root, "generate_assignment", assignment, "--force")
+        for student, handed in FIXTURE_CLASS[assignment].items():
+            folder = root / "grading" / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            for name, what in handed.items():
+                target = folder / name
+                if isinstance(what, bytes):
+                    target.write_bytes(what)
+                elif what == RELEASE:
+                    shutil.copy(root / "notebooks" / assignment / name, target)
+                elif what == SOURCE:
+                    shutil.copy(root / "course" / assignment / name, target)
+                elif isinstance(what, tuple):
+                    fixture, change = what
+                    nb = nbformat.read(files / f"{fixture}.ipynb", as_version=4)
+                    target.write_text(json.dumps(change(nb), indent=1))
+                else:
+                    shutil.copy(files / f"{what}.ipynb", target)
+    return root
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory) -> dict:
+    """Every fixture assignment graded once by plain nbgrader and once by worldlab."""
+    plain = _fixture_course(tmp_path_factory.mktemp("fixtures-plain") / "repo")
+    ours = tmp_path_factory.mktemp("fixtures-ours") / "repo"
+    shutil.copytree(plain, ours)  # the same releases, gradebook, due dates and submissions
+    consoles, plain_logs = {}, {}
+    for assignment in FIXTURE_SOURCES:
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment],
+            cwd=plain,
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        plain_logs[assignment] = result.stdout + result.stderr
+        graded = run_worldlab(ours, "grade", assignment)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+        consoles[assignment] = graded.stdout
+    return {"plain": plain, "ours": ours, "console": consoles, "plain_log": plain_logs}
+
+
+def fixture_table(fixtures: dict) -> dict[tuple, tuple]:
+    """``(assignment, student, notebook, cell) -> (nbgrader's, worldlab's)`` for every cell
+    either grader recorded: ``(auto_score, needs_manual_grade, max_score)``."""
+    table = {}
+    for assignment in FIXTURE_SOURCES:
+        plain = gradebook_cells(fixtures["plain"], assignment)
+        ours = gradebook_cells(fixtures["ours"], assignment)
+        for key in sorted(set(plain) | set(ours), key=str):
+            table[(assignment, *key)] = (plain.get(key), ours.get(key))
+    return table
+
+
+#: The differences the README lists as deliberate: (assignment, student) -> the README's name.
+DELIBERATE = {
+    # nbgrader fails the whole submission (invalid notebook): every cell waits for a human and
+    # no autograded folder is written. worldlab restores the cell type, grades, and flags it.
+    ("ps1", "retyped"): "retyped cells",
+}
+
+
+def test_fixtures_per_cell_equal_nbgrader_or_differ_as_the_readme_lists(fixtures):
+    table = fixture_table(fixtures)
+    print("\n".join(f"{k}: nbgrader {p}  worldlab {o}" for k, (p, o) in table.items()))
+    assert len(table) > 80  # every fixture assignment was graded both ways
+    differing = {key[:2] for key, (plain, ours) in table.items() if plain != ours}
+    assert differing == set(DELIBERATE)
+    readme = (REPO / "README.md").read_text()
+    assert all(f"*{name}*" in readme for name in DELIBERATE.values())
+
+
+def test_fixtures_autotest_hidden_tests_plugin_and_environment(fixtures):
+    """The cases of the issue, spelled out (each one equal to nbgrader in the table above)."""
+    ours = gradebook_cells(fixtures["ours"], "autotest")
+    # AUTOTEST expanded: an unanswered submission fails every autotest, a wrong one some
+    unanswered = [v for (s, _, cell), v in ours.items() if s == "unchanged" and cell]
+    assert len(unanswered) == 11 and sum(score for score, *_ in unanswered) == 0
+    assert ours[("changed", "multi", "test_multi")][0] == 1.0
+    assert ours[("right", "hidden", "test_hidden")][0] == 1.0
+    assert ours[("changed", "hidden", "test_hidden")][0] == 0.0  # hidden AUTOTEST, wrong value
+    ps1 = gradebook_cells(fixtures["ours"], "ps1")
+    assert ps1[("foo", "late penalty", "")] == 3.0  # the course's own plugin: 1 point per hour
+    assert ps1[("bar", "late penalty", "")] == 1.0
+    effects = gradebook_cells(fixtures["ours"], "effects")
+    assert effects[("foo", "env", "cell-bfbdf1784663b6b6")][0] == 0.0  # NBGRADER_EXECUTION set
+    assert effects[("foo", "timeout", "correct_squares")][0] == 0.0  # Execute.timeout = 2
+    assert effects[("foo", "accents", "read_test")][0] == 1.0
+
+
+def test_fixtures_autograded_files_equal_nbgrader_and_notebooks_are_valid(fixtures):
+    plain, ours = autograded_files(fixtures["plain"]), autograded_files(fixtures["ours"])
+    # nbgrader writes nothing for a submission it fails (DELIBERATE); worldlab writes it
+    failed = [name for name in ours if name.startswith("retyped/ps1/")]
+    assert failed and not [name for name in plain if name.startswith("retyped/")]
+    assert {k: v for k, v in ours.items() if k not in failed} == plain
+    assert plain["foo/effects/side-effect.txt"] == b"a side effect"  # written while graded
+    assert plain["foo/ps1/helper.py"] == b"print('this is different!')\n"  # exclude_overwriting
+    assert plain["foo/ps1/data.csv"] == b"some,data\n"
+    assert "bar/ps1/helper.py" not in plain  # nbgrader leaves it out for a student without one
+    assert "bar/ps1/p1 copy.ipynb" not in plain
+    for path in sorted((fixtures["ours"] / "grading" / "autograded").rglob("*.ipynb")):
+        autograded_view(path)  # schema-valid
+
+
+def test_fixtures_honest_work_is_neither_broken_nor_flagged(fixtures):
+    runs = {
+        (assignment, student): entry
+        for assignment in FIXTURE_SOURCES
+        for student, entry in json.loads(
+            (fixtures["ours"] / "grading" / "runs" / f"{assignment}.json").read_text()
+        ).items()
+    }
+    assert {key for key, entry in runs.items() if entry["status"] != "graded"} == set()
+    flagged = {key: entry["reason"] for key, entry in runs.items() if entry["reason"]}
+    # a retyped cell is flagged (DELIBERATE); a cell that ran out of time is flagged for review
+    assert set(flagged) == {("ps1", "retyped"), ("effects", "foo"), ("effects", "flood")}
+    assert "changed from code to markdown" in flagged[("ps1", "retyped")]
+    assert all(
+        "cell timed out" in flagged[key] and "broken" not in flagged[key]
+        for key in (("effects", "foo"), ("effects", "flood"))
+    )
+    assert not any(entry["tamper"] for entry in runs.values())

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.lifelong.agent import MAX_STEPS, expert_policy, run_frozen, run_lifelong, summarise
+from worldlab.lifelong.agent import (
+    MAX_STEPS,
+    _without_loops,
+    expert_policy,
+    run_frozen,
+    run_lifelong,
+    run_memory,
+    summarise,
+)
 from worldlab.worlds.changing_grid import N_NOISE, START, STAY, TV, ChangingGrid, cell
 
 LESSON = "12-a-lifelong-agent"
@@ -51,6 +59,21 @@ def test_expert_and_frozen_policy_reach_phase_0_goal_only():
     table = summarise(run_frozen(2), 2)
     assert table.loc[0, "success"] == 1.0
     assert table.loc[0, "steps"] == world.distances(0, world.goals[0])[START]
+
+
+def test_the_memory_cuts_loops_and_replays_a_route_that_works():
+    # positions 0 -> 1 -> 0 -> 2: the loop through 1 is cut, leaving the action taken last at 0
+    assert _without_loops([0, 1, 0, 2], [1, 3, 2, 1]) == [2, 1]
+    assert _without_loops([5, 6, 7], [1, 1, 2]) == [1, 1, 2]
+    table = summarise(run_memory(2), 2)  # every step is checked against the world
+    assert table.loc[0, "success"] == 1.0
+    with pytest.raises(ValueError, match="refit or cue"):
+        run_lifelong(0, update=None, sweep=None, bonus=None, refit=True, cue=True)
+
+
+def test_a_cued_learner_keeps_phase_0s_model(parts):
+    table = summarise(run_lifelong(3, cue=True, **parts), 3)
+    assert (table["forgotten_success"] == 1.0).all()
 
 
 def test_summarise_rejects_a_forged_step(parts):

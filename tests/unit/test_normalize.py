@@ -69,3 +69,24 @@ def test_points_and_protected_text_come_from_the_release_not_the_submission():
     scores = cell_scores(result.notebook, max_scores(instructor))
     assert scores["task"] == (None, 3.0)  # a task waits for a human
     assert sum(top for _, top in scores.values()) == 5.0
+
+
+def test_a_graded_cell_whose_type_changed_is_restored_and_reported():
+    instructor = _instructor()
+    submission = copy.deepcopy(instructor)
+    submission.cells[1].cell_type = "markdown"  # the answer cell, as nbgrader's fixture does
+    for key in ("outputs", "execution_count"):
+        submission.cells[1].pop(key, None)
+    result = normalize(submission, instructor, "hw")
+    assert result.notebook.cells[1].cell_type == "code"
+    assert result.problems == [
+        "cell 'f' was changed from code to markdown (nbgrader rejects this notebook); "
+        "graded as a restored code cell"
+    ]
+    assert normalize(copy.deepcopy(instructor), instructor, "hw").problems == []
+
+
+def test_a_notebook_without_graded_cells_is_graded_not_broken():
+    instructor = new_notebook(cells=[new_code_cell("open('side-effect.txt', 'w').write('x')")])
+    result = normalize(copy.deepcopy(instructor), instructor, "hw")
+    assert _sources(result.notebook) == _sources(instructor) and not result.problems

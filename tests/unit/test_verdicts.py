@@ -63,6 +63,9 @@ def test_a_margin_lets_no_effect_be_observed():
     assert judge(rule, _table((-0.02, 0.2))).status == NO_DIFFERENCE
     plus = VerdictRule("C22", "gain", predictions={"O": "+", "S": "0"}, margin=0.05)
     assert judge(plus, _table((-0.02, 0.03))).status == "contradicted"
+    # inside the margin counts as no effect even when the interval excludes the reference
+    assert judge(plus, _table((0.01, 0.04))).status == "contradicted"
+    assert judge(plus, _table((0.01, 0.2))).status == "supported"
 
 
 def test_a_reference_other_than_zero():
@@ -170,3 +173,29 @@ def test_paired_difference_table_is_what_judge_takes():
     assert table["estimate"].tolist() == pytest.approx([0.0, 1.0])
     row = judge(MEMORY, table)
     assert row.status == "mixed"
+
+
+def test_bounded_mean_ci_never_leaves_the_range():
+    from worldlab.stats import bounded_mean_ci, mean_ci
+
+    df = pd.DataFrame(
+        {
+            "g": ["binary"] * 10 + ["share"] * 10,
+            "v": [1.0] * 9 + [0.0] + [1.0] * 9 + [0.5],
+        }
+    )
+    t = mean_ci(df, by="g", value="v")
+    assert t.loc["share", "ci_high"] > 1, "the t interval crosses 1 here"
+    ci = bounded_mean_ci(df, by="g", value="v")
+    assert (ci["ci_low"] >= 0).all() and (ci["ci_high"] <= 1).all()
+    assert (ci.loc["binary", "ci_low"], ci.loc["binary", "ci_high"]) == pytest.approx(
+        wilson_interval(9, 10)
+    )
+    assert ci.loc["share", "ci_low"] == pytest.approx(t.loc["share", "ci_low"])
+    with pytest.raises(ValueError, match="outside"):
+        bounded_mean_ci(df.assign(v=df["v"] * 2), by="g", value="v")
+    gaps = run_over_seeds(
+        lambda seed, arm: 1.0 if arm == "a" else float(seed == 0), seeds=range(8), arm=["a", "b"]
+    ).assign(k=1)
+    cut = paired_difference_table(gaps, knob="k", by="arm", a="a", b="b", bounds=(-1, 1))
+    assert cut["high"].iloc[0] <= 1

@@ -68,12 +68,18 @@ def compare(lesson: Lesson, fresh: list[dict[str, Any]]) -> list[FreshRow]:
                 key[0],
                 key[1],
                 old["status"] if old else "(no committed row)",
-                (old.get("values") or "(typed)") if old else "",
+                _values_or_kind(old) if old else "",
                 new["status"] if new else "(not produced)",
                 new["values"] if new else "",
             )
         )
     return rows
+
+
+def _values_or_kind(row: dict[str, str]) -> str:
+    if row.get("values"):
+        return row["values"]
+    return "(no numbers)" if row.get("quantity") else "(typed verdict)"
 
 
 def fresh_verdicts(

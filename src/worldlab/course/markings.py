@@ -41,7 +41,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 from nbformat import NotebookNode
 
@@ -75,6 +74,8 @@ class CellWhere:
 
 def read_source(path: Path) -> NotebookNode:
     """Read a MyST-markdown lesson into a notebook, without nbgrader metadata yet."""
+    import jupytext  # here, not at the top: the grader imports this module without it
+
     try:
         return jupytext.read(path, fmt="md:myst")
     except Exception as exc:  # jupytext raises many kinds; name the file whatever it was

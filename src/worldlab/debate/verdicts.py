@@ -8,7 +8,8 @@ values cover — runs its experiment on :func:`verdict_seeds`, and passes a tabl
 * ``supported``: at every knob value the interval excludes the reference (0 for a difference)
   on the side the claim's camp predicts;
 * ``contradicted``: at every knob value it excludes it on the other side (or, with an equivalence
-  ``margin``, lies inside ±margin while the claim predicts an effect);
+  ``margin``, lies inside ±margin while the claim predicts an effect; an interval inside the
+  margin counts as "no effect" first, even when it excludes the reference);
 * ``mixed``: the observed side depends on the knob (the finding names where it flips);
 * ``no difference this toy can see``: every interval includes the reference;
 * ``derivation``: the rule says the result is true by construction (still measured and shown);
@@ -120,6 +121,8 @@ class VerdictRule:
         difference of proportions); :func:`judge` refuses an interval that leaves it.
     fmt
         Format of the numbers in the finding (``"+.2f"``).
+    unit
+        What one replicate is, as the finding counts them (``"seeds"``, ``"worlds"``, ``"runs"``).
     camp
         The claim's camp; default: read from ``data/debate/claims.csv``.
     """
@@ -136,6 +139,7 @@ class VerdictRule:
     margin: float | None = None
     bounds: tuple[float, float] | None = None
     fmt: str = "+.2f"
+    unit: str = "seeds"
     camp: str | None = None
 
     def __post_init__(self) -> None:
@@ -254,20 +258,22 @@ def _clean_table(rule: VerdictRule, table: pd.DataFrame) -> list[dict[str, Any]]
 
 
 def observed_sign(value: Mapping[str, float], reference: float, margin: float | None) -> str:
-    """``"+"``/``"-"`` when the interval excludes ``reference`` on that side; ``"0"`` when it lies
-    within ``reference ± margin``; ``"?"`` when it includes the reference otherwise."""
-    if value["low"] > reference:
-        return "+"
-    if value["high"] < reference:
-        return "-"
+    """``"0"`` when the interval lies within ``reference ± margin`` (a difference too small to
+    matter, even if it excludes the reference); else ``"+"``/``"-"`` when it excludes
+    ``reference`` on that side; ``"?"`` when it includes it."""
     if margin is not None and reference - margin <= value["low"] <= value["high"] <= (
         reference + margin
     ):
         return "0"
+    if value["low"] > reference:
+        return "+"
+    if value["high"] < reference:
+        return "-"
     return "?"
 
 
 _SIDE = {"+": "above", "-": "below", "0": "within the margin of", "?": "including"}
+_PREDICTED = {"+": "an increase", "-": "a decrease", "0": "no difference"}
 
 
 def judge(rule: VerdictRule, table: pd.DataFrame | None = None) -> VerdictRow:
@@ -341,8 +347,9 @@ def _finding(
         for v in values
     )
     n = {v.get("n") for v in values} - {None}
-    runs = f", {n.pop()} runs each" if len(n) == 1 else ""
-    scope = "" if len(values) > 1 else f" ({rule.knob} = {values[0]['knob']})"
+    runs = f", {n.pop()} {rule.unit} each" if len(n) == 1 else ""
+    single = len(values) == 1 and rule.knob != "setting"
+    scope = f" ({rule.knob} = {values[0]['knob']})" if single else ""
     text = f"{rule.quantity}{scope}: {numbers} (95% intervals{runs}). "
     if status == "mixed":
         groups: dict[str, list[str]] = {}
@@ -355,13 +362,17 @@ def _finding(
     elif status == "derivation":
         text += "True by construction of the toy, not evidence about the claim."
     else:
-        word = (
-            "on the side the claim predicts"
-            if status == "supported"
-            else ("against the claim's prediction")
+        where = "every interval lies" if len(values) > 1 else "the interval lies"
+        side = {
+            "+": f"above {ref}",
+            "-": f"below {ref}",
+            "0": f"within ±{rule.margin or 0:g} of {ref}",
+        }
+        verb = "as" if status == "supported" else "against what"
+        text += (
+            f"{where.capitalize()} {side[signs[0]]}, {verb} the claim predicts "
+            f"({_PREDICTED[claimed]})."
         )
-        where = "every interval is" if len(values) > 1 else "the interval is"
-        text += f"{where.capitalize()} {_SIDE[signs[0]]} {ref}, {word} ({claimed})."
     if rule.note:
         text += f" {rule.note}"
     return text

@@ -27,12 +27,19 @@ from worldlab.grading.integrity import (
 )
 from worldlab.grading.remote_checks import HiddenCheck
 
+#: What ``nbgrader autograde`` sets in the kernel's environment (a notebook may test for it).
+NBGRADER_KERNEL_ENV = {"NBGRADER_EXECUTION": "autograde"}
+
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits of one submission's run."""
+    """Limits of one submission's run.
 
-    cell_timeout: float = 60.0
+    ``cell_timeout`` None stands for the course's ``c.Execute.timeout`` (nbgrader's per-cell
+    limit, 30 s when the course does not set it); the grader resolves it before any run.
+    """
+
+    cell_timeout: float | None = None
     notebook_timeout: float = 600.0
     memory_bytes: int = 2 * 1024**3
     max_processes: int = 64
@@ -58,6 +65,8 @@ class Job:
     #: Lines of the hidden tests, redacted from every output.
     hidden_lines: tuple[str, ...] = ()
     workdir: str | None = None  # host folder whose private copy is the kernel's working folder
+    #: Names in the working folder never read back (the assignment's notebooks).
+    skip_files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ class JobResult:
     reason: str | None
     seconds: float
     error: str | None = None
+    #: Files the notebook wrote in its working folder (relative path -> bytes): nbgrader keeps
+    #: them beside the autograded notebook.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def run_job(job: Job) -> JobResult:
@@ -89,15 +101,19 @@ def run_job(job: Job) -> JobResult:
             else:
                 cell.source = with_seed_literal(cell.source, seed)
         if job.sandbox:
-            executed, reason = _run_sandboxed(nb, job, checks, seed)
+            executed, reason, files = _run_sandboxed(nb, job, checks, seed)
         else:
-            executed, reason = _run_unsandboxed(nb, job.limits, job.workdir)
+            executed, reason, files = _run_unsandboxed(nb, job.limits, job.workdir, job.skip_files)
         for cell, source in zip(executed.cells, originals, strict=True):
             cell.source = source
         flag = redact_hidden_lines(executed, (*job.hidden_lines, seed_line(seed)))
         reason = "; ".join(filter(None, [reason, flag])) or None
         return JobResult(
-            job.student, nbformat.writes(executed), reason, time.perf_counter() - start
+            job.student,
+            nbformat.writes(executed),
+            reason,
+            time.perf_counter() - start,
+            files=files,
         )
     except Exception as exc:  # the grader failed, not the student: report it, score nothing
         return JobResult(
@@ -122,18 +138,18 @@ def _default_seed() -> int:
 
 def _run_sandboxed(
     nb: NotebookNode, job: Job, checks: dict[int, HiddenCheck], seed: int
-) -> tuple[NotebookNode, str | None]:
+) -> tuple[NotebookNode, str | None, dict[str, bytes]]:
     from worldlab.course.execution import HEADLESS_KERNEL_ENV
-    from worldlab.grading.sandbox import SandboxPolicy, execute_in_sandbox
+    from worldlab.grading.sandbox import SandboxPolicy, run_in_sandbox
 
     policy = SandboxPolicy(
         data_dir=Path(job.data_dir),
         deny=tuple(Path(p) for p in job.deny),
         memory_bytes=job.limits.memory_bytes,
         max_processes=job.limits.max_processes,
-        env=HEADLESS_KERNEL_ENV,
+        env={**HEADLESS_KERNEL_ENV, **NBGRADER_KERNEL_ENV},
     )
-    return execute_in_sandbox(
+    run = run_in_sandbox(
         nb,
         job.workdir,
         policy,
@@ -142,12 +158,18 @@ def _run_sandboxed(
         max_output_bytes=job.limits.max_output_bytes,
         checks=checks,
         seed=seed,
+        collect_files=job.limits.max_output_bytes,
+        skip_files=job.skip_files,
     )
+    return run.nb, run.reason, run.files
 
 
 def _run_unsandboxed(
-    nb: NotebookNode, limits: Limits, workdir: str | None = None
-) -> tuple[NotebookNode, str | None]:
+    nb: NotebookNode,
+    limits: Limits,
+    workdir: str | None = None,
+    skip_files: frozenset[str] = frozenset(),
+) -> tuple[NotebookNode, str | None, dict[str, bytes]]:
     """Plain nbclient with the same timeouts; only for code the instructor trusts."""
     import os
     import shutil
@@ -156,11 +178,13 @@ def _run_unsandboxed(
     from nbclient import NotebookClient
 
     from worldlab.course.execution import ipc_config, kernel_environment
+    from worldlab.grading.side_files import open_folder, written_files
 
     with kernel_environment(), tempfile.TemporaryDirectory(prefix="worldlab-grade-") as work:
         if workdir:
             shutil.copytree(workdir, work, dirs_exist_ok=True)
         os.environ.pop("WORLDLAB_ROOT", None)
+        os.environ.update(NBGRADER_KERNEL_ENV)
         client = NotebookClient(
             nb,
             config=ipc_config(Path(work)),
@@ -174,9 +198,14 @@ def _run_unsandboxed(
         )
         try:
             client.execute()
-            return nb, None
+            reason = None
         except Exception as exc:  # kernel died, or a cell ignored the interrupt
-            return (
-                nb,
-                f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ''}",
-            )
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+            reason = f"{type(exc).__name__}: {first}"
+        folder = open_folder(work)
+        try:
+            staged = Path(workdir) if workdir else None
+            files, _ = written_files(folder, staged, limits.max_output_bytes, skip_files)
+        finally:
+            os.close(folder)
+        return nb, reason, files

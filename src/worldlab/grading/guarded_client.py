@@ -32,6 +32,7 @@ from worldlab.grading.cell_guard import CellGuard
 from worldlab.grading.remote_checks import HiddenCheck, KernelLost
 from worldlab.grading.sandbox_kernel import SandboxedKernelManager
 from worldlab.grading.sandbox_policy import (
+    SANDBOX_WORKDIR,
     SandboxPolicy,
     SandboxStartError,
     SandboxUnavailableError,
@@ -74,6 +75,9 @@ class SandboxRun:
     events: list[SandboxEvent]
     seconds: float
     aborted: bool
+    #: Files the notebook wrote or changed in its working folder (relative path -> bytes),
+    #: read back when ``collect_files`` asked for them (:mod:`worldlab.grading.side_files`).
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
 
     @property
     def reason(self) -> str | None:
@@ -336,6 +340,8 @@ async def async_run_in_sandbox(
     kernel_name: str = "python3",
     checks: Mapping[int, HiddenCheck] | None = None,
     seed: int | None = None,
+    collect_files: int = 0,
+    skip_files: frozenset[str] = frozenset(),
 ) -> SandboxRun:
     """Async version of :func:`run_in_sandbox`."""
     if not isinstance(nb, NotebookNode):
@@ -377,6 +383,7 @@ async def async_run_in_sandbox(
     abort: _Abort | None = None
     last_index = -1
     kernel_ready = False
+    files: dict[str, bytes] = {}
     try:
         async with client.kernel_session():
             kernel_ready = True
@@ -449,6 +456,8 @@ async def async_run_in_sandbox(
                     if "MemoryError" in log or "Cannot allocate memory" in log:
                         abort.detail += ", out of memory"
             client.set_widgets_metadata()
+            if collect_files > 0:
+                files = _read_back_files(client.km, policy.workdir, collect_files, skip_files)
     except SandboxUnavailableError:
         raise
     except Exception as error:
@@ -483,7 +492,30 @@ async def async_run_in_sandbox(
         events=client.events,
         seconds=time.monotonic() - started,
         aborted=abort is not None,
+        files=files,
     )
+
+
+def _read_back_files(
+    km: SandboxedKernelManager, staged: Path | None, limit: int, skip: frozenset[str]
+) -> dict[str, bytes]:
+    """What the kernel wrote in its working folder (best effort: none if the sandbox is gone)."""
+    from worldlab.grading.side_files import open_folder, written_files
+
+    root = km._sbx_root_fd
+    if root is None:
+        return {}
+    try:
+        folder = open_folder(SANDBOX_WORKDIR, root)
+    except OSError:
+        return {}
+    try:
+        files, _ = written_files(folder, staged, limit, skip)
+        return files
+    except OSError:
+        return {}
+    finally:
+        os.close(folder)
 
 
 def run_in_sandbox(

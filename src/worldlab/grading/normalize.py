@@ -44,6 +44,9 @@ class Normalized:
 
     notebook: NotebookNode
     notes: list[str] = field(default_factory=list)
+    #: Repairs of what nbgrader rejects outright (a graded or answer cell whose type the student
+    #: changed: ``nbgrader autograde`` fails the submission); each one flags it for review.
+    problems: list[str] = field(default_factory=list)
 
 
 def _nbgrader(cell: NotebookNode) -> dict:
@@ -73,6 +76,11 @@ def read_submission(data: bytes, lesson_id: str) -> NotebookNode:
     if other and other != lesson_id:
         raise BrokenSubmission(f"this is the notebook of lesson {other}, not {lesson_id}")
     return nb
+
+
+def _is_graded(meta: dict) -> bool:
+    """Cells whose type nbgrader checks: graded (tests, manual answers) and answer cells."""
+    return bool(meta.get("grade") or meta.get("solution"))
 
 
 def _is_protected(meta: dict) -> bool:
@@ -148,12 +156,21 @@ def normalize(
             anchor_of[gid] = current
 
     seen_ids = [_nbgrader(c).get("grade_id") for c in submission.cells]
-    if not any(gid in by_id for gid in seen_ids):
+    if by_id and not any(gid in by_id for gid in seen_ids):
         raise BrokenSubmission(
             f"the notebook has none of {lesson_id}'s graded cells (another assignment's "
             "notebook, or cells whose nbgrader metadata was removed)"
         )
     notes: list[str] = []
+    problems: list[str] = []
+    for cell in submission.cells:
+        gid = _nbgrader(cell).get("grade_id")
+        wanted = (metadata[gid].get("cell_type") or by_id[gid].cell_type) if gid in by_id else None
+        if wanted and cell.get("cell_type") != wanted and _is_graded(metadata[gid]):
+            problems.append(
+                f"cell '{gid}' was changed from {wanted} to {cell.get('cell_type')} "
+                f"(nbgrader rejects this notebook); graded as a restored {wanted} cell"
+            )
     last_index = {gid: i for i, gid in enumerate(seen_ids) if gid in answers}
     for gid in answers:
         copies = seen_ids.count(gid)
@@ -223,7 +240,7 @@ def normalize(
     nb.cells = cells
     if instructor.metadata.get("kernelspec"):  # nbgrader's OverwriteKernelspec
         nb.metadata["kernelspec"] = copy.deepcopy(instructor.metadata["kernelspec"])
-    return Normalized(nb, notes)
+    return Normalized(nb, notes, problems)
 
 
 def _placeholder(instructor_cell: NotebookNode, meta: dict) -> NotebookNode:

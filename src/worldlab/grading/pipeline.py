@@ -13,15 +13,19 @@ The assignment is a lesson of this course or any nbgrader assignment of the cour
    a file that is not a gradable notebook is recorded as broken (score 0, flagged, reason in the
    report) and the run goes on. Normalise the rest onto the instructor's cells
    (:mod:`worldlab.grading.normalize`) and scan the student's code for tampering
-   (:mod:`worldlab.grading.tamper`). The kernel's working folder starts as a private copy of the
-   files nbgrader would put beside the notebook: the student's extra files, overwritten by the
-   instructor's files of ``course/<id>/`` (data, pictures).
+   (:mod:`worldlab.grading.tamper`). Test cells with ``### AUTOTEST`` lines are graded as
+   nbgrader grades them, from the gradebook copy ``generate_assignment`` expanded
+   (:mod:`worldlab.grading.generated`). The kernel's working folder starts as a private copy of
+   the files nbgrader would put beside the notebook: the student's extra files, overwritten by
+   the instructor's files of ``course/<id>/`` (data, pictures) except those the course's
+   ``Autograde.exclude_overwriting`` names.
 3. Execute the notebooks in parallel worker processes, each kernel in its own sandbox
    (:mod:`worldlab.grading.execute`), with per-cell, per-notebook, memory, process and output limits.
 4. Back in this process, one submission at a time once all its notebooks ran: settle the test
    outputs (tests that never ran score 0, warnings do not cost points), score with nbgrader's
    rules (points from the release, never from the submission), write the autograded folder where
-   nbgrader's formgrader and feedback expect it (notebooks and the same files nbgrader copies),
+   nbgrader's formgrader and feedback expect it (notebooks, the same files nbgrader copies, and
+   the files the notebooks wrote while they ran),
    and write the grades, with nbgrader's late penalty, in one transaction. Record what happened
    in ``grading/runs/<id>.json``.
 
@@ -41,7 +45,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -49,9 +53,16 @@ import nbformat
 from nbformat import NotebookNode
 
 from worldlab.course.errors import CourseError
-from worldlab.course.nbgrader_setup import course_config, nbgrader_failure, quiet_nbgrader
+from worldlab.course.nbgrader_setup import (
+    course_config,
+    exclude_overwriting,
+    nbgrader_failure,
+    quiet_nbgrader,
+)
 from worldlab.grading import gradebook as books
+from worldlab.grading.course_options import execute_timeout, refuse_unsupported_options
 from worldlab.grading.execute import Job, JobResult, Limits, run_job
+from worldlab.grading.generated import autotest_markers, with_generated_tests
 from worldlab.grading.integrity import job_fields
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
 from worldlab.grading.scoring import (
@@ -61,6 +72,7 @@ from worldlab.grading.scoring import (
     settle_test_outputs,
     unanswered,
 )
+from worldlab.grading.shipped_files import drop_shipped_reads
 from worldlab.grading.submissions import Submission, extra_files, find_submissions, read_timestamp
 from worldlab.grading.tamper import provided_lines, scan
 
@@ -233,6 +245,7 @@ class _Pending:
     waiting: set[str]
     results: dict[str, books.NotebookGrades] = field(default_factory=dict)
     graded: dict[str, NotebookNode] = field(default_factory=dict)
+    written: dict[str, bytes] = field(default_factory=dict)  # files the notebooks wrote
 
 
 class Grader:
@@ -245,6 +258,12 @@ class Grader:
         self.options = options
         self.report = report
         self.config = course_config(course.root)
+        refuse_unsupported_options(self.config)
+        if options.limits.cell_timeout is None:
+            options.limits = replace(
+                options.limits,
+                cell_timeout=execute_timeout(self.config, options.limits.notebook_timeout),
+            )
         self.instructor = {
             nb: nbformat.read(course.instructor_path(nb), as_version=4) for nb in course.notebooks
         }
@@ -253,6 +272,16 @@ class Grader:
         self.provided: dict[str, set] = {}
         self.integrity: dict[str, dict] = {}  # per notebook: hidden checks, seed, points, lines
         self.outcomes: dict[str, Outcome] = {}
+        #: Names a notebook may write but that never reach the autograded folder: the graded
+        #: notebooks, and the submission time the gradebook's late penalty rests on.
+        self.never_read_back = frozenset(
+            ["timestamp.txt", *(f"{name}.ipynb" for name in course.notebooks)]
+        )
+        #: Files of the assignment never overwritten by the instructor's copy (nbgrader's
+        #: ``Autograde.exclude_overwriting``), relative to the source folder.
+        self.keep_students_copy = {
+            Path(name) for name in exclude_overwriting(self.config).get(course.lesson, [])
+        }
 
     def run(self) -> dict[str, Outcome]:
         course, options = self.course, self.options
@@ -268,7 +297,13 @@ class Grader:
         with lesson_lock(course), tempfile.TemporaryDirectory(prefix="worldlab-work-") as work:
             self._ensure_assignment()
             self._load_release()
-            self.late_penalty = books.late_penalty_from_config(self.config)
+            try:
+                self.late_penalty = books.late_penalty_from_config(self.config)
+            except Exception as exc:  # a TraitError or ImportError from the configured class
+                raise CourseError(
+                    "nbgrader's late-penalty plugin (c.AssignLatePenalties.plugin_class) cannot "
+                    f"be loaded from {course.root}: {type(exc).__name__}: {exc}"
+                ) from None
             saved = books.backup(course.db_url, course.grading / "backups", course.lesson)
             if saved:
                 self.report(f"gradebook backed up to {saved}")
@@ -296,7 +331,24 @@ class Grader:
             )
 
     def _load_release(self) -> None:
+        #: Files the assignment ships beside its notebooks (a student may open them).
+        self.shipped = frozenset(
+            str(path.relative_to(self.course.source))
+            for path in extra_files(self.course.source, self.course.ignore)
+        )
+        markers = autotest_markers(self.config)
         for nb in self.course.notebooks:
+            try:  # the test cells nbgrader grades with: AUTOTEST lines expanded
+                self.instructor[nb] = with_generated_tests(
+                    self.instructor[nb],
+                    nb,
+                    self.course.lesson,
+                    self.course.db_url,
+                    self.course.course_id,
+                    markers,
+                )
+            except LookupError as exc:
+                raise CourseError(str(exc)) from None
             self.release[nb] = nbformat.read(self.course.release_path(nb), as_version=4)
             self.maxima[nb] = max_scores(self.release[nb])
             self.provided[nb] = provided_lines(self.release[nb])
@@ -316,8 +368,11 @@ class Grader:
     def _place_extra_files(self, submission: Submission, folder: Path, link: bool) -> None:
         """The student's extra files, then the instructor's over them, into ``folder``: hard
         links when ``link`` and the file system allow, else copies."""
+        keep = self.keep_students_copy
         for base in (submission.folder, self.course.source):
             for path in extra_files(base, self.course.ignore):
+                if base == self.course.source and path.relative_to(base) in keep:
+                    continue  # Autograde.exclude_overwriting: the student's copy (if any) stays
                 target = folder / path.relative_to(base)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
@@ -387,9 +442,20 @@ class Grader:
                     self._broken_notebook(item, nb)
                     continue
                 outcome.notes += normalized.notes
+                if normalized.problems:
+                    where = f"{nb}: " if len(self.course.notebooks) > 1 else ""
+                    outcome.reason = "; ".join(
+                        filter(None, [outcome.reason, *(where + p for p in normalized.problems)])
+                    )
                 where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
-                signals = scan(
-                    normalized.notebook, self.provided[nb], self.instructor[nb], self.release[nb]
+                signals = drop_shipped_reads(
+                    scan(
+                        normalized.notebook,
+                        self.provided[nb],
+                        self.instructor[nb],
+                        self.release[nb],
+                    ),
+                    self.shipped,
                 )
                 outcome.tamper += [where + str(sig) for sig in signals]
                 item.waiting.add(nb)
@@ -402,6 +468,7 @@ class Grader:
                         limits=self.options.limits,
                         sandbox=self.options.sandbox,
                         workdir=str(item.workdir),
+                        skip_files=self.never_read_back,
                         **self.integrity[nb],
                     )
                 )
@@ -418,7 +485,15 @@ class Grader:
             for job in jobs:
                 self._finish(run_job(job), pending, manifest)
             return
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        # Forked workers start with this process's modules (nbformat, nbclient, the sandbox)
+        # already imported: spawned ones imported them again, 2-4 s each before the first
+        # kernel, which made a small class slower than plain nbgrader. Nothing here holds a
+        # thread or an open gradebook session at this point, so forking is safe.
+        import nbclient  # noqa: F401 - imported once here, inherited by every worker
+
+        if self.options.sandbox:
+            import worldlab.grading.sandbox  # noqa: F401
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             futures = [pool.submit(run_job, job) for job in jobs]
             for future in as_completed(futures):
                 self._finish(future.result(), pending, manifest)
@@ -444,6 +519,7 @@ class Grader:
             if result.reason:
                 outcome.reason = "; ".join(filter(None, [outcome.reason, result.reason]))
             item.graded[nb] = graded
+            item.written.update(result.files)
             item.results[nb] = books.NotebookGrades(
                 cell_scores(graded, self.maxima[nb]), unanswered(graded)
             )
@@ -468,7 +544,7 @@ class Grader:
         outcome, submission = item.outcome, item.submission
         for result in item.results.values():
             result.flagged = result.flagged or outcome.flagged
-        self._write_autograded(submission, item.graded)
+        self._write_autograded(submission, item.graded, item.written)
         outcome.late_penalty = books.record_assignment(
             self.course.db_url,
             self.course.course_id,
@@ -501,14 +577,24 @@ class Grader:
             + (f"  FLAGGED: {flags}" if outcome.flagged else "")
         )
 
-    def _write_autograded(self, submission: Submission, graded: dict[str, NotebookNode]) -> None:
+    def _write_autograded(
+        self, submission: Submission, graded: dict[str, NotebookNode], written: dict[str, bytes]
+    ) -> None:
         """``autograded/<student>/<id>/`` as nbgrader leaves it: the graded notebooks, the
-        student's extra files (timestamp.txt included) and the instructor's files over them."""
+        student's extra files (timestamp.txt included), the instructor's files over them, and
+        the files the notebooks wrote while they ran (as nbgrader runs them in that folder)."""
         target = self.course.autograded / submission.student / self.course.lesson
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         self._place_extra_files(submission, partial, link=False)
+        for name, data in sorted(written.items()):
+            path = (partial / name).resolve()
+            if partial.resolve() not in path.parents:
+                continue  # never outside the student's folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+            path.write_bytes(data)
         for nb, notebook in graded.items():
             nbformat.write(notebook, partial / f"{nb}.ipynb")
         old = target.with_name(f".{target.name}.old")

@@ -16,9 +16,13 @@ Between two real steps the agent plans ``sweeps`` times on its model (Dyna-style
 from its last values). Its reward model is the last reward seen on entering each cell.
 
 Baselines that do not learn a model: :func:`run_frozen` (an imitation of the phase-0 expert,
-deployed and never updated) and the same with a retrieval memory of the last successful episode.
+deployed and never updated) and :func:`run_memory`, the same policy with the best episodic memory
+we could build for it (it stores the routes it walked, replays the shortest one that reached a
+goal, drops a route that fails and explores at random until it finds a new one).
 ``run_lifelong(..., refit=True)`` re-fits from the phase-0 model at the start of every episode,
-replaying the phase's data and planning from scratch, and counts that compute.
+replaying the phase's data and planning from scratch (fine-tuning from the base), and counts that
+compute; ``run_lifelong(..., cue=True)`` is told which phase it is in and keeps one model per
+phase, each started from a copy of the last (a context that can hold conflicting worlds).
 
 Every runner returns plain data: a per-step trajectory (``phase``, ``episode``, ``state``,
 ``action``, ``obs``) and, for the learners, the greedy evaluation runs on phase 0's task after each
@@ -105,6 +109,7 @@ def run_lifelong(
     episodes: int = EPISODES,
     sweeps: int = SWEEPS,
     refit: bool = False,
+    cue: bool = False,
 ) -> dict:
     """One learning agent through every phase of ``ChangingGrid(seed)``.
 
@@ -116,6 +121,8 @@ def run_lifelong(
     sweeps : planning backups between two real steps.
     step_size : ``None`` means keep-all counts, ``1 / (visits + 1)`` (the plain average).
     refit : re-fit from the phase-0 model at every episode of later phases (the C25 baseline).
+    cue : the agent is told the phase: it keeps one model per phase, each new one started from a
+        copy of the last, and the evaluation on phase 0's task uses phase 0's model.
 
     Returns
     -------
@@ -125,6 +132,8 @@ def run_lifelong(
     """
     if int(episodes) < 1 or int(sweeps) < 1:
         raise ValueError("episodes and sweeps must be at least 1")
+    if refit and cue:
+        raise ValueError("choose refit or cue, not both")
     if step_size is None:
         step_size = _keep_all
     world = ChangingGrid(int(seed))
@@ -137,7 +146,7 @@ def run_lifelong(
     r_hat = np.zeros(S)
     q = np.zeros((S, A))
     log, evals, compute = [], [], np.zeros(N_PHASES)
-    base = None
+    base, first_model = None, None
     for phase in range(N_PHASES):
         phase_data = []
         for episode in range(int(episodes)):
@@ -175,7 +184,9 @@ def run_lifelong(
                     break
         if phase == 0:
             base = (model.copy(), visits.copy(), surprise.copy())
-        evals += [(phase, *step) for step in _evaluate(world, model, sweep, rng)]
+            first_model = model.copy()  # with a cue, phase 0's model is kept as it was
+        held = first_model if cue else model
+        evals += [(phase, *step) for step in _evaluate(world, held, sweep, rng)]
     return _pack(log, evals, compute)
 
 
@@ -250,6 +261,70 @@ def run_frozen(
     return _pack(log, [], np.zeros(N_PHASES))
 
 
+def _without_loops(states: list[int], actions: list[int]) -> list[int]:
+    """The actions of a walked route with every loop cut out (back to a position's first visit)."""
+    first: dict[int, int] = {}
+    kept_states: list[int] = []
+    kept_actions: list[int] = []
+    for state, action in zip(states, actions, strict=True):
+        if state in first:
+            cut = first[state]
+            for dropped in kept_states[cut:]:
+                first.pop(dropped, None)
+            del kept_states[cut:], kept_actions[cut:]
+        first[state] = len(kept_states)
+        kept_states.append(state)
+        kept_actions.append(action)
+    return kept_actions
+
+
+def run_memory(seed: int, episodes: int = EPISODES) -> dict:
+    """The frozen imitation policy with the best episodic memory we could build for it (C22).
+
+    The memory stores what the agent saw: the positions it passed and the actions it took. An
+    episode that reached a goal becomes its note, with every loop cut out; at the start of an
+    episode it replays its note. A replay that ends without reaching a goal means the world has
+    changed: the note is dropped and the rest of the episode, and every episode until one reaches
+    a goal, explores at random (the frozen policy is used only while it still succeeds). Nothing
+    is generalised: a note is a route, not a model.
+
+    Returns
+    -------
+    The run as plain data, like :func:`run_frozen`.
+    """
+    world = ChangingGrid(int(seed))
+    rng = np.random.default_rng([int(seed), 78])
+    policy = expert_policy(world, 0)
+    log: list[tuple[int, int, int, int, int]] = []
+    note: list[int] | None = None
+    policy_works = True
+    for phase in range(N_PHASES):
+        for episode in range(int(episodes)):
+            state, states, actions = START, [], []
+            replay = list(note) if note else []
+            for t in range(MAX_STEPS):
+                if t < len(replay):
+                    action = replay[t]
+                elif not replay and policy_works:
+                    action = int(policy[state])
+                else:
+                    action = int(rng.integers(4))
+                obs = world.step(phase, state, action, rng)
+                log.append((phase, episode, state, action, obs))
+                states.append(state)
+                actions.append(action)
+                state = world.position_of(obs)
+                if state == world.goals[phase]:
+                    break
+            reached = state == world.goals[phase]
+            if reached:
+                note = _without_loops(states, actions)
+            else:
+                note = None
+                policy_works = False
+    return _pack(log, [], np.zeros(N_PHASES))
+
+
 def summarise(run: dict, seed: int) -> pd.DataFrame:
     """Recount a run from the world itself: one row per phase.
 
@@ -318,3 +393,8 @@ def _recount(world, run, phase) -> dict:
 def surprise_bonus(visits: np.ndarray, surprise: np.ndarray) -> np.ndarray:
     """The curiosity of prediction error (a baseline): the running surprise of each pair, ``(S, A)``."""
     return 0.5 * np.asarray(surprise, dtype=float)
+
+
+def no_bonus(visits: np.ndarray, surprise: np.ndarray) -> np.ndarray:
+    """No exploration bonus at all (the control of C27), ``(S, A)`` zeros."""
+    return np.zeros(np.shape(visits), dtype=float)

@@ -8,17 +8,28 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from worldlab.lifelong.agent import run_frozen, run_lifelong, summarise, surprise_bonus
+from worldlab.lifelong.agent import (
+    MAX_STEPS,
+    no_bonus,
+    run_frozen,
+    run_lifelong,
+    run_memory,
+    summarise,
+    surprise_bonus,
+)
 from worldlab.plots import PALETTE, ci_errors
-from worldlab.stats import mean_ci
+from worldlab.stats import bounded_mean_ci
 
 AGENT_COLORS = {
     "lifelong": PALETTE["blue"],
     "surprise-seeker": PALETTE["vermillion"],
+    "no bonus": PALETTE["purple"],
     "refit from base": PALETTE["green"],
     "frozen imitation": PALETTE["black"],
     "frozen + memory": PALETTE["orange"],
 }
+#: The learner of figure 4 that is told which phase it is in (one model per phase).
+CUED = "one model per phase (cue)"
 
 
 def compare_agents(
@@ -34,9 +45,10 @@ def compare_agents(
     runners = {
         "lifelong": lambda s: run_lifelong(s, bonus=bonus, **parts),
         "surprise-seeker": lambda s: run_lifelong(s, bonus=surprise_bonus, **parts),
+        "no bonus": lambda s: run_lifelong(s, bonus=no_bonus, **parts),
         "refit from base": lambda s: run_lifelong(s, bonus=bonus, refit=True, **parts),
         "frozen imitation": lambda s: run_frozen(s),
-        "frozen + memory": lambda s: run_frozen(s, memory=True),
+        "frozen + memory": lambda s: run_memory(s),
     }
     rows = []
     for agent, run in runners.items():
@@ -46,24 +58,46 @@ def compare_agents(
     return pd.concat(rows, ignore_index=True)
 
 
-def compare_memories(seeds: Iterable[int], update, sweep, bonus, step_sizes: dict) -> pd.DataFrame:
-    """The lifelong agent with each named ``step_size`` rule; same columns plus ``memory``."""
+def compare_memories(
+    seeds: Iterable[int],
+    update: Callable,
+    sweep: Callable,
+    bonus: Callable,
+    step_sizes: dict,
+    cued: Callable | None = None,
+) -> pd.DataFrame:
+    """The lifelong agent with each named ``step_size`` rule; same columns plus ``memory``.
+
+    With ``cued`` (a step-size rule), the agent that is told the phase and keeps one model per
+    phase (``run_lifelong(..., cue=True)``) is added under the name :data:`CUED`.
+    """
+    learners = {name: dict(step_size=rule, cue=False) for name, rule in step_sizes.items()}
+    if cued is not None:
+        learners[CUED] = dict(step_size=cued, cue=True)
     rows = []
-    for name, rule in step_sizes.items():
+    for name, options in learners.items():
         for seed in seeds:
-            run = run_lifelong(int(seed), update=update, sweep=sweep, bonus=bonus, step_size=rule)
+            run = run_lifelong(int(seed), update=update, sweep=sweep, bonus=bonus, **options)
             rows.append(summarise(run, int(seed)).assign(memory=name, seed=int(seed)))
     return pd.concat(rows, ignore_index=True)
 
 
-def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, ylabel: str) -> None:
+def _by_phase(
+    ax,
+    table: pd.DataFrame,
+    group: str,
+    value: str,
+    colors: dict,
+    ylabel: str,
+    bounds: tuple[float, float] = (0.0, 1.0),
+) -> None:
     names = list(dict.fromkeys(table[group]))
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         rows = table[(table[group] == name)].dropna(subset=[value])
         if rows.empty:
             continue
-        ci = mean_ci(rows, by="phase", value=value)
+        ci = bounded_mean_ci(rows, by="phase", value=value, bounds=bounds)
         x = ci.index.to_numpy() + (i - (len(names) - 1) / 2) * width
         ax.errorbar(
             x,
@@ -79,12 +113,21 @@ def _by_phase(ax, table: pd.DataFrame, group: str, value: str, colors: dict, yla
 
 
 def plot_agents(table: pd.DataFrame) -> plt.Figure:
-    """Success, steps to goal and time at the TV per phase, one marker per agent (95% CIs)."""
+    """Success, steps to goal and time at the TV per phase, one marker per agent (95% intervals
+    over worlds that stay inside the range of each quantity: see ``bounded_mean_ci``)."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     _by_phase(
         axes[0], table, "agent", "success", AGENT_COLORS, "share of episodes reaching the goal"
     )
-    _by_phase(axes[1], table, "agent", "steps", AGENT_COLORS, "steps per episode (failure = 30)")
+    _by_phase(
+        axes[1],
+        table,
+        "agent",
+        "steps",
+        AGENT_COLORS,
+        "steps per episode (failure = 30)",
+        bounds=(1.0, float(MAX_STEPS)),
+    )
     _by_phase(axes[2], table, "agent", "tv_share", AGENT_COLORS, "share of steps watching the TV")
     axes[0].set_ylim(-0.05, 1.05)
     axes[2].set_ylim(-0.05, 1.05)
@@ -98,7 +141,13 @@ def plot_memories(table: pd.DataFrame) -> plt.Figure:
     colors = dict(
         zip(
             dict.fromkeys(table["memory"]),
-            [PALETTE["blue"], PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"]],
+            [
+                PALETTE["blue"],
+                PALETTE["green"],
+                PALETTE["vermillion"],
+                PALETTE["purple"],
+                PALETTE["orange"],
+            ],
             strict=False,
         )
     )
