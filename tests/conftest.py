@@ -7,6 +7,7 @@ any kernel starts, so no kernel prints "building the font cache" on stderr.
 """
 
 import os
+from pathlib import Path
 
 # Small matrices: one BLAS thread is faster than several fighting over two cores (also for the
 # kernels that notebook tests start, which inherit this).
@@ -26,3 +27,15 @@ SEEDS = range(10)
 def _close_figures():
     yield
     plt.close("all")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from slow_modules import SLOW_MODULES  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        if Path(str(item.path)).resolve().relative_to(ROOT).as_posix() in SLOW_MODULES:
+            item.add_marker(slow)

@@ -70,6 +70,12 @@ MAX_PAYLOAD_CHARS = 32_000_000
 MAX_ELEMENTS = 2_000_000
 #: Deepest nesting of containers.
 MAX_DEPTH = 32
+#: Most values (numbers, strings, containers) in one payload, counted before it is parsed.
+MAX_VALUES = 1_000_000
+#: Most columns of one DataFrame.
+MAX_COLUMNS = 10_000
+#: Most keys of a set or dict that may share one hash (more is a hash-flooding attack).
+MAX_SHARED_HASH = 8
 #: Array element types that may cross: booleans, integers, floats, complex and unicode strings.
 ALLOWED_DTYPE_KINDS = frozenset("biufcU")
 
@@ -235,7 +241,9 @@ def decode(tree: Any, *, resolve: Callable[[Any], Any] | None = None) -> Any:
 def _decode(tree: Any, resolve, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise ChannelError(f"nesting deeper than {MAX_DEPTH} levels")
-    if tree is None or isinstance(tree, bool | int | float | str):
+    if isinstance(tree, str):
+        return _writable(tree)
+    if tree is None or isinstance(tree, bool | int | float):
         return tree
     if isinstance(tree, list):
         _check_length(len(tree), "list")
@@ -246,12 +254,16 @@ def _decode(tree: Any, resolve, depth: int) -> Any:
     if tag == "__tuple__":
         return tuple(_decode(v, resolve, depth + 1) for v in _list(body, tag))
     if tag == "__set__":
-        return {_decode(v, resolve, depth + 1) for v in _list(body, tag)}
+        items = [_decode(v, resolve, depth + 1) for v in _list(body, tag)]
+        _check_hashes(items, "set")
+        return set(items)
     if tag == "__dict__":
         pairs = _list(body, tag)
         if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
             raise ChannelError("malformed dict on the channel")
-        return {_decode(k, resolve, depth + 1): _decode(v, resolve, depth + 1) for k, v in pairs}
+        keys = [_decode(k, resolve, depth + 1) for k, _ in pairs]
+        _check_hashes(keys, "dict")
+        return dict(zip(keys, [_decode(v, resolve, depth + 1) for _, v in pairs], strict=True))
     if tag == "__float__":
         if body not in ("nan", "inf", "-inf"):
             raise ChannelError(f"malformed float {body!r}")
@@ -276,6 +288,38 @@ def _decode(tree: Any, resolve, depth: int) -> Any:
             raise ChannelError(f"a reference ({tag}) is not allowed here")
         return resolve(tree)
     raise ChannelError(f"unknown tag {tag!r} on the channel (pickle and objects never cross)")
+
+
+def _writable(text: str) -> str:
+    """``text`` with lone surrogates (which no file, JSON writer or sqlite accepts) as U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def _check_hashes(keys: list, what: str) -> None:
+    """Refuse keys built to collide in a hash table before any set or dict is built from them.
+
+    Strings hash with a per-process secret, but numbers and tuples of them do not: thousands of
+    distinct keys with one hash make building the table quadratic. Sorting the hashes finds the
+    largest group in ``O(n log n)``; more than :data:`MAX_SHARED_HASH` keys in one is refused.
+    """
+    try:
+        hashes = sorted(hash(key) for key in keys)
+    except TypeError:
+        raise ChannelError(f"a {what} key that cannot be hashed") from None
+    run = 1
+    for before, after in zip(hashes, hashes[1:], strict=False):
+        run = run + 1 if before == after else 1
+        if run > MAX_SHARED_HASH:
+            raise ChannelError(
+                f"a {what} whose keys share one hash more than {MAX_SHARED_HASH} times "
+                "(a hash-flooding attack?)"
+            )
 
 
 def _list(body: Any, tag: str) -> list:
@@ -339,11 +383,16 @@ def _decode_series(body: Any, resolve, depth: int) -> pd.Series:
 def _decode_dataframe(body: Any, resolve, depth: int) -> pd.DataFrame:
     if not isinstance(body, dict) or set(body) != {"columns", "data", "index"}:
         raise ChannelError("malformed pandas DataFrame")
+    if isinstance(body["columns"], list) and len(body["columns"]) > MAX_COLUMNS:
+        raise ChannelError(
+            f"a DataFrame of {len(body['columns']):,} columns is over the limit of {MAX_COLUMNS:,}"
+        )
     columns = [_decode(c, resolve, depth + 1) for c in _list(body["columns"], "columns")]
     data = [_decode_values(d, resolve, depth) for d in _list(body["data"], "data")]
     index = _decode_index(body["index"], resolve, depth)
     if len(columns) != len(data) or any(len(d) != len(index) for d in data):
         raise ChannelError("a DataFrame whose columns and index do not fit")
+    _check_length(len(columns) * len(index), "DataFrame")
     frame = pd.DataFrame({i: d for i, d in enumerate(data)}, index=index)
     frame.columns = pd.Index(columns)
     return frame
@@ -366,6 +415,11 @@ def loads(text: str, *, resolve: Callable[[Any], Any] | None = None) -> Any:
     if len(text) > MAX_PAYLOAD_CHARS:
         raise ChannelError(
             f"a payload of {len(text):,} characters is over the limit of {MAX_PAYLOAD_CHARS:,}"
+        )
+    values = 1 + text.count(",") + text.count(":") + text.count("[")
+    if values > MAX_VALUES:
+        raise ChannelError(
+            f"a payload of up to {values:,} values is over the limit of {MAX_VALUES:,}"
         )
     try:
         tree = json.loads(text)

@@ -3,7 +3,7 @@
     worldlab build [LESSON ...]   regenerate course/<id>/<id>.ipynb, notebooks/ and solutions/
     worldlab check [LESSON ...]   execute and validate lessons, print seconds per notebook
     worldlab check --mutants [LESSON ...]   share of planted mutants the tests catch, per exercise
-    worldlab classroom up|down|status   JupyterHub + nbgrader exchange on this machine (root)
+    worldlab classroom up|down|status|doctor   JupyterHub + nbgrader exchange on this machine (root)
     worldlab verdicts [LESSON ...]   show the committed verdict rows (data/verdicts/)
     worldlab verdicts --fresh [LESSON ...] [--seeds N]   re-judge them on fresh seeds (maintainer)
     worldlab lessons              list the lessons

@@ -9,6 +9,9 @@ import loop  # noqa: E402
 
 
 def pytest_terminal_summary(terminalreporter):
+    for reason in loop.NOT_RUN:
+        terminalreporter.write_sep("!", "the classroom loop (end to end) did NOT run", yellow=True)
+        terminalreporter.write_line(reason.replace(" -> ", "\n  fix: "))
     if loop.TIMINGS:
         terminalreporter.write_sep("-", "classroom loop: seconds per step")
         terminalreporter.write_line(loop.timing_table(loop.TIMINGS))

@@ -33,6 +33,8 @@ MARK = ".worldlab-classroom-test"
 
 #: ``(step, seconds)`` of the last run, printed by the conftest's terminal summary.
 TIMINGS: list[tuple[str, float]] = []
+#: Why the end-to-end loop did not run (the summary at the end of the run repeats it).
+NOT_RUN: list[str] = []
 
 
 @contextmanager
@@ -376,3 +378,14 @@ def probe(python: Path, name: str, attempts: list[tuple[str, str, Path]]) -> dic
 def shared_python() -> Path:
     """The Python every classroom user runs (``WORLDLAB_CLASSROOM_PYTHON`` or this one)."""
     return Path(os.environ.get("WORLDLAB_CLASSROOM_PYTHON") or sys.executable).absolute()
+
+
+def lab_page_config(hub: Hub, name: str) -> dict:
+    """The page config JupyterLab's front end starts from in ``name``'s server (its
+    ``disabledExtensions`` decide which plugins load)."""
+    page = hub.server(name, "GET", "lab")
+    assert page.status_code == 200, f"{name}'s JupyterLab: HTTP {page.status_code}"
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      page.text, re.S)  # fmt: skip
+    assert found, f"{name}'s JupyterLab page has no page config"
+    return json.loads(found.group(1))

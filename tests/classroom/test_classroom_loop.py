@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import loop
 import pytest
 import requests
 from grading_helpers import solution_sources
@@ -36,6 +37,7 @@ from loop import (
     Hub,
     create_user,
     fill,
+    lab_page_config,
     probe,
     remove_user,
     run_as,
@@ -46,39 +48,40 @@ from loop import (
     step,
 )
 
+from worldlab.course.classroom import doctor
+from worldlab.course.classroom.userfiles import INSTRUCTOR_ONLY_PLUGINS, STUDENT_PLUGINS
+
 pytestmark = pytest.mark.classroom
 
 CORRECT, PARTIAL, ATTACKER = STUDENTS
 
 
 def _missing_requirements(python: Path) -> list[str]:
-    reasons = []
+    """What stops the loop from running here, each with its fix (``worldlab classroom doctor``'s
+    words)."""
     if os.geteuid() != 0:
-        return ["needs root: it creates Linux users and JupyterHub spawns their servers"]
-    for tool in ("useradd", "userdel", "chpasswd", "runuser", "ps"):
-        if shutil.which(tool) is None:
-            reasons.append(f"{tool} is missing")
-    if shutil.which("bwrap") is None:
-        reasons.append("the safe grader needs bubblewrap (apt-get install bubblewrap)")
-    from worldlab.course.classroom import proxy
-
-    if proxy.installed() is None and shutil.which("npm") is None:
-        reasons.append("configurable-http-proxy is not installed and npm is missing")
-    try:
-        import jupyterhub  # noqa: F401
-    except ImportError:
-        reasons.append('JupyterHub is not installed (pip install -e ".[dev]")')
-    other_user = subprocess.run(
-        ["runuser", "-u", "nobody", "--", str(python), "-c", "import worldlab, nbgrader"],
-        cwd="/",
-        capture_output=True,
-        text=True,
-    )
-    if other_user.returncode != 0:
-        reasons.append(
-            f"other users cannot run {python} (set WORLDLAB_CLASSROOM_PYTHON to a Python "
-            f"outside /root): {other_user.stderr.strip()[-200:]}"
-        )
+        return [
+            "needs root: it creates Linux users and JupyterHub spawns their servers; run "
+            "`sudo -E env PATH=$PATH python -m pytest -m classroom` (or as root)"
+        ]
+    reasons = [
+        f"{tool} is missing (Debian: passwd, procps)"
+        for tool in ("useradd", "userdel", "chpasswd", "ps")
+        if shutil.which(tool) is None
+    ]
+    findings = [
+        doctor.check_runuser(),
+        doctor.check_jupyterhub(Path(sys.executable)),
+        doctor.check_proxy(),
+        doctor.check_shared_python(python, []),
+        doctor.check_bubblewrap(python),
+    ]
+    for finding in findings:
+        if not finding.ok:
+            fix = finding.fix
+            if finding.what == "a Python every user can run":
+                fix = doctor.shared_python_fix(REPO, for_test=True)
+            reasons.append(f"{finding.what}: {finding.detail} -> {fix}")
     return reasons
 
 
@@ -97,6 +100,7 @@ def classroom():
         message = "classroom test cannot run: " + "; ".join(missing)
         if os.environ.get("CI") == "true":
             pytest.fail(message)
+        loop.NOT_RUN.append(message)  # repeated at the end of the run, where it is seen
         pytest.skip(message)
     base = Path(tempfile.mkdtemp(prefix="wl-classroom-"))
     base.chmod(0o755)  # the exchange inside must be reachable by every user
@@ -112,6 +116,9 @@ def classroom():
                 "--port", str(port), "--python", str(python),
             )  # fmt: skip
         assert started.returncode == 0, started.stdout + started.stderr
+        # `up` says what it is doing while it does it (the checks, the proxy, the hub).
+        for step_printed in ("checking this machine", "starting JupyterHub", "classroom up in"):
+            assert step_printed in started.stdout, started.stdout
         yield {
             "hub": Hub(f"http://127.0.0.1:{port}"),
             "passwords": passwords,
@@ -161,6 +168,11 @@ def test_release_submit_grade_feedback_through_the_hub(classroom):
     assert hub.server(CORRECT, "GET", "api/status").status_code == 200
     # Students have no formgrader; the instructor's works and sees the lesson.
     assert hub.server(CORRECT, "GET", "formgrader/api/assignments").status_code == 404
+    # A student's JupyterLab keeps the Assignment List, without the instructor's tools.
+    student_lab, teacher_lab = lab_page_config(hub, CORRECT), lab_page_config(hub, INSTRUCTOR)
+    assert set(INSTRUCTOR_ONLY_PLUGINS) <= set(student_lab["disabledExtensions"])
+    assert not set(STUDENT_PLUGINS) & set(student_lab["disabledExtensions"])
+    assert not set(INSTRUCTOR_ONLY_PLUGINS) & set(teacher_lab["disabledExtensions"])
     assert LESSON in [a["name"] for a in hub.formgrader("GET", "assignments")]
 
     with step("release (formgrader)"):

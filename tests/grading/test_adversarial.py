@@ -8,6 +8,7 @@ attack failed, and the gradebook is checked to be intact afterwards.
 import base64
 import html
 import json
+import re
 import shutil
 import socket
 import textwrap
@@ -520,6 +521,13 @@ def checked(tmp_path_factory):
     for name in ATTACKS:
         submit(root, name, attack_submission(root, name, CHECKED), lesson=CHECKED)
     submit(root, "points", edited_points(root, CHECKED), lesson=CHECKED)
+    for name, (answer, before, last) in TRUST_ATTACKS.items():
+        nb = answered(root, CHECKED, answers={"double": answer})
+        if before:
+            nb.cells.insert(index_of(nb, "double"), nbformat.v4.new_code_cell(before))
+        if last:
+            nb.cells.append(nbformat.v4.new_code_cell(last))
+        submit(root, name, nb, lesson=CHECKED)
     result = worldlab(
         root,
         "grade",
@@ -531,6 +539,93 @@ def checked(tmp_path_factory):
     assert result.returncode == 0, result.stdout + result.stderr
     runs = json.loads((root / "grading" / "runs" / f"{CHECKED}.json").read_text())
     return root, runs
+
+
+def _forged(value_json: str) -> str:
+    """A stub whose every reply to ``double`` is a success carrying the JSON text that the
+    kernel expression ``value_json`` builds, sent raw on the channel."""
+    return (
+        "import worldlab.checking as channel\n"
+        "_real = channel.serve_call\n"
+        f"""_FORGED = '{{"__dict__": [["ok", true], ["value", ' + {value_json} + ']]}}'\n"""
+        "channel.serve_call = lambda request, namespace=None: (\n"
+        "    _FORGED if 'double' in request else _real(request, namespace)\n"
+        ")\n\n" + STUB
+    )
+
+
+_HIDDEN_HOOK = FAKE_PASS_HOOK.encode().hex()
+#: Issue 22's families, against the trusted side. name -> (answer for double, a cell before it,
+#: a last cell). Each solves triple; unless said otherwise it leaves double unsolved (a stub
+#: scores 3 here), or forges double's replies to the checker.
+TRUST_ATTACKS = {
+    # 1: a lone surrogate in an error message reaches the check's failure message.
+    "surrogate": ("def double(x):\n    raise ValueError('\\ud800 no')\n", None, None),
+    # 1: a kernel message built to break our code: that student is a grading error.
+    "raw_message": (
+        STUB,
+        "k = get_ipython().kernel\n"
+        "k.session.send(k.iopub_socket, 'display_data', content={'data': ['x'], 'metadata': {}},"
+        " parent=k.get_parent('shell'))",
+        None,
+    ),
+    # 3: a '#' inside a string hid the rest of the line from the scanner.
+    "hash_in_string": (
+        STUB,
+        f'_ = "#"; exec(bytes.fromhex("{_HIDDEN_HOOK}").decode())',
+        None,
+    ),
+    # 3 (ours): exec reached through globals() and a computed getattr, no name on the line.
+    "spelt_exec": (
+        STUB,
+        "_b = globals()['__buil' + 'tins__']\n"
+        "_run = _b['ex' + 'ec'] if isinstance(_b, dict) else getattr(_b, 'ex' + 'ec')\n"
+        f"_run(bytearray({list(FAKE_PASS_HOOK.encode())}).decode())",
+        None,
+    ),
+    # 5: a correct double that records the hidden inputs, printed into the feedback (twice).
+    "recorder": (
+        "SEEN = []\n\ndef double(x):\n    SEEN.append(x)\n    return 2 * x\n",
+        None,
+        "print('SEEN', SEEN)",
+    ),
+    "recorder_too": (
+        "SEEN = []\n\ndef double(x):\n    SEEN.append(x)\n    return 2 * x\n",
+        None,
+        "print('SEEN', SEEN)",
+    ),
+    # 6: replies the trusted side must not build: a hash-flooding set, 3 million values, a
+    # DataFrame of 20,000 columns.
+    "hash_flood": (
+        _forged(
+            "'{\"__set__\": [' + ','.join(str(i * (2**61 - 1)) for i in range(1, 30001)) + ']}'"
+        ),
+        None,
+        None,
+    ),
+    "huge_list": (_forged("'[' + ','.join(['1'] * 3_000_000) + ']'"), None, None),
+    "wide_frame": (
+        _forged(
+            "'{\"__dataframe__\": {\"columns\": [' + ','.join(map(str, range(20_000)))"
+            ' + \'], "data": [], "index": {"labels": [], "name": null}}}\''
+        ),
+        None,
+        None,
+    ),
+    # 6: calls that each stay under the cell limit (5 s) but not together: the checks count.
+    "slow_calls": (
+        "import time\n\ndef double(x):\n    time.sleep(2)\n    return 2 * x\n",
+        None,
+        None,
+    ),
+    # 7: a script in an output, for the instructor's browser (both exercises solved).
+    "script": (
+        "def double(x):\n    return 2 * x\n",
+        "from IPython.display import HTML, display\n"
+        "display(HTML('<b>bold</b><script>alert(\"owned\")</script>'))",
+        None,
+    ),
+}
 
 
 #: An honest student's figure: matplotlib registers IPython hooks of its own, which are kept.
@@ -545,7 +640,8 @@ def test_checks_judge_from_outside_the_kernel(checked):
     assert scores["honest"] == 6.0 and scores["stub"] == 0.0
     assert scores["points"] == 6.0 and runs["points"]["max_score"] == 8.0
     assert scores["slow"] == 4.0, runs["slow"]  # visible test passed, the hidden call timed out
-    assert "did not return within" in json.dumps(_outputs(root, "slow"))
+    printed = json.dumps(_outputs(root, "slow"))
+    assert "did not return within" in printed or "ran longer than its limit" in printed
 
 
 def _outputs(root, student):
@@ -593,3 +689,95 @@ def test_hidden_checks_never_reach_the_kernel(checked):
     assert "hidden_test" not in printed and "check_double" not in printed
     page = feedback_html(root, CHECKED, "history")
     assert not [line for line in lines if line in page]
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 22: the trusted side survives any one student (in the same class as honest and stub).
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "student",
+    ["surrogate", "hash_in_string", "spelt_exec", "hash_flood", "huge_list", "wide_frame"],
+)
+def test_trust_attacks_score_what_a_stub_scores(checked, student):
+    root, runs = checked
+    assert runs[student]["status"] == "graded", runs[student]
+    assert totals(root, CHECKED)[student] == 3.0, runs[student]
+
+
+@pytest.mark.parametrize(
+    ("student", "words"),
+    [
+        ("hash_flood", "share one hash more than 8 times"),
+        ("huge_list", "values is over the limit of 1,000,000"),
+        ("wide_frame", "20,000 columns is over the limit"),
+    ],
+)
+def test_hostile_replies_are_refused_before_they_are_built(checked, student, words):
+    root, _ = checked
+    assert words in json.dumps(_outputs(root, student)), _outputs(root, student)
+
+
+def test_one_student_cannot_cost_the_class_its_grades(checked):
+    root, runs = checked
+    scores = totals(root, CHECKED)
+    assert scores["honest"] == 6.0 and scores["stub"] == 0.0
+    assert set(scores) == set(runs), "every submission is in the gradebook and the run record"
+    assert all(runs[s]["status"] == "graded" for s in runs if s != "raw_message")
+
+
+def test_a_reply_that_breaks_our_code_is_that_students_grading_error(checked):
+    root, runs = checked
+    outcome = runs["raw_message"]
+    assert outcome["status"] == "error" and "the grader failed" in outcome["reason"]
+    with course_gradebook(root) as gb:
+        submission = gb.find_submission_notebook(CHECKED, CHECKED, "raw_message")
+        assert all(g.auto_score is None for g in submission.grades), "no score, a human looks"
+        assert submission.flagged
+
+
+def test_the_lone_surrogate_reaches_the_notebook_as_a_replacement_character(checked):
+    root, _ = checked
+    printed = json.dumps(_outputs(root, "surrogate"), ensure_ascii=False)
+    assert "\ufffd no" in printed
+
+
+@pytest.mark.parametrize(
+    ("student", "words"), [("hash_in_string", "fromhex"), ("spelt_exec", "globals()")]
+)
+def test_hidden_dynamic_execution_is_flagged_with_its_line(checked, student, words):
+    _, runs = checked
+    hits = [hit for hit in runs[student]["tamper"] if words in hit and ", line " in hit]
+    assert any("runs code dynamically" in hit for hit in hits), runs[student]["tamper"]
+
+
+def _seen(root, student):
+    printed = "".join(o.get("text", "") for outs in _outputs(root, student) for o in outs)
+    return [int(v) for v in printed.split("SEEN [")[1].split("]")[0].split(",")]
+
+
+def test_recorded_hidden_inputs_say_nothing_about_another_student(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["recorder"] == 6.0
+    mine, theirs = _seen(root, "recorder"), _seen(root, "recorder_too")
+    assert len(mine) == len(theirs) == 6 and mine[0] == theirs[0] == 2  # the visible test
+    assert mine[1:] != theirs[1:]
+    from_secret = np.random.default_rng([int(SECRET_SEED), 1]).integers(-1000, 1000, size=5)
+    assert mine[1:] != [int(v) for v in from_secret] and mine[1:] != [int(v) for v in _PUBLIC]
+
+
+def test_a_test_cells_clock_counts_its_checks(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["slow_calls"] == 4.0  # visible test passed, hidden timed out
+    assert "ran longer than its limit of 5 s" in json.dumps(_outputs(root, "slow_calls"))
+
+
+def test_student_scripts_reach_neither_notebook_nor_feedback(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["script"] == 6.0
+    printed = json.dumps(_outputs(root, "script"))
+    assert "<b>bold</b>" in printed and "<script" not in printed  # escaped: shown as text
+    run_nbgrader(root, "generate_feedback", CHECKED, "--student", "script", "--force")
+    page = (root / "grading" / "feedback" / "script" / CHECKED / f"{CHECKED}.html").read_text()
+    assert "alert(" in page and not re.search(r"<script[^>]*>\s*alert\(", page)

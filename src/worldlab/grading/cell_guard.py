@@ -16,6 +16,8 @@ For every test cell of a submission (:func:`worldlab.grading.guarded_client.run_
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -25,6 +27,8 @@ from nbformat.v4 import new_output
 from worldlab.checking import ChannelError
 from worldlab.grading import kernel_reset
 from worldlab.grading.remote_checks import (
+    CellClock,
+    CheckFailure,
     HiddenCheck,
     KernelEvaluator,
     KernelLost,
@@ -110,6 +114,8 @@ class CellGuard:
         original = cell.source
         if check is not None:
             cell.source = check.kernel_source
+        limit = float(self.client.timeout)  # this cell's limit (the notebook's time left)
+        started = time.monotonic()
         try:
             await execute()
         finally:
@@ -117,14 +123,39 @@ class CellGuard:
         self._judge(cell, index)
         if check is None or _has_error(cell):
             return
-        student = RemoteStudent(self.evaluator)
-        failure = await asyncio.to_thread(run_check_block, check, self.seed, student)
+        clock = CellClock(self.evaluator, started + limit, limit)
+        failure = await self._run_checks(check, clock)
         if isinstance(failure, KernelLost):
             raise failure
         if self.evaluator.lost is not None:
             raise self.evaluator.lost
         if failure is not None:
             cell.outputs.append(verdict_output(failure.ename, failure.evalue))
+
+    async def _run_checks(self, check: HiddenCheck, clock: CellClock):
+        """The check block in a thread of its own, given until the cell's deadline.
+
+        A block still running then (this process's own work on the student's data, since each
+        call ends by the deadline) fails the cell; its thread is left to end, and any call it
+        makes later fails at once.
+        """
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future = loop.create_future()
+
+        def body() -> None:
+            try:
+                result = run_check_block(check, self.seed, RemoteStudent(clock))
+            except BaseException as exc:  # noqa: BLE001 - reported as the cell's failure
+                result = CheckFailure("HiddenTestError", f"the check failed: {type(exc).__name__}")
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
+
+        threading.Thread(target=body, name=f"checks {check.grade_id}", daemon=True).start()
+        left = clock.deadline - time.monotonic() + self.evaluator.grace + 1.0
+        try:
+            return await asyncio.wait_for(asyncio.shield(done), max(left, 1.0))
+        except TimeoutError:
+            clock.close()
+            return CheckFailure(type(clock.over()).__name__, str(clock.over()))
 
     def _judge(self, cell: NotebookNode, index: int) -> None:
         reply = self.client.replies.pop(index, None)

@@ -26,6 +26,7 @@ from worldlab.grading.integrity import (
     with_seed_literal,
 )
 from worldlab.grading.remote_checks import HiddenCheck
+from worldlab.grading.writable import writable, writable_tree
 
 #: What ``nbgrader autograde`` sets in the kernel's environment (a notebook may test for it).
 NBGRADER_KERNEL_ENV = {"NBGRADER_EXECUTION": "autograde"}
@@ -44,6 +45,10 @@ class Limits:
     memory_bytes: int = 2 * 1024**3
     max_processes: int = 64
     max_output_bytes: int = 5 * 1024**2
+    #: Address space of the grading worker itself (the trusted side; the kernel has its own).
+    worker_memory_bytes: int = 3 * 1024**3
+    #: Seconds a worker may run beyond ``notebook_timeout`` (kernel start and shutdown).
+    worker_margin: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class JobResult:
     reason: str | None
     seconds: float
     error: str | None = None
+    #: Peak resident memory of the grading worker (MiB; 0 when not measured).
+    worker_peak_mb: float = 0.0
     #: Files the notebook wrote in its working folder (relative path -> bytes): nbgrader keeps
     #: them beside the autograded notebook.
     files: dict[str, bytes] = field(default_factory=dict)
@@ -108,10 +115,12 @@ def run_job(job: Job) -> JobResult:
             cell.source = source
         flag = redact_hidden_lines(executed, (*job.hidden_lines, seed_line(seed)))
         reason = "; ".join(filter(None, [reason, flag])) or None
+        sanitize_outputs(executed)
+        writable_tree(executed)
         return JobResult(
             job.student,
             nbformat.writes(executed),
-            reason,
+            writable(reason) if reason else None,
             time.perf_counter() - start,
             files=files,
         )
@@ -123,6 +132,24 @@ def run_job(job: Job) -> JobResult:
             time.perf_counter() - start,
             error=f"{type(exc).__name__}: {exc}",
         )
+
+
+def sanitize_outputs(nb: NotebookNode) -> NotebookNode:
+    """Clean every code cell's outputs with nbconvert's ``SanitizeHTML``, in place.
+
+    What a student's code displayed reaches pages an instructor opens (the formgrader, the
+    feedback): HTML and markdown outputs are cleaned with bleach (no ``<script>``, no event
+    handlers) and every other type but plain text, LaTeX, JSON and PNG/JPEG images (JavaScript,
+    SVG, widget views) is removed. Markdown and raw cells are left alone: they are the lesson's
+    (normalised onto the instructor's) or a written answer graded by hand.
+    """
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    sanitizer = SanitizeHTML()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("outputs"):
+            cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
+    return nb
 
 
 def _is_test(cell: NotebookNode) -> bool:

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import hmac
 import re
 
 from nbformat import NotebookNode
@@ -77,6 +79,23 @@ def job_fields(instructor: NotebookNode, release: NotebookNode) -> dict:
         "points": release_points(release),
         "hidden_lines": hidden_lines(instructor, release),
     }
+
+
+#: Bits of secret an instructor's seed should have (below it, ``worldlab grade`` warns).
+SECRET_BITS = 128
+
+
+def submission_seed(secret: int, *parts: str) -> int:
+    """The seed of one submission's hidden checks: a 128-bit HMAC of ``parts`` keyed by ``secret``.
+
+    ``parts`` name the submission (assignment, student, notebook, the digest of its files), so
+    inputs seen in one student's feedback say nothing about another student's, nor about the
+    inputs of a resubmission, while a regrade of the same files repeats itself. Without the secret
+    the seed cannot be recomputed, and the secret cannot be recovered from seeds.
+    """
+    message = "\0".join(parts).encode("utf-8", "surrogatepass")
+    digest = hmac.new(str(int(secret)).encode(), message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:16], "big")
 
 
 def apply_release_points(nb: NotebookNode, points: dict[str, dict]) -> None:

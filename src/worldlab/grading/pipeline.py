@@ -43,10 +43,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -61,9 +59,9 @@ from worldlab.course.nbgrader_setup import (
 )
 from worldlab.grading import gradebook as books
 from worldlab.grading.course_options import execute_timeout, refuse_unsupported_options
-from worldlab.grading.execute import Job, JobResult, Limits, run_job
+from worldlab.grading.execute import Job, JobResult, Limits
 from worldlab.grading.generated import autotest_markers, with_generated_tests
-from worldlab.grading.integrity import job_fields
+from worldlab.grading.integrity import SECRET_BITS, job_fields, submission_seed
 from worldlab.grading.normalize import BrokenSubmission, assign_cell_ids, normalize, read_submission
 from worldlab.grading.scoring import (
     apply_output_rules,
@@ -75,6 +73,8 @@ from worldlab.grading.scoring import (
 from worldlab.grading.shipped_files import drop_shipped_reads
 from worldlab.grading.submissions import Submission, extra_files, find_submissions, read_timestamp
 from worldlab.grading.tamper import provided_lines, scan
+from worldlab.grading.workers import run_isolated
+from worldlab.grading.writable import writable, writable_tree
 
 
 @dataclass
@@ -98,6 +98,7 @@ class Outcome:
     cells: dict[str, dict[str, float | None]] = field(default_factory=dict)
     manual: int = 0
     late_penalty: float = 0.0
+    worker_mb: float = 0.0  # peak resident memory of its grading workers (MiB)
 
     @property
     def flagged(self) -> bool:
@@ -304,6 +305,7 @@ class Grader:
                     "nbgrader's late-penalty plugin (c.AssignLatePenalties.plugin_class) cannot "
                     f"be loaded from {course.root}: {type(exc).__name__}: {exc}"
                 ) from None
+            self._warn_weak_secret()
             saved = books.backup(course.db_url, course.grading / "backups", course.lesson)
             if saved:
                 self.report(f"gradebook backed up to {saved}")
@@ -311,6 +313,21 @@ class Grader:
             jobs, pending = self._prepare(manifest, Path(work))
             self._execute(jobs, pending, manifest)
         return self.outcomes
+
+    def _warn_weak_secret(self) -> None:
+        from worldlab.testing import DEFAULT_GRADING_SEED, GRADING_SEED_ENV, grading_seed
+
+        secret = grading_seed()
+        if secret == DEFAULT_GRADING_SEED:
+            why = "is not set: hidden checks draw from the public default"
+        elif abs(secret).bit_length() < SECRET_BITS - 8:
+            why = f"has {abs(secret).bit_length()} bits, fewer than {SECRET_BITS}"
+        else:
+            return
+        self.report(
+            f"warning: {GRADING_SEED_ENV} {why}; make a secret with "
+            "`python -c 'import secrets; print(secrets.randbits(128))'`"
+        )
 
     def _ensure_assignment(self) -> None:
         course = self.course
@@ -402,7 +419,10 @@ class Grader:
         for student, submission in submissions.items():
             if self.options.students and student not in self.options.students:
                 continue
-            digest = submission.digest(self.course.ignore)
+            try:
+                digest = submission.digest(self.course.ignore)
+            except OSError as exc:
+                digest = f"unreadable: {type(exc).__name__}"
             done = manifest.get(student, {})
             if (
                 not self.options.force
@@ -415,99 +435,119 @@ class Grader:
             outcome = Outcome(student, "graded", digest=digest, notes=list(submission.notes))
             item = _Pending(submission, outcome, None, set())
             pending[student] = item
-            if submission.problem:
-                outcome.status, outcome.reason = "broken", submission.problem
-                for nb in self.course.notebooks:
-                    self._broken_notebook(item, nb)
-                self._complete(item, manifest)
-                continue
-            item.workdir = self._stage(submission, work)
-            for nb in self.course.notebooks:
-                path = submission.notebooks.get(nb)
-                if path is None:
-                    outcome.notes.append(f"{nb}.ipynb was not submitted: 0 points for it")
-                    zero = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
-                    item.results[nb] = books.NotebookGrades(zero, manual=False)
-                    continue
-                try:
-                    parsed = read_submission(path.read_bytes(), self.course.lesson)
-                    normalized = normalize(
-                        parsed, self.instructor[nb], self.course.lesson, self.release[nb]
-                    )
-                except BrokenSubmission as exc:
-                    outcome.status = "broken"
-                    outcome.reason = "; ".join(filter(None, [outcome.reason, f"{nb}: {exc}"]))
-                    if len(self.course.notebooks) == 1:
-                        outcome.reason = str(exc)
-                    self._broken_notebook(item, nb)
-                    continue
-                outcome.notes += normalized.notes
-                if normalized.problems:
-                    where = f"{nb}: " if len(self.course.notebooks) > 1 else ""
-                    outcome.reason = "; ".join(
-                        filter(None, [outcome.reason, *(where + p for p in normalized.problems)])
-                    )
-                where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
-                signals = drop_shipped_reads(
-                    scan(
-                        normalized.notebook,
-                        self.provided[nb],
-                        self.instructor[nb],
-                        self.release[nb],
-                    ),
-                    self.shipped,
-                )
-                outcome.tamper += [where + str(sig) for sig in signals]
-                item.waiting.add(nb)
-                jobs.append(
-                    Job(
-                        student=f"{student}/{nb}",
-                        notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
-                        data_dir=data_dir,
-                        deny=deny,
-                        limits=self.options.limits,
-                        sandbox=self.options.sandbox,
-                        workdir=str(item.workdir),
-                        skip_files=self.never_read_back,
-                        **self.integrity[nb],
-                    )
-                )
-            if not item.waiting:
-                self._complete(item, manifest)
+            try:
+                jobs += self._prepare_one(item, manifest, work, data_dir, deny)
+            except Exception as exc:  # our code failed on this submission: that student only
+                self._grading_error(item, manifest, f"{type(exc).__name__}: {exc}")
         return jobs, pending
+
+    def _prepare_one(
+        self, item: _Pending, manifest: dict, work: Path, data_dir: str, deny: tuple[str, ...]
+    ) -> list[Job]:
+        """The jobs of one submission (none when it is broken and recorded already)."""
+        submission, outcome, student = item.submission, item.outcome, item.submission.student
+        jobs: list[Job] = []
+        if submission.problem:
+            outcome.status, outcome.reason = "broken", submission.problem
+            for nb in self.course.notebooks:
+                self._broken_notebook(item, nb)
+            self._complete(item, manifest)
+            return jobs
+        item.workdir = self._stage(submission, work)
+        for nb in self.course.notebooks:
+            path = submission.notebooks.get(nb)
+            if path is None:
+                outcome.notes.append(f"{nb}.ipynb was not submitted: 0 points for it")
+                zero = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
+                item.results[nb] = books.NotebookGrades(zero, manual=False)
+                continue
+            try:
+                parsed = read_submission(path.read_bytes(), self.course.lesson)
+                normalized = normalize(
+                    parsed, self.instructor[nb], self.course.lesson, self.release[nb]
+                )
+            except BrokenSubmission as exc:
+                outcome.status = "broken"
+                outcome.reason = "; ".join(filter(None, [outcome.reason, f"{nb}: {exc}"]))
+                if len(self.course.notebooks) == 1:
+                    outcome.reason = str(exc)
+                self._broken_notebook(item, nb)
+                continue
+            outcome.notes += normalized.notes
+            if normalized.problems:
+                where = f"{nb}: " if len(self.course.notebooks) > 1 else ""
+                outcome.reason = "; ".join(
+                    filter(None, [outcome.reason, *(where + p for p in normalized.problems)])
+                )
+            where = f"{nb}.ipynb: " if len(self.course.notebooks) > 1 else ""
+            signals = drop_shipped_reads(
+                scan(
+                    normalized.notebook,
+                    self.provided[nb],
+                    self.instructor[nb],
+                    self.release[nb],
+                ),
+                self.shipped,
+            )
+            outcome.tamper += [writable(where + str(sig)) for sig in signals]
+            item.waiting.add(nb)
+            jobs.append(
+                Job(
+                    student=f"{student}/{nb}",
+                    notebook_json=nbformat.writes(assign_cell_ids(normalized.notebook)),
+                    data_dir=data_dir,
+                    deny=deny,
+                    limits=self.options.limits,
+                    sandbox=self.options.sandbox,
+                    workdir=str(item.workdir),
+                    skip_files=self.never_read_back,
+                    **self._integrity_of(nb, item),
+                )
+            )
+        if not item.waiting:
+            self._complete(item, manifest)
+        return jobs
+
+    def _integrity_of(self, nb: str, item: _Pending) -> dict:
+        """The lesson's integrity fields, with this submission's own seed (an HMAC)."""
+        fields = dict(self.integrity[nb])
+        fields["seed"] = submission_seed(
+            fields["seed"], self.course.lesson, item.submission.student, nb, item.outcome.digest
+        )
+        return fields
 
     def _execute(self, jobs: list[Job], pending: dict[str, _Pending], manifest: dict) -> None:
         if not jobs:
             return
         workers = max(1, min(self.options.jobs, len(jobs)))
         self.report(f"grading {len(jobs)} notebook(s) with {workers} worker(s)")
-        if workers == 1:
-            for job in jobs:
-                self._finish(run_job(job), pending, manifest)
-            return
-        # Forked workers start with this process's modules (nbformat, nbclient, the sandbox)
-        # already imported: spawned ones imported them again, 2-4 s each before the first
-        # kernel, which made a small class slower than plain nbgrader. Nothing here holds a
-        # thread or an open gradebook session at this point, so forking is safe.
-        import nbclient  # noqa: F401 - imported once here, inherited by every worker
-
-        if self.options.sandbox:
-            import worldlab.grading.sandbox  # noqa: F401
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            futures = [pool.submit(run_job, job) for job in jobs]
-            for future in as_completed(futures):
-                self._finish(future.result(), pending, manifest)
+        run_isolated(jobs, workers, lambda result: self._finish(result, pending, manifest))
 
     def _finish(self, result: JobResult, pending: dict[str, _Pending], manifest: dict) -> None:
         student, nb = result.student.rsplit("/", 1)
         item = pending[student]
+        if nb not in item.waiting:
+            return  # the submission was recorded already (a grading error)
+        try:
+            self._take_result(item, nb, result)
+        except Exception as exc:  # our code failed on this submission: that student only
+            self._grading_error(item, manifest, f"{type(exc).__name__}: {exc}")
+            return
+        if not item.waiting:
+            try:
+                self._complete(item, manifest)
+            except Exception as exc:  # e.g. a write that fails: record it, go on
+                self._grading_error(item, manifest, f"{type(exc).__name__}: {exc}")
+
+    def _take_result(self, item: _Pending, nb: str, result: JobResult) -> None:
         outcome = item.outcome
         outcome.seconds = round(outcome.seconds + result.seconds, 2)
+        outcome.worker_mb = max(outcome.worker_mb, result.worker_peak_mb)
         if result.error or result.notebook_json is None:
             # Not the student's fault: no score at all (a human must look), never an old one.
             outcome.status = "error"
             outcome.reason = "; ".join(
-                filter(None, [outcome.reason, f"the grader failed: {result.error}"])
+                filter(None, [outcome.reason, f"the grader failed: {writable(result.error)}"])
             )
             waiting = {gid: (None, top) for gid, top in self.maxima[nb].items()}
             item.results[nb] = books.NotebookGrades(waiting, flagged=True)
@@ -517,17 +557,53 @@ class Grader:
             )
             graded = _schema_clean(settle_test_outputs(executed, result.reason))
             if result.reason:
-                outcome.reason = "; ".join(filter(None, [outcome.reason, result.reason]))
+                reason = writable(result.reason)
+                outcome.reason = "; ".join(filter(None, [outcome.reason, reason]))
             item.graded[nb] = graded
             item.written.update(result.files)
             item.results[nb] = books.NotebookGrades(
                 cell_scores(graded, self.maxima[nb]), unanswered(graded)
             )
         item.waiting.discard(nb)
-        if not item.waiting:
-            self._complete(item, manifest)
 
-    def _broken_notebook(self, item: _Pending, nb: str) -> None:
+    def _grading_error(self, item: _Pending, manifest: dict, why: str) -> None:
+        """Record ``item``'s student as a grading error (no score, flagged); never raises.
+
+        The gradebook gets every cell of the assignment ungraded (a human must look, and no old
+        score stays); ``worldlab grade --student NAME`` grades the student again.
+        """
+        outcome = item.outcome
+        outcome.status = "error"
+        outcome.reason = "; ".join(
+            filter(None, [outcome.reason, f"the grader failed on this submission: {writable(why)}"])
+        )[:2000]
+        item.waiting.clear()
+        item.results = {
+            nb: books.NotebookGrades(
+                {gid: (None, top) for gid, top in self.maxima[nb].items()}, flagged=True
+            )
+            for nb in self.course.notebooks
+        }
+        item.graded = {}
+        for nb in self.course.notebooks:
+            try:
+                self._broken_notebook(item, nb, zero=False)
+            except Exception:  # noqa: BLE001 - the note is a courtesy; the record matters
+                pass
+        try:
+            self._complete(item, manifest)
+            return
+        except Exception as exc:  # noqa: BLE001 - even the record failed: keep what we can
+            outcome.reason = f"{outcome.reason}; and recording it failed: {type(exc).__name__}"
+        self.outcomes[outcome.student] = outcome
+        manifest[outcome.student] = asdict(outcome)
+        try:
+            save_manifest(self.course, manifest)
+        except Exception:  # noqa: BLE001
+            pass
+        self.report(writable(f"{outcome.student}: error  FLAGGED: {outcome.reason}"))
+
+    def _broken_notebook(self, item: _Pending, nb: str, zero: bool = True) -> None:
         release = copy.deepcopy(self.release[nb])
         release.cells.insert(
             0,
@@ -536,8 +612,9 @@ class Grader:
             ),
         )
         item.graded[nb] = _schema_clean(assign_cell_ids(release))
-        zero = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
-        item.results[nb] = books.NotebookGrades(zero, flagged=True)
+        if zero:
+            scores = {gid: (0.0, top) for gid, top in self.maxima[nb].items()}
+            item.results[nb] = books.NotebookGrades(scores, flagged=True)
 
     def _complete(self, item: _Pending, manifest: dict[str, dict]) -> None:
         """All notebooks of a submission are done: write its folder, grades and record."""
@@ -572,9 +649,11 @@ class Grader:
         if outcome.late_penalty:
             waiting += f", late penalty {outcome.late_penalty:g}"
         self.report(
-            f"{outcome.student}: {outcome.status} {outcome.score:g}/{outcome.max_score:g} "
-            f"automatic points{waiting} in {outcome.seconds:.1f} s"
-            + (f"  FLAGGED: {flags}" if outcome.flagged else "")
+            writable(
+                f"{outcome.student}: {outcome.status} {outcome.score:g}/{outcome.max_score:g} "
+                f"automatic points{waiting} in {outcome.seconds:.1f} s"
+                + (f"  FLAGGED: {flags}" if outcome.flagged else "")
+            )
         )
 
     def _write_autograded(
@@ -596,7 +675,7 @@ class Grader:
             path.unlink(missing_ok=True)
             path.write_bytes(data)
         for nb, notebook in graded.items():
-            nbformat.write(notebook, partial / f"{nb}.ipynb")
+            nbformat.write(writable_tree(notebook), partial / f"{nb}.ipynb")
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():

@@ -156,6 +156,9 @@ def read_expression_reply(content: Any, *, limit: int = 2 * MAX_PAYLOAD_CHARS + 
         raise ChannelError("the kernel's result is not text")
     if len(text) > limit:
         raise ChannelError(f"a reply of {len(text):,} characters is over the limit of {limit:,}")
+    if not is_one_string_literal(text):
+        # Anything else could be an expression of millions of nodes: never parsed.
+        raise ChannelError("the kernel's result is not a plain value")
     try:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -163,6 +166,20 @@ def read_expression_reply(content: Any, *, limit: int = 2 * MAX_PAYLOAD_CHARS + 
     if not isinstance(tree.body, ast.Constant):
         raise ChannelError("the kernel's result is not a plain value")
     return tree.body.value
+
+
+def is_one_string_literal(text: str) -> bool:
+    """True when ``text`` is one quoted Python string, as ``repr(str)`` writes it.
+
+    Checked in linear time with ``str`` methods, before any parser sees the text: it starts and
+    ends with the same quote, and every quote between is escaped (backslash pairs are removed
+    first, left to right, as the parser pairs them).
+    """
+    if len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
+        return False
+    quote = text[0]
+    inner = text[1:-1].replace("\\\\", "").replace("\\" + quote, "")
+    return quote not in inner and "\n" not in inner and not inner.endswith("\\")
 
 
 class RemoteStudent(Student):
@@ -210,14 +227,15 @@ class KernelEvaluator:
         self.client, self.loop, self.timeout, self.grace = client, loop, timeout, grace
         self.lost: KernelLost | None = None
 
-    def __call__(self, expression: str) -> Any:
+    def __call__(self, expression: str, timeout: float | None = None) -> Any:
         if self.lost is not None:
             raise self.lost
-        future = asyncio.run_coroutine_threadsafe(self._evaluate(expression), self.loop)
+        future = asyncio.run_coroutine_threadsafe(self._evaluate(expression, timeout), self.loop)
         return future.result()
 
-    async def _evaluate(self, expression: str) -> Any:
+    async def _evaluate(self, expression: str, timeout: float | None = None) -> Any:
         kc = self.client.kc
+        timeout = self.timeout if timeout is None else min(timeout, self.timeout)
         msg_id = kc.execute(
             "",
             silent=True,
@@ -225,15 +243,13 @@ class KernelEvaluator:
             user_expressions={"r": expression},
             allow_stdin=False,
         )
-        reply = await self._reply(msg_id, self.timeout)
+        reply = await self._reply(msg_id, timeout)
         if reply is None:
             await ensure_async(self.client.km.interrupt_kernel())
             if await self._reply(msg_id, self.grace) is None:
                 self.lost = KernelLost(False, f"a call ignored the interrupt for {self.grace:g} s")
                 raise self.lost
-            raise CallTimeout(
-                f"the call did not return within {self.timeout:g} s and was interrupted"
-            )
+            raise CallTimeout(f"the call did not return within {timeout:g} s and was interrupted")
         return read_expression_reply(reply.get("content"))
 
     async def _reply(self, msg_id: str, timeout: float) -> dict | None:
@@ -250,6 +266,37 @@ class KernelEvaluator:
             if (msg.get("parent_header") or {}).get("msg_id") == msg_id:
                 return msg
         return None
+
+
+class CellClock:
+    """The evaluator as one test cell's checks see it: every call ends by the cell's deadline.
+
+    The cell's wall clock counts the kernel's time and the checks' (this process's) time
+    together. A call made after the deadline, or after :meth:`close`, fails at once.
+    """
+
+    def __init__(self, evaluator: KernelEvaluator, deadline: float, limit: float):
+        self.evaluator, self.deadline, self.limit = evaluator, deadline, limit
+        self.closed = False
+
+    def over(self) -> CallTimeout:
+        return CallTimeout(
+            f"the test cell ran longer than its limit of {self.limit:g} s (its checks included)"
+        )
+
+    def close(self) -> None:
+        self.closed = True
+
+    def __call__(self, expression: str) -> Any:
+        left = self.deadline - time.monotonic()
+        if self.closed or left <= 0:
+            raise self.over()
+        try:
+            return self.evaluator(expression, left)
+        except CallTimeout:
+            if left < self.evaluator.timeout:  # it was the cell's clock that ran out
+                raise self.over() from None
+            raise
 
 
 # ---------------------------------------------------------------------------------------------

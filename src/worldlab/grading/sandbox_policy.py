@@ -385,9 +385,11 @@ def sandbox_argv(
         elif path.exists():
             ro.append((path.resolve(), str(path)))
     covered = [Path(dest) for _, dest in ro]
+    package_roots: list[str] = []  # where the grader found them: the kernel looks there first
     for pkg_dir in _package_dirs(policy.packages):
         if not _inside(pkg_dir, covered):
             ro.append((pkg_dir.resolve(), str(pkg_dir)))
+            package_roots.append(str(pkg_dir.parent))
     ro.extend((host.resolve(), inside) for host, inside in policy.ro_binds)
     if policy.data_dir is not None:
         if not policy.data_dir.is_dir():
@@ -490,6 +492,8 @@ def sandbox_argv(
             kernel_env[name] = str(policy.threads)
     if policy.data_dir is not None:
         kernel_env["WORLDLAB_DATA"] = DATA_MOUNT
+    if package_roots:  # the same code as the grader's (a checkout on PYTHONPATH, a worktree)
+        kernel_env["PYTHONPATH"] = ":".join(dict.fromkeys(package_roots))
     kernel_env.update({k: os.environ[k] for k in policy.pass_env if k in os.environ})
     kernel_env.update(policy.env)
     kernel_env.update(env or {})

@@ -2,7 +2,8 @@
 
 Code that runs in the same kernel as the tests can always interfere with them; no scan can
 prove otherwise (the course's hidden tests therefore run outside the kernel, see
-:mod:`worldlab.grading.remote_checks`). This scan reads every code cell of the submission,
+:mod:`worldlab.grading.remote_checks`). This scan parses every code cell of the submission (:mod:`tokenize` for comments, :mod:`ast` for
+dynamic execution however it is spelt; a cell that does not parse is read token by token),
 whatever its metadata says — only a cell that is, byte for byte, the instructor's cell of the same
 grade_id is skipped — for the usual ways of interfering, and reports each hit with its line, so a
 grader can judge: dynamic execution, frame and object introspection, ``/proc`` and environment
@@ -13,7 +14,9 @@ itself does not use. A hit does not change the score by itself: it flags the sub
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 from nbformat import NotebookNode
@@ -101,6 +104,123 @@ class TamperSignal:
         )
 
 
+#: Names that reach dynamic execution, however they are then called.
+DYNAMIC_NAMES = frozenset(
+    {
+        "exec",
+        "eval",
+        "compile",
+        "__import__",
+        "execfile",
+        "globals",
+        "vars",
+        "locals",
+        "__builtins__",
+        "builtins",
+        "breakpoint",
+        "__loader__",
+        "__spec__",
+    }
+)
+#: Attributes that walk from any object to any other (and so to the builtins).
+INTROSPECTION_ATTRS = frozenset(
+    {
+        "__class__",
+        "__base__",
+        "__bases__",
+        "__mro__",
+        "__subclasses__",
+        "__dict__",
+        "__getattribute__",
+        "__globals__",
+        "__builtins__",
+        "__code__",
+        "__closure__",
+        "__self__",
+        "__func__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__init_subclass__",
+        "__import__",
+    }
+)
+DYNAMIC = "runs code dynamically"
+INTROSPECTS = "inspects frames or objects"
+
+
+def _blank_magics(source: str) -> str:
+    return "\n".join(
+        "" if line.lstrip().startswith(("!", "%")) else line for line in source.split("\n")
+    )
+
+
+def code_lines(source: str) -> list[str]:
+    """Each line of ``source`` without its comment, read with :mod:`tokenize`.
+
+    A ``#`` inside a string is not a comment. Where the source stops tokenizing (it does not
+    parse), the remaining lines are kept whole: a line is never cut short on a guess.
+    """
+    lines = source.split("\n")
+    cut: dict[int, int] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(_blank_magics(source)).readline):
+            if token.type == tokenize.COMMENT:
+                cut[token.start[0]] = token.start[1]
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        pass
+    return [line[: cut[n]] if n in cut else line for n, line in enumerate(lines, start=1)]
+
+
+def _dynamic_signals(source: str) -> dict[int, str]:
+    """``line -> reason`` for dynamic execution however it is spelt (parsed, not grepped).
+
+    ``exec``/``eval``/``compile``/``__import__`` named, aliased, imported from ``builtins`` or
+    reached through ``getattr``, ``globals()``, ``vars()``, ``__builtins__``; a ``getattr`` whose
+    name is computed; the dunder attributes that walk from any object to the builtins. A cell that
+    does not parse is read token by token for the same names.
+    """
+    found: dict[int, str] = {}
+    tree = _parse(source)
+    if tree is None:
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(_blank_magics(source)).readline):
+                if token.type == tokenize.NAME and token.string in DYNAMIC_NAMES:
+                    found.setdefault(token.start[0], DYNAMIC)
+                elif token.type == tokenize.NAME and token.string in INTROSPECTION_ATTRS:
+                    found.setdefault(token.start[0], INTROSPECTS)
+        except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+            pass
+        return found
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", None)
+        if line is None:
+            continue
+        if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
+            found.setdefault(line, DYNAMIC)
+        elif isinstance(node, ast.Attribute):
+            if node.attr in DYNAMIC_NAMES:
+                found.setdefault(line, DYNAMIC)
+            elif node.attr in INTROSPECTION_ATTRS:
+                found.setdefault(line, INTROSPECTS)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.strip() in DYNAMIC_NAMES | INTROSPECTION_ATTRS:
+                found.setdefault(line, DYNAMIC)
+        elif isinstance(node, ast.Call) and _called(node) in ("getattr", "setattr", "delattr"):
+            name = node.args[1] if len(node.args) > 1 else None
+            if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+                found.setdefault(line, DYNAMIC)  # a computed name: could be anything
+        elif isinstance(node, ast.ImportFrom) and (node.module or "") == "builtins":
+            found.setdefault(line, DYNAMIC)
+        elif isinstance(node, ast.alias) and node.name.split(".")[-1] in DYNAMIC_NAMES:
+            found.setdefault(line, DYNAMIC)
+    return found
+
+
+def _called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else None
+
+
 def _grade_id(cell: NotebookNode) -> str | None:
     return (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
 
@@ -127,12 +247,9 @@ def provided_lines(release: NotebookNode) -> set[str]:
 
 
 def _parse(source: str) -> ast.Module | None:
-    code = "\n".join(
-        "" if line.lstrip().startswith(("!", "%")) else line for line in source.split("\n")
-    )
     try:
-        return ast.parse(code)
-    except (SyntaxError, ValueError):
+        return ast.parse(_blank_magics(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -222,16 +339,20 @@ def scan(
             continue  # no instructor notebook to compare with: the old, metadata-based rule
         label = gid or f"#{index}"
         kit = _kit_signals(label, cell.source, aliases, used)
-        for number, line in enumerate(cell.source.splitlines(), start=1):
-            if line.strip() in provided:
+        dynamic = _dynamic_signals(cell.source)
+        stripped = code_lines(cell.source)
+        for number, line in enumerate(cell.source.split("\n"), start=1):
+            if not line.strip() or line.strip() in provided:
                 continue
-            code = line.split("#", 1)[0] if not line.lstrip().startswith(("!", "%")) else line
+            code = stripped[number - 1]
             for reason, pattern in SIGNALS:
                 if pattern.search(code):
                     found.append(TamperSignal(label, number, line, reason))
                     break
             else:
-                if number in kit:
+                if number in dynamic:
+                    found.append(TamperSignal(label, number, line, dynamic[number]))
+                elif number in kit:
                     found.append(kit[number])
     return found
 

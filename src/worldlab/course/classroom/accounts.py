@@ -35,6 +35,13 @@ def home(name: str) -> Path:
     return Path(account(name).pw_dir)
 
 
+def runuser() -> str | None:
+    """The ``runuser`` command (util-linux), or None when it is missing."""
+    return shutil.which("runuser") or next(
+        (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.access(p, os.X_OK)), None
+    )
+
+
 def require_root() -> None:
     """Stop unless running as root (the hub starts every user's server as that user)."""
     if os.geteuid() != 0:
@@ -42,7 +49,7 @@ def require_root() -> None:
             "the classroom runs JupyterHub as root (it starts each user's server as that user): "
             "run it with sudo"
         )
-    if shutil.which("runuser") is None:
+    if runuser() is None:
         raise ClassroomError("runuser is missing (Debian package util-linux)")
 
 
@@ -118,9 +125,8 @@ def run_as(
     subprocess.CompletedProcess
         With ``stdout`` and ``stderr`` as text; the caller checks ``returncode``.
     """
-    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     return subprocess.run(
-        [runuser, "-u", name, "--", *argv],
+        [runuser() or "/usr/sbin/runuser", "-u", name, "--", *argv],
         cwd=cwd or home(name),
         env={**user_environment(name, python), **(env or {})},
         input=stdin,
@@ -133,28 +139,14 @@ def run_as(
 #: What every user's Python must be able to do (find_spec: readable, without importing it all).
 _PYTHON_CHECK = (
     "import importlib.util as u, worldlab.paths as p; "
-    "assert all(u.find_spec(m) for m in ('jupyterhub.singleuser', 'jupyterlab', 'nbgrader')); "
+    "assert all(u.find_spec(m) for m in ('jupyterhub.singleuser', 'jupyterlab', 'nbgrader')), "
+    "'JupyterHub, JupyterLab or nbgrader is missing'; "
     "d = p.data_dir(); assert d.is_dir(), f'cannot read {d}'; list(d.iterdir())"
 )
 
 
-def check_python(names: list[str], python: Path) -> None:
-    """Stop unless every user in ``names`` can run the shared Python and read the course's
-    package and data (checked for all users at once)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def attempt(name: str) -> subprocess.CompletedProcess:
-        return run_as(name, [str(python), "-c", _PYTHON_CHECK], python=python, timeout=120)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(names, pool.map(attempt, names), strict=True))
-    for name, result in results.items():
-        if result.returncode != 0:
-            reason = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
-            raise ClassroomError(
-                f"user {name} cannot use the shared Python {python}: {reason}. Every user runs "
-                "it: make the virtual environment from a system Python in a folder all users "
-                "can read (not under /root), e.g. `/usr/bin/python3 -m venv "
-                "/opt/predicting-the-world/.venv`, install the course into it, and pass --python "
-                "to that environment's python"
-            )
+def python_check_command(python: Path) -> list[str]:
+    """The command that checks, run as a user, that ``python`` serves the classroom for them:
+    JupyterHub's single-user server, JupyterLab and nbgrader importable, the course's data
+    readable."""
+    return [str(python), "-c", _PYTHON_CHECK]

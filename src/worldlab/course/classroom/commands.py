@@ -1,12 +1,13 @@
-"""``worldlab classroom up|down|status``: start, stop and describe the one-machine classroom."""
+"""``worldlab classroom up|down|status|doctor``: start, stop, describe and check the classroom."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from worldlab.course.classroom import accounts, hub, proxy, userfiles
+from worldlab.course.classroom import accounts, doctor, hub, proxy, userfiles
 from worldlab.course.classroom.settings import (
     COURSE_ID,
     DEFAULT_EXCHANGE,
@@ -17,19 +18,13 @@ from worldlab.course.classroom.settings import (
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    """Add ``classroom up|down|status`` to the ``worldlab`` command's sub-commands."""
+    """Add ``classroom up|down|status|doctor`` to the ``worldlab`` command's sub-commands."""
     classroom = commands.add_parser(
         "classroom", help="JupyterHub + nbgrader exchange + formgrader on this machine (root)"
     )
     actions = classroom.add_subparsers(dest="action", required=True)
     up = actions.add_parser("up", help="start the classroom (creates the exchange and configs)")
-    up.add_argument("--instructor", required=True, metavar="USER", help="the instructor's user")
-    up.add_argument(
-        "--students",
-        required=True,
-        metavar="USER,USER,...",
-        help="the students' Linux users, comma-separated",
-    )
+    _class_options(up, required=True)
     up.add_argument(
         "--course",
         type=Path,
@@ -40,20 +35,39 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     up.add_argument(
         "--exchange", type=Path, default=DEFAULT_EXCHANGE, help="nbgrader's exchange folder"
     )
-    up.add_argument("--port", type=int, default=8000, help="the hub's port (default 8000)")
-    up.add_argument(
+    check = actions.add_parser(
+        "doctor",
+        help="check what the classroom needs on this machine and print the fix for each "
+        "missing piece (changes nothing)",
+    )
+    _class_options(check, required=False)
+    for action in (up, *(actions.add_parser(n, help=h) for n, h in _OTHER)):
+        action.add_argument(
+            "--state", type=Path, default=None, help="the hub's folder (default .classroom/hub)"
+        )
+
+
+def _class_options(parser: argparse.ArgumentParser, required: bool) -> None:
+    parser.add_argument(
+        "--instructor", required=required, metavar="USER", help="the instructor's user"
+    )
+    parser.add_argument(
+        "--students",
+        required=required,
+        default="",
+        metavar="USER,USER,...",
+        help="the students' Linux users, comma-separated",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the hub's port (default 8000)")
+    parser.add_argument(
         "--ip", default="127.0.0.1", help="the address to listen on (default 127.0.0.1 only)"
     )
-    up.add_argument(
+    parser.add_argument(
         "--python",
         type=Path,
         default=None,
         help="the Python every user runs (default: this one); all users must be able to read it",
     )
-    for action in (up, *(actions.add_parser(n, help=h) for n, h in _OTHER)):
-        action.add_argument(
-            "--state", type=Path, default=None, help="the hub's folder (default .classroom/hub)"
-        )
 
 
 _OTHER = (
@@ -64,6 +78,8 @@ _OTHER = (
 
 def run(args: argparse.Namespace) -> int:
     """Run ``worldlab classroom ACTION``."""
+    if args.action == "doctor":
+        return check(args)
     state = (args.state or default_state()).resolve()
     if args.action == "up":
         return up(args, state)
@@ -73,26 +89,39 @@ def run(args: argparse.Namespace) -> int:
     return status(classroom)
 
 
+def _students(args: argparse.Namespace) -> list[str]:
+    return [name.strip() for name in args.students.split(",") if name.strip()]
+
+
+def check(args: argparse.Namespace) -> int:
+    """``doctor``: print every check with its fix; exit 0 when ``up`` can start, else 1."""
+    python = Path(args.python or doctor.default_python()).absolute()
+    findings = doctor.diagnose(python, args.instructor, _students(args), args.ip, args.port)
+    print(doctor.report(findings))
+    return 1 if any(not f.ok and f.blocking for f in findings) else 0
+
+
+class _Progress:
+    """Prints each step of ``up`` as it starts and its seconds when it ends (flushed at once)."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def step(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.start:5.1f} s] {text} ...", flush=True)
+
+
 def up(args: argparse.Namespace, state: Path) -> int:
-    """Check everything, write the configs, start the hub; prints where to log in."""
+    """Check everything, write the configs, start the hub; prints each step and where to log in."""
+    progress = _Progress()
     accounts.require_root()
-    try:
-        import jupyterhub  # noqa: F401
-    except ImportError:
-        raise ClassroomError(
-            'JupyterHub is not installed in this environment: pip install -e ".[dev]"'
-        ) from None
-    students = [name.strip() for name in args.students.split(",") if name.strip()]
-    names = [args.instructor, *students]
-    missing = [name for name in names if not _exists(name)]
-    if missing:
-        hints = "; ".join(f"`{accounts.create_hint(name)}`" for name in missing)
-        raise ClassroomError(f"no Linux user {', '.join(missing)}: create them with {hints}")
+    students = _students(args)
     python = Path(args.python or sys.executable).absolute()
     classroom = Classroom(
         instructor=args.instructor,
         students=students,
-        course=(args.course or accounts.home(args.instructor) / COURSE_ID).absolute(),
+        # ~INSTRUCTOR until the checks have found the instructor's home.
+        course=(args.course or Path(f"~{args.instructor}") / COURSE_ID),
         exchange=args.exchange.absolute(),
         state=state,
         python=python,
@@ -104,32 +133,43 @@ def up(args: argparse.Namespace, state: Path) -> int:
         raise ClassroomError(
             f"the classroom in {state} already runs: `worldlab classroom down` stops it"
         )
-    for student in students:
-        accounts.check_private(accounts.home(student), student, "the home folder")
-    accounts.check_python(names, python)
+    progress.step(f"checking this machine, the Python {python} and {len(classroom.users)} users")
+    findings = doctor.diagnose(python, args.instructor, students, args.ip, args.port)
+    for finding in findings:
+        if not finding.ok and not finding.blocking:
+            print(f"warning: {finding.what}: {finding.detail}; {finding.fix}", flush=True)
+    blocking = [f for f in findings if not f.ok and f.blocking]
+    if blocking:
+        fixes = "\n".join(f"- {f.what}: {f.detail}\n  -> {f.fix}" for f in blocking)
+        raise ClassroomError(f"the classroom cannot start yet:\n{fixes}")
+    classroom.course = (args.course or accounts.home(args.instructor) / COURSE_ID).absolute()
+    progress.step("configurable-http-proxy (JupyterHub's proxy)")
     classroom.proxy = proxy.ensure_proxy()
     classroom.hub_port, classroom.proxy_api_port = hub.free_port(), hub.free_port()
+    progress.step(f"writing the hub's config into {state}")
     hub.write_config(classroom)
+    progress.step(f"the exchange {classroom.exchange} and the course {classroom.course}")
     userfiles.prepare_exchange(classroom.exchange)
     if userfiles.prepare_course(classroom):
         print(f"copied the course into {classroom.course} (owned by {classroom.instructor})")
+    progress.step(f"each user's nbgrader config ({len(classroom.users)} users)")
     userfiles.write_user_configs(classroom)
+    progress.step(f"starting JupyterHub on {classroom.url}/ (waits until it answers)")
     pid = hub.start(classroom)
-    print(f"classroom up: {classroom.url}/ (JupyterHub pid {pid}, log {classroom.log_file})")
+    seconds = time.monotonic() - progress.start
+    print(
+        f"classroom up in {seconds:.0f} s: {classroom.url}/ (JupyterHub pid {pid}, log {classroom.log_file})"
+    )
     print(
         f"instructor {classroom.instructor}: formgrader at {classroom.url}/user/"
         f"{classroom.instructor}/formgrader, course {classroom.course}"
     )
     print(f"students: {', '.join(students)}; exchange {classroom.exchange}")
+    print(
+        "each user's JupyterLab starts when they log in (10-50 s on a busy 2-core machine): "
+        "the hub's page shows its progress"
+    )
     return 0
-
-
-def _exists(name: str) -> bool:
-    try:
-        accounts.account(name)
-    except ClassroomError:
-        return False
-    return True
 
 
 def down(classroom: Classroom) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from worldlab.course.classroom.settings import ClassroomError
@@ -18,6 +17,8 @@ from worldlab.paths import repo_root
 #: The proxy release the classroom is tested with.
 VERSION = "5.3.0"
 PACKAGE = f"configurable-http-proxy@{VERSION}"
+#: The oldest Node.js that release declares it runs on (its package.json's "engines").
+NODE_MAJOR = 20
 
 
 def node_folder() -> Path:
@@ -48,18 +49,45 @@ def install_command() -> list[str]:
     ]
 
 
+def node_major(node: str) -> int | None:
+    """The major version of the Node.js at ``node`` (``node --version``), None if unknown."""
+    try:
+        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+        return int(done.stdout.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
+def missing_node_reason(node: str | None, npm: str | None) -> str:
+    """Why the proxy cannot be installed: which of Node.js and npm is missing."""
+    if node and not npm:
+        return f"Node.js ({node}) has no npm to install {PACKAGE} with"
+    return f"Node.js and npm are missing; JupyterHub's proxy, {PACKAGE}, is a Node.js program"
+
+
+def node_fix(node: str | None) -> str:
+    """How to get npm, in the README's terms: Debian's ``nodejs npm`` only where no other
+    Node.js is installed (Debian's ``npm`` conflicts with NodeSource's ``nodejs``)."""
+    if node:
+        return (
+            f"install npm from the same source as {node} (NodeSource's nodejs package includes "
+            "npm); Debian's npm package only goes with Debian's nodejs"
+        )
+    return "sudo apt-get install -y nodejs npm"
+
+
 def ensure_proxy() -> Path:
     """The proxy executable, installing the pinned version with npm when none is found."""
     found = installed()
     if found is not None:
         return found
-    if shutil.which("node") is None or shutil.which("npm") is None:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
         raise ClassroomError(
-            "JupyterHub needs configurable-http-proxy, a Node.js program, and Node.js is missing: "
-            "`sudo apt-get install nodejs npm`, then run this again"
+            f"{missing_node_reason(node, npm)}: {node_fix(node)}, then run this again"
         )
     node_folder().mkdir(parents=True, exist_ok=True)
-    print(f"installing {PACKAGE} into {node_folder()} (npm)", file=sys.stderr)
+    print(f"installing {PACKAGE} into {node_folder()} with npm (once)", flush=True)
     result = subprocess.run(install_command(), capture_output=True, text=True, timeout=600)
     found = installed()
     if result.returncode != 0 or found is None:

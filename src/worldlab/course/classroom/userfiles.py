@@ -34,6 +34,14 @@ INSTRUCTOR_ONLY_PLUGINS = (
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 )
+#: nbgrader 0.9.6's JupyterLab plugins a student keeps: the Assignment List, the *Nbgrader*
+#: menu (whose only entry left is then "Assignment List": an entry whose plugin is off is not
+#: shown, seen in Chromium) and the notebook's *Validate* button.
+STUDENT_PLUGINS = (
+    "@jupyter/nbgrader:assignment-list",
+    "@jupyter/nbgrader:menu",
+    "@jupyter/nbgrader:validate-assignment",
+)
 
 #: Run as the user: write ``{path: [text, marker]}`` (JSON on stdin); never over a file that
 #: exists without its marker (an empty marker: the file is the classroom's own).

@@ -41,7 +41,13 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(Path(VENV_BIN) / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.ip = "127.0.0.1"  # each user's server, behind the proxy, on loopback only
-c.Spawner.environment = {"PATH": ":".join([VENV_BIN, "/usr/local/bin", "/usr/bin", "/bin"])}
+# JUPYTER_PREFER_ENV_PATH=0: each user's ~/.jupyter outranks the shared environment's own config,
+# so the students' switches (the formgrader and the assignment creator off) hold even where a
+# user owns that environment, when Jupyter would otherwise prefer the environment's config.
+c.Spawner.environment = {
+    "PATH": ":".join([VENV_BIN, "/usr/local/bin", "/usr/bin", "/bin"]),
+    "JUPYTER_PREFER_ENV_PATH": "0",
+}
 # JupyterLab's terminals would otherwise start a login shell, whose /etc/profile resets PATH:
 # `nbgrader` and `worldlab` would not be found there.
 c.Spawner.args = ["--ServerApp.terminado_settings=shell_command=/bin/bash"]
