@@ -2,15 +2,19 @@
 
 ``worldlab site`` (src/worldlab/course/site.py) first stages the page sources of this folder, the
 executed lessons of ``solutions/`` and the pages it generates (lesson map, argument map, verdict,
-instructor guide) into ``site/_build/source``, vendors MathJax and the widget manager from npm into
-``site/_build/vendor`` (site/vendor.py), then runs Sphinx with this file, failing on any warning.
-Nothing is executed here and nothing is loaded from the network by the pages.
+instructor guide) into ``site/_build/source``, vendors MathJax from npm into ``site/_build/vendor``
+(site/vendor.py), then runs Sphinx with this file, failing on any warning. Nothing is executed
+here and nothing is loaded from the network by the pages. The repository address comes from
+``site.toml`` (none: no repository button).
 """
 
 import os
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SETTINGS = tomllib.loads((HERE / "site.toml").read_text(encoding="utf-8"))
+REPOSITORY = SETTINGS.get("repository", {}).get("url", "").strip().rstrip("/")
 VENDOR_STATIC = Path(os.environ.get("WORLDLAB_SITE_VENDOR", HERE / "_build" / "vendor" / "static"))
 
 project = "Predicting the World"
@@ -31,13 +35,9 @@ myst_heading_anchors = 3
 
 # Served from the site itself (vendored from npm at build time), never from a CDN.
 mathjax_path = "vendor/mathjax/tex-mml-chtml.js"
-nb_ipywidgets_js = {
-    "vendor/html-manager/embed.js": {
-        # Where the manager would look for widget modules it does not bundle: a local folder,
-        # so even an unknown widget cannot make the reader's browser fetch code elsewhere.
-        "data-jupyter-widgets-cdn": "_static/vendor/html-manager/modules/",
-    },
-}
+# The demos are live through the site's own demos.js (figures drawn at build time), not through
+# saved widget state: no widget manager, so no page can ask a CDN for one.
+nb_ipywidgets_js = {}
 
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
@@ -47,11 +47,17 @@ html_theme = "sphinx_book_theme"
 html_title = "Predicting the World"
 html_static_path = ["_static", str(VENDOR_STATIC)]
 html_css_files = ["site.css"]
+html_js_files = ["demos.js", "verdicts.js"]
 html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "use_download_button": True,
     "home_page_in_toc": False,
+    "repository_url": REPOSITORY,
+    "use_repository_button": bool(REPOSITORY),
 }
+# The theme's light/dark switch starts from "auto" (an empty mode logged a console error).
+html_context = {"default_mode": "auto"}
+html_favicon = "_static/favicon.svg"  # else each browser asks for a missing /favicon.ico
 html_last_updated_fmt = None
 html_copy_source = True

@@ -1,9 +1,10 @@
 """Vendor the website's JavaScript from the npm registry into a folder of static files.
 
-MathJax and the Jupyter widget manager (``@jupyter-widgets/html-manager``) are installed with
-``npm`` at the exact versions of ``site/package.json`` into a git-ignored work folder, then the
-files the pages load are copied into ``<static>/vendor/``. A reader's browser loads them from the
-site itself, never from a CDN.
+MathJax and axe-core are installed with ``npm`` at the exact versions of ``site/package.json``
+into a git-ignored work folder. The files the pages load (MathJax) are copied into
+``<static>/vendor/``: a reader's browser loads them from the site itself, never from a CDN. The
+browser tests' tools (axe-core, the accessibility checker they inject into each page) go to
+``<work>/tools/``, outside the site.
 
 Run alone: ``python site/vendor.py site/_build/vendor``; ``worldlab site`` calls it.
 """
@@ -19,10 +20,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-#: Files and folders copied from each package (relative to the package), and where they go.
+#: What is copied from each package (a folder or file, relative to the package), and where to:
+#: ``static/vendor/<name>`` is served by the site, ``tools/<name>`` is for the tests only.
 COPIES = {
-    "mathjax": ("es5", "mathjax"),
-    "@jupyter-widgets/html-manager": ("dist", "html-manager"),
+    "mathjax": ("es5", "static/vendor/mathjax"),
+    "axe-core": ("axe.min.js", "tools/axe-core/axe.min.js"),
 }
 #: Not needed by the pages: MathJax's speech engine and every source map.
 SKIP = shutil.ignore_patterns("sre", "*.map", "*-amd.js")
@@ -35,7 +37,7 @@ def vendor(work: Path, package_json: Path = HERE / "package.json") -> Path:
     ----------
     work
         A git-ignored folder; ``work/npm`` holds ``node_modules``, ``work/static/vendor`` the
-        copies. Re-running with an unchanged ``package.json`` reuses both.
+        copies the site serves, ``work/tools`` those only the tests use. Re-running with an unchanged ``package.json`` reuses both.
     package_json
         The pinned dependencies.
 
@@ -46,7 +48,7 @@ def vendor(work: Path, package_json: Path = HERE / "package.json") -> Path:
     spec = json.loads(package_json.read_text())
     digest = hashlib.sha256(package_json.read_bytes()).hexdigest()[:16]
     static = work / "static"
-    stamp = static / "vendor" / ".package-json-sha256"
+    stamp = work / ".package-json-sha256"
     if stamp.is_file() and stamp.read_text() == digest:
         return static
     npm = shutil.which("npm")
@@ -63,15 +65,19 @@ def vendor(work: Path, package_json: Path = HERE / "package.json") -> Path:
         cwd=npm_dir,
         check=True,
     )
-    target = static / "vendor"
-    if target.exists():
-        shutil.rmtree(target)
+    for folder in (static, work / "tools"):
+        shutil.rmtree(folder, ignore_errors=True)
     for package in spec["dependencies"]:
         inner, name = COPIES[package]
         source = npm_dir / "node_modules" / package / inner
-        if not source.is_dir():
-            raise RuntimeError(f"npm installed {package} without its {inner}/ folder ({source})")
-        shutil.copytree(source, target / name, ignore=SKIP)
+        target = work / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=SKIP)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        else:
+            raise RuntimeError(f"npm installed {package} without its {inner} ({source})")
     stamp.write_text(digest)
     return static
 

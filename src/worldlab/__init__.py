@@ -63,6 +63,7 @@ Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
     plots                       palette, style and the plots several lessons share
     widgets                     interactive demos that also render a static figure headless
+    demo_grid                   a demo drawn at every setting of its controls, for the website
     figures                     a figure that falls back to its reference image while unfinished
     checking                    visible and hidden tests inside lessons, run where they are trusted
     testing                     helpers for tests (clear messages, the grader's seed)

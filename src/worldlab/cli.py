@@ -132,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
         "--build-dir", type=Path, default=None, help="build folder (default: site/_build)"
     )
     site.add_argument("--clean", action="store_true", help="start from an empty build folder")
+    site.add_argument(
+        "--coarse",
+        action="store_true",
+        help="draw the demos on the coarser grid of site/site.toml's ci_ bounds (as CI and the "
+        "tests do)",
+    )
     return parser
 
 
@@ -283,13 +289,16 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _site(args: argparse.Namespace) -> int:
-    from worldlab.course.site import build_site, remove
+    from worldlab.course.site import build_site, grid_bounds, read_settings, remove
     from worldlab.paths import repo_root
 
     build_dir = args.build_dir or repo_root() / "site" / "_build"
     if args.clean:
         remove(build_dir)
-    result = build_site(build_dir=build_dir)
+    bounds = grid_bounds(read_settings(repo_root() / "site"), ci=True) if args.coarse else None
+    result = build_site(build_dir=build_dir, bounds=bounds)
+    figures = ", ".join(f"{lesson[:2]}: {n}" for lesson, n in result.demo_figures.items())
+    print(f"site: demo figures per lesson: {figures} ({sum(result.demo_figures.values())} in all)")
     print(
         f"site: {result.pages} pages ({len(result.lessons)} lessons) in {result.html} "
         f"in {result.seconds:.1f} s"

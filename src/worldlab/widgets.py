@@ -6,7 +6,8 @@ A demo is a plain function that draws one figure from its arguments (and ends wi
 of the callback that has no control keeps its default and gets no slider. When the notebook is
 executed headless by the course tooling (``worldlab build``/``check``, which set
 ``WORLDLAB_STATIC_FIGURES=1``), it draws the figure once with the controls' values instead, so
-solutions/ shows a real figure.
+solutions/ shows a real figure. When the website is built, it draws the figure for every setting
+of the controls instead (:mod:`worldlab.demo_grid`), and the page swaps them as the controls move.
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def interactive_demo(callback: Callable[..., Any], **controls: Any) -> None:
     exercise the demo needs is unfinished; wrap the call in ``figure_or_reference`` to show the
     reference figure instead.
     """
+    from worldlab import demo_grid
+
+    plan = demo_grid.active_plan()
+    if plan is not None:  # the website's build: draw every setting, show nothing
+        demo_grid.render_planned(plan, callback, _controls(controls))
+        return None
     if static_figures():
         widgets = _controls(controls)
         callback(**{name: widget.value for name, widget in widgets.items()})

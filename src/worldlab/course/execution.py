@@ -26,20 +26,17 @@ HEADLESS_KERNEL_ENV = {STATIC_FIGURES_ENV: "1", "PYTHONHASHSEED": "0"}
 
 
 @contextmanager
-def kernel_environment(widgets: bool = False, extra: dict[str, str] | None = None):
+def kernel_environment(extra: dict[str, str] | None = None):
     """Environment a headless kernel inherits.
 
     ``MPLBACKEND`` is removed on purpose: a non-inline backend in the kernel's environment
-    silently drops every inline figure from executed notebooks. With ``widgets`` the demos show
-    their controls (no static-figure switch), as the website's live page wants them; ``extra``
-    adds variables (e.g. the fresh verdict seeds of ``worldlab verdicts --fresh``).
+    silently drops every inline figure from executed notebooks. ``extra`` adds variables (e.g.
+    the fresh verdict seeds of ``worldlab verdicts --fresh``).
     """
     saved = dict(os.environ)
     os.environ.pop("MPLBACKEND", None)
     os.environ.update(HEADLESS_KERNEL_ENV)
     os.environ.pop(VERDICT_SEEDS_ENV, None)
-    if widgets:
-        del os.environ[STATIC_FIGURES_ENV]
     os.environ.update(extra or {})
     # The lessons' matrices are small: one BLAS thread is faster than several fighting for cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

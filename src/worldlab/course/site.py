@@ -2,16 +2,18 @@
 
 Steps, all into one git-ignored build folder (``site/_build/`` by default):
 
-1. stage the page sources of ``site/`` and, for every lesson folder of ``solutions/`` (the lesson
-   list is whatever is there), a copy of its executed notebook with an "open this lesson" box
-   and the alt text of each figure;
-2. generate the pages derived from the course: lesson map, argument map and verdict, set-up
-   commands and the instructor guide (from the README);
-3. vendor MathJax and the Jupyter widget manager from npm (``site/vendor.py``);
-4. execute one lesson again with its widget state saved, for the page of live controls;
-5. run Sphinx with ``-W --keep-going -n`` (any warning fails the build), then check every built
-   page: a local link or image that points nowhere, an image without alt text or a script or
-   stylesheet from outside the site fails the build too.
+1. draw every lesson's demos for every setting of their controls, in parallel, cached by the
+   demo's code and the kit (:mod:`worldlab.course.site_demos`);
+2. stage the page sources of ``site/`` and, for every lesson folder of ``solutions/`` (the lesson
+   list is whatever is there), a copy of its executed notebook made into a page for a
+   self-learner (downloads, folded solutions, live demos: :mod:`worldlab.course.site_lessons`);
+3. generate the pages derived from the course: lesson map, argument map and verdict explorer,
+   set-up commands and the instructor guide (from the README);
+4. vendor MathJax and axe-core from npm (``site/vendor.py``);
+5. run Sphinx with ``-W --keep-going -n`` (any warning fails the build), put the downloads and
+   demo figures beside the lesson pages, then check every built page: a local link or image
+   that points nowhere, an image without alt text or a script or stylesheet from outside the
+   site fails the build too.
 
 This module drives Sphinx, npm and a kernel; it never imports the science.
 """
@@ -29,13 +31,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import nbformat
 from nbformat import NotebookNode
 
-from worldlab.course import site_check, site_pages
+from worldlab.course import site_a11y, site_check, site_lessons, site_pages
 from worldlab.course.lessons import LESSON_ID
+from worldlab.course.site_demos import DemoGrid, GridBounds, render_demos
 from worldlab.course.site_pages import LessonHeader, SiteError
 from worldlab.paths import repo_root
 
@@ -51,6 +53,7 @@ class SiteBuild:
     pages: int
     lessons: list[str]
     seconds: float
+    demo_figures: dict[str, int]
 
 
 def solution_lessons(root: Path) -> list[str]:
@@ -105,30 +108,6 @@ def add_alt_text(nb: NotebookNode) -> dict[str, int]:
     return counts
 
 
-def binder_url(settings: dict, lesson_id: str) -> str:
-    """Binder's address for the student notebook of a lesson (Binder builds environment.yml)."""
-    binder = settings.get("binder", {})
-    repository = binder.get("repository", "OWNER/predicting-the-world")
-    ref = binder.get("ref", "HEAD")
-    path = quote(f"notebooks/{lesson_id}/{lesson_id}.ipynb", safe="")
-    return f"https://mybinder.org/v2/gh/{repository}/{ref}?labpath={path}"
-
-
-def open_box(settings: dict, lesson_id: str) -> str:
-    """The "open this lesson" box put under each lesson's title."""
-    return (
-        ":::{admonition} Open this lesson in JupyterLab\n:class: tip open-lesson\n\n"
-        "**On your computer**, after the two {doc}`set-up commands </index>`, from the "
-        "repository root:\n\n"
-        f"```bash\njupyter lab notebooks/{lesson_id}/{lesson_id}.ipynb\n```\n\n"
-        "opens the student version, with the exercises to do; "
-        f"`solutions/{lesson_id}/{lesson_id}.ipynb` is this page as a notebook.\n\n"
-        f"**On Binder**, with nothing to install: [![launch binder](/_generated/binder-badge.svg)]"
-        f"({binder_url(settings, lesson_id)}) (Binder builds the repository's `environment.yml`; "
-        "your changes are lost when the session ends).\n:::"
-    )
-
-
 def _write(path: Path, data: str | bytes) -> None:
     """Write ``path`` only when its content changes (Sphinx then rebuilds only what changed)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -164,12 +143,53 @@ def fill_in(page: Path, generated: dict[str, str]) -> str:
     return GENERATED.sub(replace, page.read_text(encoding="utf-8"))
 
 
-def stage(
-    root: Path, site_dir: Path, source: Path, echo: Callable[[str], None]
-) -> tuple[list[str], dict]:
-    """Write every page source into ``source``; return the lessons and the site settings."""
+def read_settings(site_dir: Path) -> dict:
+    """``site/site.toml``, with its repository address checked."""
     settings = tomllib.loads((site_dir / "site.toml").read_text(encoding="utf-8"))
-    lessons = solution_lessons(root)
+    site_lessons.repository(settings)
+    return settings
+
+
+def grid_bounds(settings: dict, ci: bool | None = None) -> GridBounds:
+    """The demos' grid bounds of ``site.toml``: its ``ci_`` ones with ``ci`` (default: whether
+    ``CI=true``)."""
+    demos = settings.get("demos", {})
+    if ci is None:
+        ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    prefix = "ci_" if ci else ""
+    default = GridBounds()
+    return GridBounds(
+        int(demos.get(f"{prefix}max_steps", demos.get("max_steps", default.max_steps))),
+        int(demos.get(f"{prefix}max_figures", demos.get("max_figures", default.max_figures))),
+    )
+
+
+def repository_block(settings: dict) -> str:
+    """The front page's paragraph on where the course's repository is (none: the downloads)."""
+    url = site_lessons.repository(settings)["url"]
+    if not url:
+        return (
+            "Each lesson page offers its student notebook (with its files) and its solution "
+            "notebook for download; the commands below install the lab kit the notebooks import, "
+            "from a copy of the course's repository.\n"
+        )
+    return (
+        f"The course's repository is <{url}>: copy it with `git clone {url}`. Each lesson page "
+        "also offers its student notebook (with its files) and its solution notebook for "
+        "download.\n"
+    )
+
+
+def stage(
+    root: Path,
+    site_dir: Path,
+    source: Path,
+    echo: Callable[[str], None],
+    lessons: list[str],
+    settings: dict,
+    grids: dict[str, list[DemoGrid]],
+) -> None:
+    """Write every page source into ``source`` (lesson pages with their live demos)."""
     wanted: set[Path] = set()
 
     def put(relative: str, data: str | bytes) -> None:
@@ -177,43 +197,75 @@ def stage(
         wanted.add((source / relative).resolve())
 
     generated: dict[str, str] = {}
-    put("_generated/binder-badge.svg", (site_dir / "_static" / "binder-badge.svg").read_bytes())
     headers: list[LessonHeader] = []
     alt_counts = {"lesson": 0, "caption": 0, "generic": 0}
+    folded = 0
+    sections: dict[tuple[str, str], tuple[str, str]] = {}
     argument_map = None
     for lesson_id in lessons:
         nb = nbformat.read(root / "solutions" / lesson_id / f"{lesson_id}.ipynb", as_version=4)
         headers.append(site_pages.lesson_header(lesson_id, nb))
+        sections.update(site_pages.claim_sections(lesson_id, nb))
         argument_map = argument_map or _argument_map_png(nb)
         for key, value in add_alt_text(nb).items():
             alt_counts[key] += value
-        nb.cells.insert(1, nbformat.v4.new_markdown_cell(open_box(settings, lesson_id)))
+        site_lessons.drop_machine_outputs(nb)
+        site_lessons.place_demos(nb, lesson_id, grids.get(lesson_id, []))
+        instructor_path = root / "course" / lesson_id / f"{lesson_id}.ipynb"
+        instructor = (
+            nbformat.read(instructor_path, as_version=4) if instructor_path.is_file() else None
+        )
+        folded += site_lessons.fold_solutions(nb, instructor)
+        nb.cells.insert(
+            1, nbformat.v4.new_markdown_cell(site_lessons.open_box(settings, lesson_id))
+        )
         put(f"lessons/{lesson_id}.ipynb", nbformat.writes(nb))
     echo(
         f"site: {len(lessons)} lessons; figure alt text from the lessons {alt_counts['lesson']}, "
-        f"from captions {alt_counts['caption']}, generic {alt_counts['generic']}"
+        f"from captions {alt_counts['caption']}, generic {alt_counts['generic']}; "
+        f"{folded} solutions folded"
     )
     if argument_map:
         put("_generated/argument-map.png", argument_map)
     readme = root / "README.md"
     generated["lesson-map"] = site_pages.lesson_map(headers)
     generated["debate"] = site_pages.debate_page(
-        root / "data" / "debate", headers, "/_generated/argument-map.png" if argument_map else None
+        root / "data" / "debate",
+        headers,
+        "/_generated/argument-map.png" if argument_map else None,
+        sections,
     )
     generated["setup"] = site_pages.setup_commands(readme)
+    generated["repository"] = repository_block(settings)
     generated["instructor"] = site_pages.readme_section(readme, "Instructor guide")
     for path in sorted(site_dir.glob("*.md")):
         put(path.name, fill_in(path, generated))
     put("references.bib", (site_dir / "references.bib").read_bytes())
     # Pages of lessons that left solutions/ must not linger in the staged sources.
     for path in source.rglob("*"):
-        if (
-            path.is_file()
-            and path.resolve() not in wanted
-            and path.name != "interactive-figures.ipynb"
-        ):
+        if path.is_file() and path.resolve() not in wanted:
             path.unlink()
-    return lessons, settings
+
+
+def place_files(
+    root: Path, html: Path, lessons: list[str], grids: dict[str, list[DemoGrid]]
+) -> dict[str, int]:
+    """Put each lesson's downloads and demo figures beside its page; count the figures."""
+    import shutil as _shutil
+
+    figures = {}
+    for lesson_id in lessons:
+        student, solution = site_lessons.download_names(lesson_id)
+        site_lessons.student_zip(root, lesson_id, html / "lessons" / student)
+        _shutil.copyfile(
+            root / "solutions" / lesson_id / f"{lesson_id}.ipynb", html / "lessons" / solution
+        )
+        figures[lesson_id] = 0
+        for grid in grids.get(lesson_id, []):
+            target = html / "lessons" / lesson_id / f"demo-{grid.number}"
+            _shutil.copytree(grid.folder, target, ignore=_shutil.ignore_patterns("*.json"))
+            figures[lesson_id] += grid.manifest["figures"]
+    return figures
 
 
 def run_sphinx(site_dir: Path, source: Path, build: Path, vendor_static: Path) -> None:
@@ -266,6 +318,8 @@ def build_site(
     site_dir: Path | None = None,
     vendor_dir: Path | None = None,
     echo: Callable[[str], None] = print,
+    demo_cache: Path | None = None,
+    bounds: GridBounds | None = None,
 ) -> SiteBuild:
     """Build the website; raise :class:`SiteError` on any warning or broken page.
 
@@ -280,44 +334,39 @@ def build_site(
     vendor_dir
         Where the vendored JavaScript is kept (default ``build_dir/vendor``); share one between
         builds to run npm once.
+    demo_cache
+        Where the demos' drawn figures are cached (default ``build_dir/demo-cache``); share one
+        between builds to draw each demo once.
+    bounds
+        The demos' grid bounds (default: :func:`grid_bounds` of ``site.toml``).
     """
     started = time.perf_counter()
     root = (root or repo_root()).resolve()
     site_dir = (site_dir or root / "site").resolve()
     build = (build_dir or site_dir / "_build").resolve()
     source = build / "source"
-    lessons, _ = stage(root, site_dir, source, echo)
+    settings = read_settings(site_dir)
+    lessons = solution_lessons(root)
+    bounds = bounds or grid_bounds(settings)
+    step = time.perf_counter()
+    grids = render_demos(
+        root, lessons, (demo_cache or build / "demo-cache").resolve(), bounds, echo=echo
+    )
+    echo(
+        f"site: demo figures ready in {time.perf_counter() - step:.1f} s (at most "
+        f"{bounds.max_steps} positions a slider, {bounds.max_figures} figures a demo)"
+    )
+    stage(root, site_dir, source, echo, lessons, settings, grids)
     step = time.perf_counter()
     static = _vendor(site_dir, (vendor_dir or build / "vendor").resolve())
     echo(f"site: JavaScript vendored in {time.perf_counter() - step:.1f} s")
-
-    from worldlab.course.site_widgets import demo_cells, execute_with_widgets, widget_page
-
-    demo_lesson = next(
-        (
-            lesson_id
-            for lesson_id in lessons
-            if demo_cells(
-                nbformat.read(root / "solutions" / lesson_id / f"{lesson_id}.ipynb", as_version=4)
-            )
-        ),
-        None,
-    )
-    if demo_lesson is None:
-        raise SiteError("no lesson in solutions/ shows an interactive demo (interactive_demo)")
-    solution = root / "solutions" / demo_lesson / f"{demo_lesson}.ipynb"
-    echo(f"site: executing {demo_lesson} with widget state for the interactive-figures page")
-    step = time.perf_counter()
-    executed = execute_with_widgets(solution, build / "widgets" / f"{demo_lesson}.ipynb")
-    echo(f"site: widget state ready in {time.perf_counter() - step:.1f} s")
-    _write(
-        source / "interactive-figures.ipynb", nbformat.writes(widget_page(demo_lesson, executed))
-    )
 
     step = time.perf_counter()
     run_sphinx(site_dir, source, build, static)
     echo(f"site: Sphinx built the pages in {time.perf_counter() - step:.1f} s")
     html = build / "html"
+    figures = place_files(root, html, lessons, grids)
+    site_a11y.fix_pages(html)
     found = site_check.problems(html)
     if found:
         listing = "\n  ".join(found[:30])
@@ -325,9 +374,12 @@ def build_site(
         raise SiteError(f"the built site has {len(found)} problem(s):\n  {listing}{more}")
     pages = len(site_check.content_pages(html))
     (build / "build.json").write_text(
-        json.dumps({"lessons": lessons, "pages": pages, "demo_lesson": demo_lesson}, indent=1)
+        json.dumps(
+            {"lessons": lessons, "pages": pages, "demo_figures": figures, "bounds": vars(bounds)},
+            indent=1,
+        )
     )
-    return SiteBuild(html, pages, lessons, time.perf_counter() - started)
+    return SiteBuild(html, pages, lessons, time.perf_counter() - started, figures)
 
 
 def remove(build_dir: Path) -> None:

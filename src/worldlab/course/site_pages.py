@@ -98,7 +98,12 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
         return list(reader)
 
 
-def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) -> str:
+def debate_page(
+    data: Path,
+    headers: list[LessonHeader],
+    map_image: str | None,
+    sections: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> str:
     """The argument map: the figure, every claim with its replies and lessons, and the verdict.
 
     Parameters
@@ -111,6 +116,9 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
         The lessons, to say which lesson tests each claim.
     map_image
         Path (relative to the page) of the drawn argument map, or None.
+    sections
+        ``(lesson id, claim) -> (section title, anchor)``: the part of the lesson that measures
+        the claim (:func:`claim_sections`); without one, the verdict links to the lesson.
     """
     claims_path = data / "claims.csv"
     if not claims_path.is_file():
@@ -136,19 +144,13 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
     parts.append("## The course-wide verdict\n")
     if verdict_files:
         verdicts = [row for path in verdict_files for row in read_csv(path, VERDICT_COLUMNS)]
-        known = {header.id for header in headers}
-        rows = []
-        for row in verdicts:
-            lesson = row["lesson"].strip()
-            matches = [name for name in known if name == lesson or name.startswith(lesson + "-")]
-            link = f"{{doc}}`{lesson} </lessons/{matches[0]}>`" if len(matches) == 1 else lesson
-            rows.append([link] + [row[name] for name in VERDICT_COLUMNS[1:]])
+        camp_of = {claim["id"]: CAMPS.get(claim["camp"], claim["camp"]) for claim in claims}
         parts.append(
             "What each lesson's toy showed about the claims it tests, and what it cannot show "
-            "(from `data/verdicts/`, the rows each lesson's verdict shows).\n\n"
-            + table(
-                ["lesson", "claim", "what the toy showed", "what it cannot show", "status"], rows
-            )
+            "(from `data/verdicts/`, the rows each lesson's verdict shows). Choose a claim, a "
+            "camp, a lesson or a status to see only those rows; the last column links to the "
+            "part of the lesson that measures the claim.\n\n"
+            + verdict_table(verdicts, headers, camp_of, sections or {})
         )
     else:
         parts.append(
@@ -181,6 +183,78 @@ def debate_page(data: Path, headers: list[LessonHeader], map_image: str | None) 
             f"### {topic}\n\n" + table(["id", "camp", "claim", "replies", "lessons"], rows)
         )
     return "\n".join(parts)
+
+
+#: Sections of a lesson that talk about a claim without measuring it.
+NOT_MEASURING = ("The claim", "Reflection", "Summary", "Verdict", "Further reading")
+
+
+def claim_sections(lesson_id: str, nb: NotebookNode) -> dict[tuple[str, str], tuple[str, str]]:
+    """Where a lesson measures each claim it names: ``(lesson, claim) -> (title, anchor)``.
+
+    The first section (a ``##`` or ``###`` heading; the claim's statement, the reflection, the
+    summary and the verdict excluded) whose text names the claim's id; failing that, the
+    lesson's "Verdict" section, which shows the measured row.
+    """
+    from myst_parser.mdit_to_docutils.base import default_slugify
+
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    verdict = None
+    title = None
+    for cell in nb.cells[1:]:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            heading = re.match(r"^#{2,3} (.+)$", line)
+            if heading:
+                title = heading.group(1).strip()
+                if title.startswith("Verdict"):
+                    verdict = (title, default_slugify(title))
+        if title is None or title.startswith(NOT_MEASURING):
+            continue
+        for claim in re.findall(r"\bC\d\d\b", cell.source):
+            found.setdefault((lesson_id, claim), (title, default_slugify(title)))
+    if verdict is not None:
+        for claim in re.findall(r"\bC\d\d\b", nb.cells[0].source if nb.cells else ""):
+            found.setdefault((lesson_id, claim), verdict)
+        found[(lesson_id, "")] = verdict
+    return found
+
+
+def verdict_table(
+    verdicts: list[dict[str, str]],
+    headers: list[LessonHeader],
+    camp_of: dict[str, str],
+    sections: dict[tuple[str, str], tuple[str, str]],
+) -> str:
+    """The verdict explorer: a list table the site's ``verdicts.js`` adds filters to."""
+    known = {header.id for header in headers}
+    rows = []
+    for row in verdicts:
+        lesson = row["lesson"].strip()
+        matches = [name for name in known if name == lesson or name.startswith(lesson + "-")]
+        claim = row["claim"].strip()
+        if len(matches) == 1:
+            lesson_id = matches[0]
+            link = f"{{doc}}`{lesson_id[:2]} </lessons/{lesson_id}>`"
+            title, anchor = sections.get(
+                (lesson_id, claim), sections.get((lesson_id, ""), ("the lesson", ""))
+            )
+            where = f"[{cell_text(title)}](lessons/{lesson_id}.ipynb" + (
+                f"#{anchor})" if anchor else ")"
+            )
+        else:
+            link, where = cell_text(lesson), "—"
+        values = [link, claim, camp_of.get(claim, "—"), row["finding"], row["cannot_show"]]
+        values += [row["status"], where]
+        rows.append(values)
+    header = ["lesson", "claim", "camp", "what the toy showed", "what it cannot show", "status"]
+    header.append("measured in")
+    lines = [":::{list-table}", ":header-rows: 1", ":class: verdict-explorer", ""]
+    for values in [header, *rows]:
+        lines.append(f"* - {' '.join(str(values[0]).split())}")
+        lines += [f"  - {' '.join(str(value).split()) or '—'}" for value in values[1:]]
+    return "\n".join(lines) + "\n:::\n"
 
 
 def readme_section(readme: Path, heading: str) -> str:
