@@ -43,6 +43,33 @@ DOUBLE_EXERCISE = textwrap.dedent(
     '''
 )
 
+
+def tiny_lesson(assertion: str, exercise: str | None = None) -> str:
+    """A one-exercise lesson (``double``) whose hidden check runs ``assertion`` on a drawn ``x``."""
+    return (
+        HEADER
+        + "\n# Tiny\n"
+        + (DOUBLE_EXERCISE if exercise is None else exercise)
+        + f"""
+```{{code-cell}} ipython3
+:test: double_hidden
+:points: 2
+
+# hidden
+### BEGIN HIDDEN TESTS
+from worldlab.checking import hidden_test
+
+
+@hidden_test(globals(), stream=1)
+def check(student, rng):
+    x = int(rng.integers(3, 50))
+    {assertion}
+### END HIDDEN TESTS
+```
+"""
+    )
+
+
 #: A manually graded reflection worth 2 points.
 REFLECTION = textwrap.dedent(
     """

@@ -1,33 +1,15 @@
 """`worldlab check --mutants`: planted mutants are caught by strong tests and survive weak ones."""
 
-from course_helpers import DOUBLE_EXERCISE, HEADER, make_course, run_worldlab
+from course_helpers import DOUBLE_EXERCISE, make_course, run_worldlab, tiny_lesson
 
 from worldlab.course.lessons import Lesson
 from worldlab.course.mutants import mutants, score_lesson
 
 
 def _lesson(assertion: str) -> str:
-    return (
-        HEADER
-        + "\n# Tiny\n"
-        + DOUBLE_EXERCISE.replace('assert double(2) == 4, "double(2) should be 4"', "assert True")
-        + f"""
-```{{code-cell}} ipython3
-:test: double_hidden
-:points: 2
-
-# hidden
-### BEGIN HIDDEN TESTS
-from worldlab.checking import hidden_test
-
-
-@hidden_test(globals(), stream=1)
-def check(student, rng):
-    x = int(rng.integers(3, 50))
-    {assertion}
-### END HIDDEN TESTS
-```
-"""
+    return tiny_lesson(
+        assertion,
+        DOUBLE_EXERCISE.replace('assert double(2) == 4, "double(2) should be 4"', "assert True"),
     )
 
 

@@ -6,7 +6,7 @@ sized to the suite's time budget (the full 100-seed run is recorded in the READM
 """
 
 import pytest
-from course_helpers import DOUBLE_EXERCISE, HEADER, make_course
+from course_helpers import DOUBLE_EXERCISE, HEADER, make_course, tiny_lesson
 
 from worldlab.cli import main
 from worldlab.course.lessons import Lesson, all_lessons
@@ -19,28 +19,7 @@ CI_SEEDS = [7001]
 
 
 def _lesson(assertion: str) -> str:
-    return (
-        HEADER
-        + "\n# Tiny\n"
-        + DOUBLE_EXERCISE
-        + f"""
-```{{code-cell}} ipython3
-:test: double_hidden
-:points: 2
-
-# hidden
-### BEGIN HIDDEN TESTS
-from worldlab.checking import hidden_test
-
-
-@hidden_test(globals(), stream=1)
-def check(student, rng):
-    x = int(rng.integers(3, 50))
-    {assertion}
-### END HIDDEN TESTS
-```
-"""
-    )
+    return tiny_lesson(assertion)
 
 
 def _notes(root, text: str) -> None:
