@@ -10,6 +10,7 @@ import re
 
 import nbformat
 import pytest
+from course_helpers import HEADER
 
 from worldlab.course.build import solution_sources
 from worldlab.course.execution import execute_notebook
@@ -72,18 +73,9 @@ def test_proportion_intervals_stay_in_their_range(lesson):
             assert low_bound <= value["low"] <= value["high"] <= high_bound, (lesson.id, row)
 
 
-FAKE = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+FAKE = (
+    HEADER
+    + """
 # Lesson 99 — a verdict that holds and one that does not
 
 ```{code-cell} ipython3
@@ -104,6 +96,7 @@ rows = [judge(stable, table(1 + 0.01 * (seeds % 3))), judge(shaped, table(seeds 
 show_verdict("99-fake", rows)
 ```
 """
+)
 
 
 def test_fresh_seeds_rejudge_a_lesson_and_catch_a_changed_status(tmp_path, monkeypatch):
