@@ -104,17 +104,11 @@ def curriculum_reversed(max_length, steps):
     return (max_length - (np.arange(steps) * max_length) // steps).astype(int)
 
 
-def curriculum_stops_halfway(max_length, steps):
-    # a boundary case: the ramp reaches only half the target length
-    return (1 + (np.arange(steps) * max(1, max_length // 2)) // steps).astype(int)
-
-
 WRONG_ANSWERS = [
     ("design_curriculum", "only the easiest puzzles", curriculum_easy_only),
     ("design_curriculum", "lengths 1 and 2 only", curriculum_two_easiest),
     ("design_curriculum", "a constant middle length", curriculum_constant_middle),
     ("design_curriculum", "hardest first", curriculum_reversed),
-    ("design_curriculum", "the ramp stops at half the target", curriculum_stops_halfway),
     ("pass_at_k", "the biased plug-in estimate", plug_in_pass_at_k),
     ("pass_at_k", "product starts one factor early", off_by_one_pass_at_k),
     ("pass_at_k", "adds the chances of k tries (k c / n, capped at 1)", with_replacement_pass_at_k),
