@@ -39,3 +39,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.path)).resolve().relative_to(ROOT).as_posix() in SLOW_MODULES:
             item.add_marker(slow)
+
+
+@pytest.fixture
+def sigint_as_in_a_terminal():
+    """Ctrl-C delivered as in a terminal: SIGINT unblocked and raising KeyboardInterrupt.
+
+    Some library started in this process earlier (a kernel app, a CLI) may leave SIGINT ignored
+    or blocked, and a grader started from here inherits that; tests of the grader's Ctrl-C
+    handling need the disposition a person's terminal gives.
+    """
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGINT, previous)

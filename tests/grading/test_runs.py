@@ -63,7 +63,9 @@ def test_a_second_run_of_the_same_lesson_is_refused(tmp_path):
     assert "another grading run of 01-two is in progress" in result.stderr
 
 
-def test_an_interrupted_run_leaves_a_consistent_gradebook_and_resumes(tmp_path):
+def test_an_interrupted_run_leaves_a_consistent_gradebook_and_resumes(
+    tmp_path, sigint_as_in_a_terminal
+):
     root = make_graded_course(tmp_path)
     expected = _class(root, 6)
     env = subprocess_env({"WORLDLAB_ROOT": str(root)})

@@ -395,7 +395,7 @@ def test_a_kernel_that_cannot_start_raises_with_the_sandbox_log(tmp_path):
 
 
 @needs_bwrap
-def test_graders_ctrl_c_is_a_keyboardinterrupt_and_kills_the_kernel():
+def test_graders_ctrl_c_is_a_keyboardinterrupt_and_kills_the_kernel(sigint_as_in_a_terminal):
     policy = SandboxPolicy(uid_range=(10_100_100, 10_100_200))
     timer = threading.Timer(2.5, signal.raise_signal, args=(signal.SIGINT,))
     timer.start()
