@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 
 from worldlab.curiosity.agents import AGENTS
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import mean_ci
 from worldlab.worlds.noisy_tv import NoisyTVWorld
 
@@ -33,16 +34,19 @@ def plot_world(
     grid = np.full((len(world.layout), len(world.layout[0])), np.nan)
     for i, (r, c) in enumerate(world.cells):
         grid[r, c] = 0.0 if visits is None else np.log1p(visits[i])
-    ax.imshow(np.isnan(grid), cmap="Greys", vmin=0, vmax=1.6)
+    ax.imshow(np.isnan(grid), cmap=colormap("mask"), vmin=0, vmax=1.6)
     ax.imshow(
-        np.ma.masked_invalid(grid), cmap="YlGnBu", vmin=0, vmax=None if visits is not None else 1
+        np.ma.masked_invalid(grid),
+        cmap=colormap("visits"),
+        vmin=0,
+        vmax=None if visits is not None else 1,
     )
     tv_r, tv_c = world.cells[world.tv]
     ax.text(
         tv_c, tv_r, "TV", ha="center", va="center", color=PALETTE["vermillion"], fontweight="bold"
     )
     s_r, s_c = world.cells[world.start]
-    ax.text(s_c, s_r, "S", ha="center", va="center", color="black", fontweight="bold")
+    ax.text(s_c, s_r, "S", ha="center", va="center", color=COLORS["black"], fontweight="bold")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)

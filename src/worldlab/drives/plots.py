@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 
 from worldlab.drives.homeostasis import Backup, RewardFn, plan_lifetime, simulate
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS
 from worldlab.stats import mean_ci
 from worldlab.worlds.seasons import Ecology
 
@@ -47,9 +48,13 @@ def plot_drive(
         marker="s",
         label="no meal (−1 spent)",
     )
-    ax.axhline(0.0, color="grey", linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linestyle=":")
     ax.axvline(
-        setpoint, color="black", linestyle="--", linewidth=1, label=f"set-point {setpoint:g}"
+        setpoint,
+        color=COLORS["black"],
+        linestyle="--",
+        linewidth=1,
+        label=f"set-point {setpoint:g}",
     )
     ax.set_xlabel("energy before the step")
     ax.set_ylabel("reward = drive reduction")
@@ -90,7 +95,7 @@ def plot_energy_profiles(
     _shade_winters(ax, ecology, steps)
     for name, profile in profiles.items():
         ax.plot(profile, color=ROLE_COLORS.get(name, PALETTE["black"]), label=name, linewidth=2)
-    ax.axhline(setpoint, color="black", linestyle="--", linewidth=1, label="set-point")
+    ax.axhline(setpoint, color=COLORS["black"], linestyle="--", linewidth=1, label="set-point")
     ax.set_xlabel("step of life (shaded: winter)")
     ax.set_ylabel("mean energy of the living")
     ax.set_ylim(0, ecology.capacity + 0.5)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from worldlab.plots.palette import COLORS
+
 BOS, EOS = "<s>", "</s>"
 Sentence = tuple[str, ...]
 
@@ -389,7 +391,7 @@ def novelty_demo(
             transform=left.transAxes,
             va="top",
             fontsize=9,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "grey"},
+            bbox={"boxstyle": "round", "facecolor": COLORS["white"], "edgecolor": COLORS["grey"]},
         )
     labels = ["new\nsentences", "grammatical", "grammatical\namong new"]
     model_bars = [result["sentence_novelty"], result["grammatical"], result["grammatical_new"]]

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS
 from worldlab.research.experiments import SEARCHERS, budget_curves
 from worldlab.research.search import Mutate
 from worldlab.stats import mean_ci, paired_difference
@@ -30,7 +31,7 @@ def plot_landscape(landscape: ResearchLandscape, ax: Axes | None = None) -> Axes
     """Histogram of the known quality of every configuration, with the optimum and the spikes."""
     ax = ax or plt.subplots(figsize=(7, 3.6))[1]
     known = landscape.known_quality(landscape.all_configs())
-    ax.hist(known, bins=60, color=PALETTE["sky"], edgecolor="white")
+    ax.hist(known, bins=60, color=PALETTE["sky"], edgecolor=COLORS["white"])
     ax.axvline(
         landscape.gap_filling_optimum,
         color=PALETTE["green"],
@@ -116,7 +117,7 @@ def plot_budget_curves(
     left.set_ylabel("shortfall of the pick\n(0 = best known combination)")
     left.set_title("lower is better")
     left.legend()
-    right.axhline(0.0, color="grey", linestyle=":")
+    right.axhline(0.0, color=COLORS["grey"], linestyle=":")
     _log2_axis(right, budgets)
     right.set_xlabel("budget (experiments)")
     right.set_ylabel("gain over random search\n(paired, 95% CI)")
@@ -148,7 +149,7 @@ def plot_levers(gains: pd.DataFrame, axes: list[Axes] | None = None) -> list[Axe
                 capsize=4,
                 label=lever,
             )
-        ax.axhline(0.0, color="grey", linestyle=":")
+        ax.axhline(0.0, color=COLORS["grey"], linestyle=":")
         ax.set_xlabel("judge's correlation ρ with the known quality")
         ax.set_title(f"experiment noise {noise:g}")
     axes[0].set_ylabel("gain over testing random ideas (95% CI)")
@@ -188,7 +189,7 @@ def plot_winners_curse(curse: pd.DataFrame, ax: Axes | None = None) -> Axes:
         rows = curse[curse["method"] == method]
         summary = mean_ci(rows, by="candidates", value="overstatement")
         _errorbar(ax, summary.index, summary, color, marker, method, offset=0)
-    ax.axhline(0.0, color="grey", linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linestyle=":")
     _log2_axis(ax, sorted(curse["candidates"].unique()))
     ax.set_xlabel("candidate ideas tested")
     ax.set_ylabel("reported − true quality of the pick")
@@ -243,7 +244,7 @@ def search_demo(
         ax.hlines(
             rows["shortfall"].mean(), i - 0.25, i + 0.25, color=SEARCHER_COLORS[name], linewidth=3
         )
-    ax.axhline(0.0, color="grey", linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linestyle=":")
     ax.set_xticks(range(len(SEARCHERS)), SEARCHERS)
     ax.set_ylabel("shortfall of the pick (0 = best known)")
     ax.set_title(f"budget {int(budget)}, noise {noise:g}, judge ρ = {rho:g} (bars: means)")
