@@ -25,7 +25,13 @@ CAMP_NAMES = {"O": "optimists", "S": "skeptic", "E": "side thread"}
 
 
 def use_course_style() -> None:
-    """Apply the course's matplotlib style (call once at the top of a lesson)."""
+    """Apply the course's matplotlib style (call once at the top of a lesson).
+
+    In a kernel, it also makes each figure a cell shows carry that cell's alt text where
+    JupyterLab reads it (:func:`worldlab.plots.alt_text.install_alt_text`), and, when the course
+    tooling executes the notebook, adds a style report to each figure with a problem
+    (:mod:`worldlab.plots.figure_style`).
+    """
     mpl.rcParams.update(
         {
             "figure.figsize": (7.0, 4.0),
@@ -41,6 +47,11 @@ def use_course_style() -> None:
             "font.size": 10,
         }
     )
+    from worldlab.plots.alt_text import install_alt_text
+    from worldlab.plots.figure_style import install_figure_check
+
+    install_alt_text()
+    install_figure_check()  # under the course tooling only: a style report on every figure
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
