@@ -187,7 +187,12 @@ def _output_text(output) -> str:
         return output.get("text", "")
     data = output.get("data", {})
     parts = [data.get(kind, "") for kind in ("text/plain", "text/markdown", "text/html")]
-    parts += [str(value) for kind, value in data.items() if kind.endswith("+json")]
+    # machine outputs the lesson prints (a verdict's rows), not the figure-style check's report
+    parts += [
+        str(value)
+        for kind, value in data.items()
+        if kind.endswith("+json") and "figure-style" not in kind
+    ]
     return re.sub(r"<[^>]+>", " ", "\n".join(str(p) for p in parts))
 
 

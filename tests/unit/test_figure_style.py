@@ -82,9 +82,11 @@ def test_the_check_is_installed_only_under_the_course_tooling(monkeypatch):
 
 
 def test_the_report_joins_the_figures_bundle(monkeypatch):
+    import matplotlib as mpl
     from IPython.core.interactiveshell import InteractiveShell
 
     monkeypatch.setenv("WORLDLAB_STATIC_FIGURES", "1")
+    monkeypatch.setitem(mpl.rcParams, "figure.hooks", [])  # restored after the test
     shell = InteractiveShell.instance()
     assert install_figure_check(shell) and install_figure_check(shell)
     fig, ax = plt.subplots()
@@ -93,6 +95,48 @@ def test_the_report_joins_the_figures_bundle(monkeypatch):
     fig.canvas.draw()
     data, _ = shell.display_formatter.format(fig)
     assert data[STYLE_MIME] == {"problems": ["'hello' overlaps 'world'"]}
+    assert "worldlab.plots.figure_style:watch_figure" in mpl.rcParams["figure.hooks"]
     ax.texts[1].remove()
+    fig.canvas.draw()  # in a kernel, the PNG's draw comes first and is what gets measured
     data, _ = shell.display_formatter.format(fig)
     assert STYLE_MIME not in data, "a clean figure carries no report"
+
+
+def test_a_watched_figure_is_measured_as_its_tight_png_draws_it(monkeypatch):
+    """Saved with bbox_inches="tight" (as the inline backend saves), a figure is drawn in a
+    cropped frame: measured afterwards, its axis labels sit where they were not drawn (a y-label
+    over its own ticks, lesson 05's demo); measured during the draw, they sit where the PNG has
+    them (lesson 03's Fig 3: the right panel's y-label over the left panel's title)."""
+    import io
+
+    from worldlab.plots import figure_style
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
+    figure_style.watch_figure(fig)
+    left.set_title("Does the model say the held-out reverse?")
+    left.plot([0.1, 0.5, 0.9], [0.0, 0.1, 0.85])
+    right.set_title("Does it rank it first?")
+    right.plot([0.1, 0.5, 0.9], [0.5, 0.5, 0.45])
+    right.set_ylabel("rank of the right name among held-out names\n(0 = first, 0.5 = random)")
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert figure_style._report(fig) == {
+        "problems": [
+            "'Does the model say the held-out reverse?' overlaps "
+            "'rank of the right name among held-out names\\n(0 = first, 0.5 = random)'"
+        ]
+    }
+
+
+def test_a_legend_outside_a_tight_png_is_not_an_overlap():
+    import io
+
+    from worldlab.plots import figure_style
+
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    figure_style.watch_figure(fig)
+    ax.plot([0, 30, 60], [0, 1, 1], label="A (error-driven)")
+    ax.set_ylabel("associative strength V (λ = 1)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+    plt.tight_layout()
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert figure_style._report(fig) is None

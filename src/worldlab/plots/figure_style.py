@@ -4,9 +4,9 @@ Run by the course tooling only: when a notebook is executed headless (``worldlab
 ``check`` set ``WORLDLAB_STATIC_FIGURES=1``), :func:`install_figure_check` (called by
 ``use_course_style()``) adds to each figure's display bundle a
 ``application/vnd.worldlab.figure-style+json`` entry listing its problems, when it has any. The
-check lays the figure out once more (no rendering) and measures the boxes: tens of
-milliseconds a figure. ``tests/course/test_figure_style.py`` reads the entries from the
-executed ``solutions/``.
+check measures the boxes during the figure's own draw for its PNG (:func:`watch_figure`), in
+the frame the PNG shows: tens of milliseconds a figure. ``tests/course/test_figure_style.py``
+reads the entries from the executed ``solutions/``.
 
 Two problems are found:
 
@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 STYLE_MIME = "application/vnd.worldlab.figure-style+json"
+#: Every pyplot figure is watched from its creation (matplotlib's ``figure.hooks``).
+WATCH_HOOK = "worldlab.plots.figure_style:watch_figure"
 #: Overlaps smaller than this many square pixels, or this share of the smaller box, are slivers.
 MIN_OVERLAP_PX2 = 6.0
 MIN_OVERLAP_SHARE = 0.05
@@ -167,20 +169,44 @@ def legends_over_data(fig, renderer) -> list[str]:
     return problems
 
 
-def figure_problems(fig) -> list[str]:
-    """Every style problem of a drawn figure (empty when it is clean)."""
-    # Lay the figure out again first: saving it with bbox_inches="tight" (as the inline backend
-    # does) leaves axis labels where they sat in the cropped frame.
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
+def figure_problems(fig, renderer=None) -> list[str]:
+    """Every style problem of a figure (empty when it is clean).
+
+    With ``renderer`` (a draw in progress), the boxes are measured where that draw put them;
+    without, the figure is laid out again first (no rendering).
+    """
+    if renderer is None:
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
     return overlapping_texts(fig, renderer) + legends_over_data(fig, renderer)
 
 
-def _report(fig) -> dict | None:
+def _checked(fig, renderer=None) -> list[str]:
     try:
-        problems = figure_problems(fig)
+        return figure_problems(fig, renderer)
     except Exception as error:  # a check must never break a lesson's figure
-        problems = [f"the style check failed: {type(error).__name__}: {error}"]
+        return [f"the style check failed: {type(error).__name__}: {error}"]
+
+
+def _measure_on_draw(event) -> None:
+    fig = event.canvas.figure
+    fig._worldlab_style_problems = _checked(fig, event.renderer)
+
+
+def watch_figure(fig) -> None:
+    """Measure ``fig`` at each of its draws (an entry of ``rcParams["figure.hooks"]``).
+
+    The inline backend saves a figure with ``bbox_inches="tight"``, which draws it in a cropped
+    frame and places the axis labels there; measured after the save, the labels sit elsewhere.
+    Measuring during the draw sees the figure exactly as its PNG shows it.
+    """
+    fig.canvas.mpl_connect("draw_event", _measure_on_draw)
+
+
+def _report(fig) -> dict | None:
+    problems = getattr(fig, "_worldlab_style_problems", None)
+    if problems is None:  # a figure pyplot did not make: measure it now
+        problems = _checked(fig)
     return {"problems": problems} if problems else None
 
 
@@ -213,4 +239,8 @@ def install_figure_check(shell: Any | None = None) -> bool:
     # starts (matplotlib_inline's select_figure_formats), which would drop this one.
     formatter.for_type(FigureBase, _report)
     formatters[STYLE_MIME] = formatter
+    import matplotlib as mpl
+
+    if WATCH_HOOK not in mpl.rcParams["figure.hooks"]:
+        mpl.rcParams["figure.hooks"] = [*mpl.rcParams["figure.hooks"], WATCH_HOOK]
     return True
