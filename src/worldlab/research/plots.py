@@ -163,10 +163,9 @@ def plot_false_discoveries(rates: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
     A colour per number of replicates; a solid line for "any measured gain is a claim", dashed
     for a claim threshold in standard errors (column ``threshold``, if present). Intervals are
-    bounded in [0, 1] (:func:`worldlab.stats.bounded_mean_ci`).
+    Student-t intervals over landscapes cut to [0, 1] (each value is a rate over hundreds of
+    steps, not a 0/1 outcome: where every landscape's rate is 0, the interval is the point).
     """
-    from worldlab.stats import bounded_mean_ci
-
     ax = ax or plt.subplots(figsize=(7, 4))[1]
     colors = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["green"]]
     if "threshold" not in rates.columns:
@@ -175,7 +174,8 @@ def plot_false_discoveries(rates: pd.DataFrame, ax: Axes | None = None) -> Axes:
     for i, (r, by_replicates) in enumerate(rates.groupby("replicates")):
         for j, threshold in enumerate(thresholds):
             rows = by_replicates[by_replicates["threshold"] == threshold]
-            summary = bounded_mean_ci(rows, by="noise", value="fdr")
+            summary = mean_ci(rows, by="noise", value="fdr")
+            summary[["ci_low", "ci_high"]] = summary[["ci_low", "ci_high"]].clip(0.0, 1.0)
             rule = "any gain" if threshold == 0 else f"gain > {threshold:g} SE"
             ax.errorbar(
                 summary.index + 0.02 * (2 * i + j - 1.5),
