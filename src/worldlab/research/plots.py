@@ -311,7 +311,7 @@ def search_demo(
     """
     names = list(SEARCHERS) if mutate is not None else ["random", "judge"]
     curves = budget_curves(seeds, [int(budget)], noise, mutate, rho=rho, searchers=names)
-    _, ax = plt.subplots(figsize=(7, 4))
+    _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     for i, name in enumerate(names):
         rows = curves[curves["searcher"] == name]
         jitter = np.linspace(-0.15, 0.15, len(rows))
