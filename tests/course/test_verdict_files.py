@@ -24,7 +24,6 @@ LESSONS = all_lessons()
 TYPED = {
     "00-the-debate",
     "01-predicting-the-next-state",
-    "03-copying-and-closure",
     "04-hallucination-and-grounding",
     "05-learning-from-surprise",
     "06-acting-and-planning",
