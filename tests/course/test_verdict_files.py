@@ -30,7 +30,6 @@ TYPED = {
     "05-learning-from-surprise",
     "06-acting-and-planning",
     "07-rl-on-pretraining",
-    "09-curiosity-and-its-trap",
     "11-ideas-and-experiments",
 }
 NUMBER = re.compile(r"[-+−]?\d+\.\d+")
