@@ -117,22 +117,23 @@ def explore(
     cell = world.start
     cells, at_tv = [cell], []
     watch = ACTIONS.index("watch")
-    routes: dict[
-        int, tuple[np.ndarray, np.ndarray]
-    ] = {}  # BFS per start cell, until the graph changes
+    # per start cell, until the learned graph changes: first actions, discount weights, unreachable
+    routes: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for _ in range(steps):
         if agent == "random":
             action = int(rng.integers(n_a))
         else:
             if cell not in routes:
-                routes[cell] = _distances(world, known_next, cell)
-            distance, first = routes[cell]
-            reachable = distance >= 0
-            value = np.where(
-                reachable[:, None], interest * discount ** np.maximum(distance, 0)[:, None], -np.inf
-            )
-            best = np.flatnonzero(value.ravel() == value.max())
-            target_cell, target_action = divmod(int(rng.choice(best)), n_a)
+                distance, first = _distances(world, known_next, cell)
+                weight = np.where(distance >= 0, discount ** np.maximum(distance, 0), np.nan)
+                routes[cell] = (first, weight[:, None], distance < 0)
+            first, weight, unreachable = routes[cell]
+            value = interest * weight
+            value[unreachable] = -np.inf
+            flat = value.ravel()
+            best = np.flatnonzero(flat == flat.max())
+            # one uniform draw among the ties (the same draw as rng.choice(best))
+            target_cell, target_action = divmod(int(best[rng.integers(len(best))]), n_a)
             action = target_action if target_cell == cell else int(first[target_cell])
         nxt, observation = world.step(cell, action, rng)
         error = (
@@ -218,12 +219,15 @@ def surprise_sweep(
     kinds,
     steps: int,
     surprise_fn: SurpriseFn,
+    include_random: bool = True,
 ) -> pd.DataFrame:
     """The prediction-error agent under each definition of surprise, and a random walk.
 
     Runs, for every TV noise level in ``channels`` and every seed, the random walk and the
     ``surprise`` agent with each ``surprise_kind`` in ``kinds`` (:data:`SURPRISE_KINDS`), from the
-    same generator seed. Columns: ``seed``, ``channels``, ``agent`` (``"random"`` or the kind),
+    same generator seed (the seeds of :func:`exploration_table`, so its ``random`` and
+    ``surprise`` runs are this sweep's ``random`` and ``after`` runs; ``include_random=False``
+    skips the random walk). Columns: ``seed``, ``channels``, ``agent`` (``"random"`` or the kind),
     ``coverage`` (share of cells visited), ``far_room`` (share of the far room visited),
     ``tv_share`` (share of steps watching the TV).
     """
@@ -234,7 +238,7 @@ def surprise_sweep(
     for n_channels in channels:
         world = NoisyTVWorld(channels=n_channels)
         for seed in seeds:
-            for kind in ("random", *kinds):
+            for kind in ("random", *kinds) if include_random else kinds:
                 run = explore(
                     world,
                     "random" if kind == "random" else "surprise",
