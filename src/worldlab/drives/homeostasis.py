@@ -231,7 +231,9 @@ def evolve_genomes(
         if parents.shape != (population - 1,) or parents.min() < 0 or parents.max() >= population:
             raise ValueError(f"select must return {population - 1} indices into the population")
         genomes = [elite] + [mutate_genome(genomes[i], ecology, rng) for i in parents]
-    fitness = np.array([survival(ecology, g, reward_fn, backup, rng, n_episodes, lifetime) for g in genomes])
+    fitness = np.array(
+        [survival(ecology, g, reward_fn, backup, rng, n_episodes, lifetime) for g in genomes]
+    )
     best = int(np.argmax(fitness))
     return {
         "best": genomes[best],
