@@ -52,12 +52,12 @@ def plot_world(
     else:
         from matplotlib.colors import LogNorm
 
-        ax.imshow(np.where(grid == 0, 1.0, np.nan), cmap="Greys", vmin=0, vmax=1)  # unvisited
+        # unvisited floor stays white (the mask's floor colour); a visit of one is already coloured
         visited = np.ma.masked_where(~(grid > 0), grid)
         image = ax.imshow(
-            visited, cmap="viridis_r", norm=LogNorm(vmin=1, vmax=max(2.0, float(np.nanmax(grid))))
+            visited, cmap="YlGnBu", norm=LogNorm(vmin=0.3, vmax=max(2.0, float(np.nanmax(grid))))
         )
-        ax.figure.colorbar(image, ax=ax, label="visits (log scale; white: none)", shrink=0.9)
+        ax.figure.colorbar(image, ax=ax, label="visits (log scale)", shrink=0.9, pad=0.02)
     rows, cols = grid.shape
     ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
@@ -73,7 +73,7 @@ def plot_world(
     ax.set_yticks([])
     ax.grid(False, which="major")
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=10)
     return ax
 
 
