@@ -31,13 +31,14 @@ def plot_drive(
 ) -> Axes:
     """The reward of one step from each energy level: eating (+3) and going hungry (−1).
 
-    Energy cannot exceed ``capacity``: from ``capacity − 2`` on, a meal is cut short, so the
-    meal's curve bends there (the shaded band says so).
+    Energy cannot exceed ``capacity``: from ``capacity − 1`` on, a meal is cut short (the animal
+    ends at ``capacity`` whatever it started with), so the meal's curve turns there (the shaded
+    band).
     """
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     h = np.arange(1, capacity + 1, dtype=float)
     ate = np.minimum(capacity, h - 1 + 3)
-    full = capacity - 3 + 1  # the first energy from which a meal of 3 (minus 1 spent) hits the cap
+    full = capacity - 1  # the first energy from which a meal of 3 (minus 1 spent) passes the cap
     ax.axvspan(
         full - 0.5,
         capacity + 0.5,
