@@ -133,7 +133,8 @@ def behaviour(
     energy when winter starts, among the living), ``above_setpoint`` (share of living steps spent
     above the set-point), ``mean_energy`` (mean energy of the living), ``foraging`` (share of living steps foraging), ``meals`` (meals per
     living step), ``stocking_up`` (share of the four steps before winter in which an animal
-    already above its set-point foraged).
+    already above its set-point foraged; ``nan`` without a winter, where it is undefined — use
+    ``above_setpoint`` to compare worlds with and without winter).
     """
     states, actions, meals = lives["states"], lives["actions"], lives["meals"]
     lifetime = actions.shape[1]
@@ -157,7 +158,8 @@ def behaviour(
         "mean_energy": float(energy[live].mean()) if live.any() else float("nan"),
         "foraging": float(forage[live].mean()) if live.any() else float("nan"),
         "meals": float(meals[live].mean()) if live.any() else float("nan"),
-        "stocking_up": float(forage[:, autumn][stock].mean()) if stock.any() else 0.0,
+        # no winter, or nobody above the set-point before one: undefined, not zero
+        "stocking_up": float(forage[:, autumn][stock].mean()) if stock.any() else float("nan"),
     }
 
 
