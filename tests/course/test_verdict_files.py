@@ -26,8 +26,6 @@ TYPED = {
     "05-learning-from-surprise",
     "06-acting-and-planning",
     "07-rl-on-pretraining",
-    "09-curiosity-and-its-trap",
-    "10-drives-and-homeostasis",
     "11-ideas-and-experiments",
 }
 NUMBER = re.compile(r"[-+−]?\d+\.\d+")
