@@ -40,10 +40,11 @@ COLORMAP_CALLS = {"get_cmap"}
 #: be exact, so it shrinks as lessons are converted and cannot go stale.
 PENDING: dict[str, list[str]] = {
     "00-the-debate": ["grey"],
-    "03-copying-and-closure": ["grey"],
+    "02-two-meanings-of-world-model": ["grey", "grey"],
+    "03-copying-and-closure": ["grey", "grey"],
     "04-hallucination-and-grounding": ["grey", "grey"],
     "05-learning-from-surprise": ["grey", "grey", "grey", "grey"],
-    "07-rl-on-pretraining": ["grey", "grey", "grey", "grey"],
+    "07-rl-on-pretraining": ["RdBu_r", "grey", "grey", "grey", "grey"],
     "10-drives-and-homeostasis": ["black"],
 }
 

@@ -114,6 +114,8 @@ COLORMAPS: dict[str, str | Colormap] = {
     "sequence": "viridis",
     # a picture: pixels, walls and floors
     "image": "gray",
+    # a signed difference around zero (blue below, red above)
+    "difference": "RdBu_r",
     # a mask drawn under data (cells that are not part of the world)
     "mask": "Greys",
     # a state's value in a maze, from nothing (white) to high (blue)
