@@ -9,7 +9,13 @@ For every test cell of a submission (:func:`worldlab.grading.guarded_client.run_
 3. It is judged on the kernel's ``execute_reply``: a reply with status ``error`` whose error output
    has gone (cleared, hidden) gets it back; any ``clear_output`` during a test cell fails it. Both
    are flagged.
-4. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
+4. A canary proves the reset worked: a cell that must fail (a false ``assert`` after the test's
+   own code, which is never run) is sent as the kernel runs every cell; a kernel that reports
+   it passed has had its execution changed where the reset cannot see (a wrapped reset, an AST
+   transformer put back), so its test verdicts are not believed: the test cell fails, flagged.
+5. A visible test of a course lesson runs again in this process against the student's
+   functions (:mod:`worldlab.grading.visible_checks`); it passes only if both runs pass.
+6. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
    their verdict is the cell's error output.
 """
 
@@ -35,9 +41,14 @@ from worldlab.grading.remote_checks import (
     RemoteStudent,
     run_check_block,
 )
+from worldlab.grading.visible_checks import Undecided, VisibleTest, run_visible_test
 
 #: Flags (labels of :class:`~worldlab.grading.guarded_client.SandboxEvent`).
 TEST_OUTPUT_CLEARED = "a test's output was cleared"
+#: A false assertion passed in the kernel after the reset: its execution is not IPython's.
+CANARY_PASSED = "the kernel passed a test that must fail (its execution was changed)"
+#: A visible test failed here though the kernel said it passed.
+VISIBLE_DISAGREES = "a visible test failed when the grader ran it, though it passed in the kernel"
 EXECUTION_CHANGED = "student code changed IPython's execution"
 RESET_FAILED = "the grader could not reset IPython's execution"
 
@@ -77,8 +88,12 @@ class CellGuard:
         event: Callable[[str, str], None],
         call_timeout: float,
         grace: float,
+        visible: Mapping[int, VisibleTest] | None = None,
     ):
         self.client, self.checks, self.seed, self.event = client, dict(checks), seed, event
+        self.visible = dict(visible or {})
+        #: grade_id -> why a visible test kept the kernel's verdict alone.
+        self.undecided: dict[str, str] = {}
         self.evaluator = KernelEvaluator(client, asyncio.get_running_loop(), call_timeout, grace)
         self.module = kernel_reset.new_module_name()
         self.ready = False
@@ -121,6 +136,19 @@ class CellGuard:
         finally:
             cell.source = original
         self._judge(cell, index)
+        if not _has_error(cell) and not await self._canary(original, started + limit):
+            cell.outputs.append(
+                verdict_output("KernelTampered", "the kernel passed a test that must fail")
+            )
+        visible = self.visible.get(index)
+        if visible is not None and not _has_error(cell):
+            clock = CellClock(self.evaluator, started + limit, limit)
+            failure = await self._run_checks(visible, clock)
+            if isinstance(failure, KernelLost):
+                raise failure
+            if isinstance(failure, CheckFailure):
+                self.event(VISIBLE_DISAGREES, f"{failure.ename}: {failure.evalue}"[:200])
+                cell.outputs.append(verdict_output(failure.ename, failure.evalue))
         if check is None or _has_error(cell):
             return
         clock = CellClock(self.evaluator, started + limit, limit)
@@ -132,7 +160,31 @@ class CellGuard:
         if failure is not None:
             cell.outputs.append(verdict_output(failure.ename, failure.evalue))
 
-    async def _run_checks(self, check: HiddenCheck, clock: CellClock):
+    async def _canary(self, test_source: str, deadline: float) -> bool:
+        """False when a cell that must fail passes in the kernel (flagged); True otherwise.
+
+        The canary holds the test's own code under ``if False:`` (so a transformer that picks
+        test cells by their text sees it) and then a false assertion with a random message; it
+        runs as any cell does (``silent``, no history). A kernel that answers ``ok``, or fails
+        with another message, changes how cells run. A canary that gets no answer in time says
+        nothing (the cell's own verdict stands).
+        """
+        code, token = kernel_reset.canary(test_source)
+        left = min(deadline - time.monotonic(), self.evaluator.timeout)
+        if left <= 0 or self.evaluator.lost is not None:
+            return True
+        try:
+            content = await self.evaluator.run_silent(code, left)
+        except (ChannelError, AssertionError):
+            return True
+        if content is None:
+            return True
+        if kernel_reset.canary_failed_as_it_must(content, token):
+            return True
+        self.event(CANARY_PASSED, f"a false assertion came back {content.get('status')!r}")
+        return False
+
+    async def _run_checks(self, check: HiddenCheck | VisibleTest, clock: CellClock):
         """The check block in a thread of its own, given until the cell's deadline.
 
         A block still running then (this process's own work on the student's data, since each
@@ -144,7 +196,13 @@ class CellGuard:
 
         def body() -> None:
             try:
-                result = run_check_block(check, self.seed, RemoteStudent(clock))
+                if isinstance(check, VisibleTest):
+                    result = run_visible_test(check, RemoteStudent(clock))
+                else:
+                    result = run_check_block(check, self.seed, RemoteStudent(clock))
+            except Undecided as why:  # the kernel's verdict stands
+                self.undecided[check.grade_id] = str(why)
+                result = None
             except BaseException as exc:  # noqa: BLE001 - reported as the cell's failure
                 result = CheckFailure("HiddenTestError", f"the check failed: {type(exc).__name__}")
             loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
