@@ -411,13 +411,10 @@ def _check_pandas_hashes(values: np.ndarray, what: str) -> None:
         if end < len(order) and hashes[end] == hashes[start]:
             continue
         if end - start > MAX_SHARED_HASH:
-            try:
-                run = sorted(values[i] for i in order[start:end])
-            except TypeError:
-                run = None
-            if run is None or 1 + sum(a != b for a, b in zip(run, run[1:], strict=False)) > (
-                MAX_SHARED_HASH
-            ):
+            # Equal values are one key: count distinct ones (sorted by type and text, so that
+            # values that do not compare with each other, such as None, still sort).
+            run = sorted((type(v).__qualname__, repr(v)) for v in values[order[start:end]])
+            if 1 + sum(a != b for a, b in zip(run, run[1:], strict=False)) > MAX_SHARED_HASH:
                 raise ChannelError(
                     f"a {what} whose values share one hash more than {MAX_SHARED_HASH} times "
                     "(a hash-flooding attack?)"

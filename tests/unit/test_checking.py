@@ -273,3 +273,34 @@ def test_a_failed_kernel_request_is_a_channel_error():
     failed = {"status": "ok", "user_expressions": {"r": {"status": "error", "ename": "KeyError"}}}
     with pytest.raises(ChannelError, match="KeyError"):
         read_expression_reply(failed)
+
+
+def _khash_collisions(n: int) -> np.ndarray:
+    """``n`` distinct int64 values with one pandas hash: ``(k >> 33) ^ k ^ (k << 11)`` = 1."""
+    keys = []
+    for high in range(1, n + 1):
+        low = target = (1 ^ high) & 0xFFFFFFFF  # solve low ^ (low << 11) == target (mod 2**32)
+        for _ in range(3):
+            low = target ^ ((low << 11) & 0xFFFFFFFF)
+        keys.append((high << 33) | low)
+    return np.array(keys, dtype=np.int64)
+
+
+def test_pandas_hash_flooding_is_refused_before_pandas_sees_it():
+    flood = _khash_collisions(2000)
+    with pytest.raises(ChannelError, match="share one hash in pandas"):
+        loads(dumps(pd.Series(np.zeros(len(flood)), index=flood)))
+    with pytest.raises(ChannelError, match="share one hash in pandas"):
+        loads(dumps(pd.DataFrame({"x": flood})))
+    with pytest.raises(ChannelError, match="share one hash"):
+        loads(dumps(pd.Series([i * (2**61 - 1) for i in range(1, 200)], dtype=object)))
+    # Honest data: ranges, repeated labels, large random integers, mixed objects.
+    rng = np.random.default_rng(0)
+    for honest in [
+        pd.Series(np.arange(5000)),
+        pd.Series(["a", "b"] * 500),
+        pd.Series(np.repeat([3, 3, 7], 100)),
+        pd.DataFrame({"x": rng.integers(0, 2**62, 5000)}),
+        pd.Series([1, 2.0, "x", None] * 10),
+    ]:
+        assert loads(dumps(honest)).shape == honest.shape
