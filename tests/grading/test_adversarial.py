@@ -888,10 +888,11 @@ def test_recorded_hidden_inputs_say_nothing_about_another_student(checked):
     root, runs = checked
     assert totals(root, CHECKED)["recorder"] == 6.0
     mine, theirs = _seen(root, "recorder"), _seen(root, "recorder_too")
-    assert len(mine) == len(theirs) == 6 and mine[0] == theirs[0] == 2  # the visible test
-    assert mine[1:] != theirs[1:]
+    # The visible test, in the kernel and again from the grader; then the 5 hidden inputs.
+    assert len(mine) == len(theirs) == 7 and mine[:2] == theirs[:2] == [2, 2]
+    assert mine[2:] != theirs[2:]
     from_secret = np.random.default_rng([int(SECRET_SEED), 1]).integers(-1000, 1000, size=5)
-    assert mine[1:] != [int(v) for v in from_secret] and mine[1:] != [int(v) for v in _PUBLIC]
+    assert mine[2:] != [int(v) for v in from_secret] and mine[2:] != [int(v) for v in _PUBLIC]
 
 
 def test_a_test_cells_clock_counts_its_checks(checked):

@@ -14,7 +14,8 @@ For every test cell of a submission (:func:`worldlab.grading.guarded_client.run_
    it passed has had its execution changed where the reset cannot see (a wrapped reset, an AST
    transformer put back), so its test verdicts are not believed: the test cell fails, flagged.
 5. A visible test of a course lesson runs again in this process against the student's
-   functions (:mod:`worldlab.grading.visible_checks`); it passes only if both runs pass.
+   functions (:mod:`worldlab.grading.visible_checks`), with the cell's limit again for itself;
+   it passes only if both runs pass.
 6. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
    their verdict is the cell's error output.
 """
@@ -92,8 +93,6 @@ class CellGuard:
     ):
         self.client, self.checks, self.seed, self.event = client, dict(checks), seed, event
         self.visible = dict(visible or {})
-        #: grade_id -> why a visible test kept the kernel's verdict alone.
-        self.undecided: dict[str, str] = {}
         self.evaluator = KernelEvaluator(client, asyncio.get_running_loop(), call_timeout, grace)
         self.module = kernel_reset.new_module_name()
         self.ready = False
@@ -142,7 +141,8 @@ class CellGuard:
             )
         visible = self.visible.get(index)
         if visible is not None and not _has_error(cell):
-            clock = CellClock(self.evaluator, started + limit, limit)
+            # The second run gets a clock of its own: the kernel's run already used this cell's.
+            clock = CellClock(self.evaluator, time.monotonic() + limit, limit)
             failure = await self._run_checks(visible, clock)
             if isinstance(failure, KernelLost):
                 raise failure
@@ -200,8 +200,7 @@ class CellGuard:
                     result = run_visible_test(check, RemoteStudent(clock))
                 else:
                     result = run_check_block(check, self.seed, RemoteStudent(clock))
-            except Undecided as why:  # the kernel's verdict stands
-                self.undecided[check.grade_id] = str(why)
+            except Undecided:  # not the student's doing: the kernel's verdict stands
                 result = None
             except BaseException as exc:  # noqa: BLE001 - reported as the cell's failure
                 result = CheckFailure("HiddenTestError", f"the check failed: {type(exc).__name__}")

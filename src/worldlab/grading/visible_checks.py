@@ -16,8 +16,8 @@ Under ``worldlab grade``, the visible tests of a course lesson (an assignment wh
 The cell passes only when both the kernel and this run say it passes. A test that needs more
 than that — names the lesson's other cells compute (a maze, a data set), an argument that cannot
 cross as data, more than :data:`MAX_CALLS` calls of the student's functions — cannot be judged here
-and keeps the kernel's verdict alone (the run record says so); :func:`trusted_judgeable` tells
-which, before anything runs.
+and keeps the kernel's verdict alone (and the canary of :mod:`worldlab.grading.cell_guard`);
+:func:`visible_tests` tells which need names of other cells, before anything runs.
 """
 
 from __future__ import annotations
