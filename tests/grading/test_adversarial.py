@@ -749,6 +749,14 @@ _RESET_WRAPPED = textwrap.dedent(
 RESET_WRAPPED = _RESET_WRAPPED.format(which="True")
 #: Only the asserts that call double go (the canary's own assert stays).
 RESET_TARGETED = _RESET_WRAPPED.format(which="'double' in ast.unparse(node)")
+#: The same wrapped reset, with an input transformer that keeps every cell the kernel is sent
+#: (the canary's included), printed at the end: no hidden check may be among them.
+SPY = (
+    RESET_TARGETED
+    + "\n_CELLS = []\nget_ipython().input_transformers_post.append("
+    + "lambda lines: _CELLS.append(''.join(lines)) or lines)\n"
+)
+TRUST_ATTACKS["spy"] = (STUB, SPY, "print('CELLS', _CELLS)")
 TRUST_ATTACKS["reset_wrapped"] = (STUB, RESET_WRAPPED, None)
 TRUST_ATTACKS["reset_targeted"] = (STUB, RESET_TARGETED, None)
 
@@ -948,6 +956,14 @@ def test_a_targeted_transformer_is_caught_by_the_trusted_visible_run(checked):
     assert totals(root, CHECKED)["reset_targeted"] == 3.0, runs["reset_targeted"]
     assert "not written yet" in json.dumps(_outputs(root, "reset_targeted"))
     assert any("failed when the grader ran it" in r for r in [runs["reset_targeted"]["reason"]])
+
+
+def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):
+    root, runs = checked
+    printed = json.dumps(_outputs(root, "spy"))
+    assert "CELLS" in printed and "canary-" in printed  # the spy kept the canaries
+    assert "check_double" not in printed and "hidden_test" not in printed
+    assert totals(root, CHECKED)["spy"] == 3.0, runs["spy"]
 
 
 def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked):
