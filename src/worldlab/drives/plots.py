@@ -29,10 +29,24 @@ ROLE_COLORS = {
 def plot_drive(
     reward_fn: Callable, setpoint: float = 10.0, capacity: int = 20, ax: Axes | None = None
 ) -> Axes:
-    """The reward of one step from each energy level: eating (+3) and going hungry (−1)."""
+    """The reward of one step from each energy level: eating (+3) and going hungry (−1).
+
+    Energy cannot exceed ``capacity``: from ``capacity − 1`` on, a meal is cut short (the animal
+    ends at ``capacity`` whatever it started with), so the meal's curve turns there (the shaded
+    band).
+    """
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     h = np.arange(1, capacity + 1, dtype=float)
     ate = np.minimum(capacity, h - 1 + 3)
+    full = capacity - 1  # the first energy from which a meal of 3 (minus 1 spent) passes the cap
+    ax.axvspan(
+        full - 0.5,
+        capacity + 0.5,
+        color=PALETTE["sky"],
+        alpha=0.2,
+        linewidth=0,
+        label=f"meal cut at the capacity ({capacity})",
+    )
     ax.plot(
         h,
         reward_fn(h, ate, setpoint),
@@ -53,7 +67,7 @@ def plot_drive(
     )
     ax.set_xlabel("energy before the step")
     ax.set_ylabel("reward = drive reduction")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 

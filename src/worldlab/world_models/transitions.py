@@ -487,38 +487,82 @@ def plot_intervention_sweep(rows: list[dict[str, float]]) -> None:
     plt.show()
 
 
-def plot_error_vs_horizon(
+def horizon_runs(
     fit_counts: Callable[..., np.ndarray],
     rollout: Callable[..., np.ndarray],
+    seeds: range | list[int] = range(10),
+    horizon: int = 10,
+    slip: float = 0.1,
+) -> dict[str, np.ndarray]:
+    """:func:`horizon_experiment` on several seeds, stacked.
+
+    Returns
+    -------
+    dict with ``passive`` and ``conditioned``: float arrays (n_seeds, horizon), row ``i`` the
+    error rates of seed ``seeds[i]`` at ``h = 1 … horizon``; and ``seeds``, int array (n_seeds,).
+    """
+    seeds = [int(seed) for seed in seeds]
+    if len(seeds) < 2:
+        raise ValueError(f"need at least 2 seeds (an interval needs two), got {seeds}")
+    runs = [
+        horizon_experiment(seed, fit_counts, rollout, horizon=horizon, slip=slip) for seed in seeds
+    ]
+    return {
+        "passive": np.array([run["passive"] for run in runs]),
+        "conditioned": np.array([run["conditioned"] for run in runs]),
+        "seeds": np.array(seeds),
+    }
+
+
+def plot_error_vs_horizon(
+    fit_counts: Callable[..., np.ndarray] | None = None,
+    rollout: Callable[..., np.ndarray] | None = None,
     slip: float = 0.1,
     horizon: int = 10,
     n_seeds: int = 10,
+    runs: dict[str, np.ndarray] | None = None,
 ) -> None:
     """Error of imagined frames h steps ahead, for both models, with paired intervals.
 
-    Left: each model's mean error over ``n_seeds`` seeds with a 95% t band; the dashed line is
+    Left: each model's mean error over the seeds with a 95% t band; the dashed line is
     ``1 - (1 - e1)**h``, what independent one-step errors ``e1`` would give if every slip sent the
     rollout off for good. Right: the paired difference ``error(h) − error(1)`` of the
     action-conditioned model over the same seeds, with its 95% interval (how much the errors
     compound). Ends with ``plt.show()``.
+
+    Parameters
+    ----------
+    fit_counts, rollout
+        The lesson's functions; the experiment runs on seeds ``0 … n_seeds - 1``.
+    slip, horizon, n_seeds
+        The world's slip probability, the steps imagined, the number of seeds.
+    runs
+        Results of :func:`horizon_runs` already computed (then ``fit_counts``, ``rollout``,
+        ``horizon`` and ``n_seeds`` are not used; ``slip`` only labels the title).
     """
-    if n_seeds < 2:
-        raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
-    runs = [
-        horizon_experiment(seed, fit_counts, rollout, horizon=horizon, slip=slip)
-        for seed in range(n_seeds)
-    ]
+    if runs is None:
+        if fit_counts is None or rollout is None:
+            raise ValueError("give fit_counts and rollout, or runs from horizon_runs")
+        if n_seeds < 2:
+            raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
+        runs = horizon_runs(fit_counts, rollout, range(n_seeds), horizon=horizon, slip=slip)
+    conditioned = np.asarray(runs["conditioned"], dtype=float)
+    passive = np.asarray(runs["passive"], dtype=float)
+    if conditioned.ndim != 2 or conditioned.shape != passive.shape or len(conditioned) < 2:
+        raise ValueError(
+            "runs must hold passive and conditioned arrays of shape (n_seeds >= 2, horizon), got "
+            f"{passive.shape} and {conditioned.shape}"
+        )
+    n_seeds, horizon = conditioned.shape
     h = np.arange(1, horizon + 1)
     fig, (ax, right) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1.5, 1]})
-    for key, color, marker, label in (
-        ("passive", PALETTE["vermillion"], "s", "passive P(o′ | o)"),
-        ("conditioned", PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
+    for errors, color, marker, label in (
+        (passive, PALETTE["vermillion"], "s", "passive P(o′ | o)"),
+        (conditioned, PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
     ):
-        errors = np.array([run[key] for run in runs])
         mean, half = _mean_and_half_width(errors)
         ax.plot(h, mean, marker=marker, color=color, label=label)
         ax.fill_between(h, mean - half, mean + half, color=color, alpha=0.2)
-    conditioned = np.array([run["conditioned"] for run in runs])
     one_step = conditioned[:, 0].mean()
     ax.plot(
         h,
