@@ -39,13 +39,8 @@ COLORMAP_CALLS = {"get_cmap"}
 #: imported from ``worldlab.plots.palette``) and removes the entry. The test needs each list to
 #: be exact, so it shrinks as lessons are converted and cannot go stale.
 PENDING: dict[str, list[str]] = {
-    "00-the-debate": ["grey"],
-    "02-two-meanings-of-world-model": ["grey", "grey"],
-    "03-copying-and-closure": ["grey", "grey"],
     "04-hallucination-and-grounding": ["grey", "grey"],
     "05-learning-from-surprise": ["grey", "grey", "grey", "grey"],
-    "07-rl-on-pretraining": ["RdBu_r", "grey", "grey", "grey", "grey"],
-    "10-drives-and-homeostasis": ["black"],
 }
 
 
