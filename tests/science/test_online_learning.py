@@ -74,6 +74,20 @@ def test_in_context_model_recovers_from_the_change(deployed):
     assert deployed["in_context_settled"].mean() < 1.5 * deployed["noise_floor"].mean()
 
 
+def test_verdict_rows_hold_where_each_camp_predicts(deployed):
+    """Lesson 05's verdict: right after the change the in-context model is worse than the
+    learner (the skeptic's side of C21), once settled within the row's margin of it, a quarter of
+    the noise floor (the optimist's side), and better than the frozen model in both windows (C22,
+    within a session). Could fail: a window of 50 that never emptied of the old world would keep
+    the settled difference above the margin."""
+    margin = 0.25 * deployed["noise_floor"].mean()
+    assert _paired(deployed, "in_context_after", "online_after")["ci_low"] > 0
+    settled = _paired(deployed, "in_context_settled", "online_settled")
+    assert -margin < settled["ci_low"] and settled["ci_high"] < margin, (settled, margin)
+    for window in ("after", "settled"):
+        assert _paired(deployed, f"frozen_{window}", f"in_context_{window}")["ci_low"] > 0
+
+
 def test_in_context_adaptation_is_lost_with_the_context(deployed):
     """The skeptic's prediction, where it holds: a new session restarts from the old prior.
     Could fail: had the in-context model kept what it adapted (fresh close to settled)."""
