@@ -18,6 +18,7 @@ from worldlab.lifelong.agent import (
     surprise_bonus,
 )
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import bounded_mean_ci
 
 AGENT_COLORS = {
@@ -104,7 +105,7 @@ def _by_phase(
             ci["mean"],
             yerr=ci_errors(ci),
             fmt="o",
-            color=colors.get(name, "grey"),
+            color=colors.get(name, COLORS["grey"]),
             label=name,
             capsize=3,
         )
@@ -175,7 +176,7 @@ def draw_grid(world) -> plt.Figure:
     fig, axes = plt.subplots(1, 3, figsize=(11, 3))
     for phase, ax in enumerate(axes):
         walls = world.blocked(phase).reshape(HEIGHT, WIDTH)
-        ax.imshow(np.where(walls, 0.2, 1.0), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(np.where(walls, 0.2, 1.0), cmap=colormap("image"), vmin=0, vmax=1)
         for pos, label, color in [
             (START, "S", PALETTE["blue"]),
             (TV, "TV", PALETTE["vermillion"]),
