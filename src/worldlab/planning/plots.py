@@ -31,6 +31,7 @@ def draw_maze(
     marks: dict[str, tuple[int, int]] | None = None,
     colorbar: bool = True,
     numbers: np.ndarray | None = None,
+    colorbar_label: str = "value",
 ) -> Axes:
     """Draw the maze: walls dark, ``S`` start, ``G`` goal, and optional layers.
 
@@ -51,6 +52,8 @@ def draw_maze(
         extra labelled cells, e.g. ``{"old goal": (0, 8)}``.
     colorbar
         whether to add a colour bar for ``values``.
+    colorbar_label
+        what the colour bar measures (default ``"value"``).
     numbers
         array (n_states,) of numbers written in the free cells (not in ``S`` or ``G``); finite
         values only.
@@ -82,7 +85,7 @@ def draw_maze(
             extent=(-0.5, width - 0.5, height - 0.5, -0.5),
         )
         if colorbar:
-            plt.colorbar(image, ax=ax, fraction=0.035, pad=0.02, label="value")
+            plt.colorbar(image, ax=ax, fraction=0.035, pad=0.02, label=colorbar_label)
     wall_rows, wall_cols = np.nonzero(maze.walls)
     for row, col in zip(wall_rows, wall_cols, strict=True):
         ax.add_patch(
