@@ -39,8 +39,6 @@ COLORMAP_CALLS = {"get_cmap"}
 #: imported from ``worldlab.plots.palette``) and removes the entry. The test needs each list to
 #: be exact, so it shrinks as lessons are converted and cannot go stale.
 PENDING: dict[str, list[str]] = {
-    "04-hallucination-and-grounding": ["grey", "grey"],
-    "05-learning-from-surprise": ["grey", "grey", "grey", "grey"],
 }
 
 
