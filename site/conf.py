@@ -32,6 +32,9 @@ nb_execution_mode = "off"
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
+# A figure output carries an <img alt> as text/html beside its PNG, for JupyterLab's screen
+# readers (worldlab.plots.alt_text); the site draws the PNG itself, with the cell's alt text.
+nb_mime_priority_overrides = [("html", "image/png", 25), ("dirhtml", "image/png", 25)]
 
 # Served from the site itself (vendored from npm at build time), never from a CDN.
 mathjax_path = "vendor/mathjax/tex-mml-chtml.js"

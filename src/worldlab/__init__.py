@@ -61,7 +61,8 @@ Science, one package per topic (model, experiments, figures):
     representations.plots       lesson 14's figures and demo (14)
 Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
-    plots                       palette, style and the plots several lessons share
+    plots                       style and the plots several lessons share
+    plots.palette               the course's colours and their meanings: camps, verdicts, roles
     widgets                     interactive demos that also render a static figure headless
     demo_grid                   a demo drawn at every setting of its controls, for the website
     figures                     a figure that falls back to its reference image while unfinished

@@ -32,26 +32,36 @@ What a check can ask of ``student``:
     call the student's function ``NAME``; returns its (decoded) result.
 ``student.NAME.returning_arguments(*args, **kwargs)``
     the same, for functions that work in place: returns ``(result, args, kwargs)`` with the
-    arguments as they are after the call (a random generator argument comes back as None).
+    arguments as they are after the call (a random generator comes back in its state after the
+    call, as a new generator).
 ``student.NAME.many(calls, **kwargs)``
     call ``NAME`` once per item of ``calls`` (each a tuple of positional arguments; ``kwargs``
     go to every call) in one request: returns the list of results, or raises as the first
     failing call would. A statistical check that calls a function a hundred times pays the
     channel's round trip once (about 5 ms per request under ``worldlab grade``).
-``student.kit("worldlab.module.function")(*args, **kwargs)``
-    run a lab-kit function in the student's kernel, e.g. an experiment loop that takes the
-    student's step as an argument: pass ``student.ref("NAME")`` for that argument. Its data comes
-    back; a check should recompute or bound what it relies on, since student code could forge it.
+``student.NAME.many_returning_arguments(calls, **kwargs)``
+    :meth:`many` for functions that work in place: one ``(result, args, kwargs)`` per call.
+``student.claim("worldlab.module.function")(*args, **kwargs)``
+    run a lab-kit function in the student's kernel (an experiment loop that takes the student's
+    step as an argument: pass ``student.ref("NAME")``) and return its data as a **claim**. The
+    kernel's copy of the kit can have been replaced by student code, so a claim never decides a
+    score by itself: the check re-simulates the world from its own seed and asks the student's
+    function again, on steps it samples after the claim came back, whether it makes the claimed
+    choices (see lessons 06 and 08). Where the step can be checked against the lesson's
+    reference, the experiment runs on the checker's side instead and needs no claim (05, 06's
+    Dyna-Q, 12).
 ``student.defines("NAME")``
     whether the student's namespace has a callable ``NAME``.
 
-Arguments that are random generators cross as seeds: pass ``seeded_rng(seed)`` and the callee
-receives ``numpy.random.default_rng(seed)``.
+Arguments that are random generators cross as seeds or as states: pass ``seeded_rng(seed)`` and
+the callee receives ``numpy.random.default_rng(seed)``; pass a ``numpy.random.Generator``
+(PCG64, numpy's default) and the callee receives a generator in the same state.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import importlib
 import json
 import math
@@ -78,6 +88,8 @@ MAX_COLUMNS = 10_000
 MAX_SHARED_HASH = 8
 #: Array element types that may cross: booleans, integers, floats, complex and unicode strings.
 ALLOWED_DTYPE_KINDS = frozenset("biufcU")
+#: Keys of a PCG64 generator's state, as ``bit_generator.state`` gives them.
+_PCG64_KEYS = frozenset({"bit_generator", "state", "has_uint32", "uinteger"})
 
 
 class ChannelError(ValueError):
@@ -174,6 +186,8 @@ def _encode(value: Any, refs: bool, depth: int) -> Any:
                 [_encode(k, refs, depth + 1), _encode(v, refs, depth + 1)] for k, v in value.items()
             ]
         }
+    if isinstance(value, np.random.Generator):
+        return {"__rngstate__": _encode_generator(value)}
     if refs and isinstance(value, SeededRng):
         return {"__rng__": list(value.seed) if isinstance(value.seed, tuple) else value.seed}
     if refs and isinstance(value, StudentRef):
@@ -184,6 +198,44 @@ def _encode(value: Any, refs: bool, depth: int) -> Any:
         f"a value of type {type(value).__module__}.{type(value).__qualname__} cannot cross to the "
         "checker: use numbers, strings, lists, tuples, dicts, numpy arrays or pandas objects"
     )
+
+
+def _encode_generator(rng: np.random.Generator) -> dict:
+    state = rng.bit_generator.state
+    if state.get("bit_generator") != "PCG64":
+        raise ChannelError(
+            f"a generator of {state.get('bit_generator')} cannot cross (only numpy's default, PCG64)"
+        )
+    return {
+        "state": str(int(state["state"]["state"])),
+        "inc": str(int(state["state"]["inc"])),
+        "has_uint32": int(state["has_uint32"]),
+        "uinteger": int(state["uinteger"]),
+    }
+
+
+def _decode_generator(body: Any) -> np.random.Generator:
+    """A PCG64 generator in the state ``body`` describes (validated: four bounded integers)."""
+    if not isinstance(body, dict) or set(body) != {"state", "inc", "has_uint32", "uinteger"}:
+        raise ChannelError("malformed generator state on the channel")
+    try:
+        words = [int(body[k]) for k in ("state", "inc") if str(body[k]).isdigit()]
+    except ValueError:
+        words = []
+    if len(words) != 2 or not all(0 <= w < 2**128 for w in words):
+        raise ChannelError("malformed generator state on the channel")
+    if body["has_uint32"] not in (0, 1) or not (
+        isinstance(body["uinteger"], int) and 0 <= body["uinteger"] < 2**32
+    ):
+        raise ChannelError("malformed generator state on the channel")
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": words[0], "inc": words[1]},
+        "has_uint32": body["has_uint32"],
+        "uinteger": body["uinteger"],
+    }
+    return rng
 
 
 def _check_length(n: int, what: str) -> None:
@@ -283,6 +335,8 @@ def _decode(tree: Any, resolve, depth: int) -> Any:
     if tag == "__rng__":
         seed = tuple(body) if isinstance(body, list) else body
         return np.random.default_rng(seeded_rng(seed).seed)
+    if tag == "__rngstate__":
+        return _decode_generator(body)
     if tag in ("__student__", "__kit__"):
         if resolve is None or not isinstance(body, str):
             raise ChannelError(f"a reference ({tag}) is not allowed here")
@@ -322,6 +376,52 @@ def _check_hashes(keys: list, what: str) -> None:
             )
 
 
+def _check_pandas_hashes(values: np.ndarray, what: str) -> None:
+    """Refuse values built to collide in pandas' hash tables, before pandas sees them.
+
+    pandas hashes 64-bit integers with khash's fixed function ``(k >> 33) ^ k ^ (k << 11)``
+    (32 bits kept), so distinct integers that share one hash are easy to make, and any
+    ``unique``, ``value_counts``, ``isin``, ``groupby`` or label lookup on them is quadratic.
+    Objects (an ``object`` column or index) hash with Python's ``hash``, which is fixed for
+    numbers. More than :data:`MAX_SHARED_HASH` *distinct* values with one hash are refused (equal
+    values are not a collision).
+    """
+    if values.size <= MAX_SHARED_HASH:
+        return
+    if values.dtype.kind in "iu":
+        keys = np.unique(values.astype(np.int64 if values.dtype.kind == "i" else np.uint64))
+        bits = keys.view(np.uint64)
+        for high in (bits >> np.uint64(33), keys.view(np.int64) >> 33):
+            hashed = (high.view(np.uint64) ^ bits ^ (bits << np.uint64(11))) & np.uint64(0xFFFFFFFF)
+            if np.unique(hashed, return_counts=True)[1].max() > MAX_SHARED_HASH:
+                raise ChannelError(
+                    f"a {what} whose integers share one hash in pandas more than "
+                    f"{MAX_SHARED_HASH} times (a hash-flooding attack?)"
+                )
+        return
+    if values.dtype != object:
+        return
+    try:
+        order = sorted(range(values.size), key=lambda i: hash(values[i]))
+        hashes = [hash(values[i]) for i in order]
+    except TypeError:
+        raise ChannelError(f"a {what} value that cannot be hashed") from None
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end < len(order) and hashes[end] == hashes[start]:
+            continue
+        if end - start > MAX_SHARED_HASH:
+            # Equal values are one key: count distinct ones (sorted by type and text, so that
+            # values that do not compare with each other, such as None, still sort).
+            run = sorted((type(v).__qualname__, repr(v)) for v in values[order[start:end]])
+            if 1 + sum(a != b for a, b in zip(run, run[1:], strict=False)) > MAX_SHARED_HASH:
+                raise ChannelError(
+                    f"a {what} whose values share one hash more than {MAX_SHARED_HASH} times "
+                    "(a hash-flooding attack?)"
+                )
+        start = end
+
+
 def _list(body: Any, tag: str) -> list:
     if not isinstance(body, list):
         raise ChannelError(f"malformed {tag} on the channel")
@@ -357,8 +457,13 @@ def _decode_values(body: Any, resolve, depth: int) -> Any:
         array = _decode_array(body["__ndarray__"])
         if array.ndim != 1:
             raise ChannelError("a pandas column must be one-dimensional")
+        _check_pandas_hashes(array, "pandas column or index")
         return array
-    return np.array(_decode(_list(body, "column"), resolve, depth + 1), dtype=object)
+    items = _decode(_list(body, "column"), resolve, depth + 1)
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    _check_pandas_hashes(array, "pandas column or index")
+    return array
 
 
 def _decode_index(body: Any, resolve, depth: int) -> pd.Index:
@@ -453,11 +558,17 @@ def call_request(
     )
 
 
-def batch_request(target: StudentRef | KitRef, calls: list[tuple], kwargs: dict) -> str:
+def batch_request(
+    target: StudentRef | KitRef,
+    calls: list[tuple],
+    kwargs: dict,
+    returning_arguments: bool = False,
+) -> str:
     """The JSON text asking the student's side to call ``target`` once per item of ``calls``."""
-    return dumps(
-        {"target": target, "batch": [list(args) for args in calls], "kwargs": kwargs}, refs=True
-    )
+    request = {"target": target, "batch": [list(args) for args in calls], "kwargs": kwargs}
+    if returning_arguments:
+        request["returning_arguments"] = True
+    return dumps(request, refs=True)
 
 
 def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
@@ -474,9 +585,16 @@ def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
         call = loads(request, resolve=lambda ref: _resolve(ref, namespace))
         if "batch" in call:
             target, kwargs = call["target"], call["kwargs"]
-            return dumps(
-                {"ok": True, "values": [target(*args, **kwargs) for args in call["batch"]]}
-            )
+            if not call.get("returning_arguments"):
+                return dumps(
+                    {"ok": True, "values": [target(*args, **kwargs) for args in call["batch"]]}
+                )
+            values = []
+            for args in call["batch"]:
+                own = copy.deepcopy(kwargs)  # each call gets its own keyword arguments
+                value = target(*args, **own)
+                values.append({"value": value, "args": args, "kwargs": own})
+            return dumps({"ok": True, "values": values})
         target, args, kwargs = call["target"], call["args"], call["kwargs"]
         value = target(*args, **kwargs)
         reply = {"ok": True, "value": value}
@@ -494,8 +612,8 @@ def serve_call(request: str, namespace: Mapping[str, Any] | None = None) -> str:
 
 
 def _after_call(value: Any) -> Any:
-    """An argument as it is returned after a call: random generators come back as None."""
-    return None if isinstance(value, np.random.Generator) else value
+    """An argument as it is returned after a call (a generator crosses back as its state)."""
+    return value
 
 
 def _resolve(ref: dict, namespace: Mapping[str, Any]) -> Any:
@@ -557,6 +675,26 @@ class _Function:
             raise ChannelError(f"malformed reply from {self._label}: not one result per call")
         return values
 
+    def many_returning_arguments(self, calls: Any, **kwargs: Any) -> list[tuple[Any, list, dict]]:
+        """:meth:`many` for functions that work in place: ``(result, args, kwargs)`` per call."""
+        calls = [tuple(args) for args in calls]
+        request = batch_request(self._target, calls, kwargs, returning_arguments=True)
+        values = read_reply(self._student.send(request), self._label).get("values")
+        if not isinstance(values, list) or len(values) != len(calls):
+            raise ChannelError(f"malformed reply from {self._label}: not one result per call")
+        out = []
+        for value, args in zip(values, calls, strict=True):
+            if (
+                not isinstance(value, dict)
+                or set(value) != {"value", "args", "kwargs"}
+                or not isinstance(value["args"], list)
+                or len(value["args"]) != len(args)
+                or not isinstance(value["kwargs"], dict)
+            ):
+                raise ChannelError(f"malformed reply from {self._label}: not one result per call")
+            out.append((value["value"], value["args"], value["kwargs"]))
+        return out
+
     def __repr__(self) -> str:
         return f"<the student's {self._label}>"
 
@@ -578,9 +716,22 @@ class Student:
             raise AttributeError(name)
         return _Function(self, StudentRef(name), f"{name}()")
 
+    def claim(self, path: str) -> _Function:
+        """A lab-kit function run on the student's side; what it returns is only a claim.
+
+        The student's kernel imports the kit itself, and student code can replace any of it:
+        a check verifies a claim (re-simulating from its own seed and asking the student's
+        function again on steps it samples) before any score depends on it.
+        """
+        return _Function(self, KitRef(path), f"{path}() (a claim)")
+
     def kit(self, path: str) -> _Function:
-        """A lab-kit function, run on the student's side (its arguments may hold ``ref``)."""
-        return _Function(self, KitRef(path), f"{path}()")
+        """Gone: a kit function run in the student's kernel decides nothing (use :meth:`claim`)."""
+        raise ChannelError(
+            f"student.kit({path!r}) is not available: a lab-kit function run in the student's "
+            "kernel can have been replaced. Run the experiment in the check, or use "
+            "student.claim(...) and verify what comes back"
+        )
 
     @staticmethod
     def ref(name: str) -> StudentRef:

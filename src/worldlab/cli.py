@@ -8,6 +8,7 @@
     worldlab verdicts [LESSON ...]   show the committed verdict rows (data/verdicts/)
     worldlab verdicts --fresh [LESSON ...] [--seeds N]   re-judge them on fresh seeds (maintainer)
     worldlab lessons              list the lessons
+    worldlab times [--write] [LESSON ...]   each lesson's minutes by section, by the time rule
     worldlab collect ASSIGNMENT ZIP   unpack an LMS download into grading/submitted/
     worldlab grade ASSIGNMENT         autograde every submission, sandboxed and in parallel
     worldlab export ASSIGNMENT        per-student and per-exercise grade CSVs
@@ -86,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
 
     add_classroom(commands)
     commands.add_parser("lessons", help="list the lessons")
+    times = commands.add_parser(
+        "times", help="each lesson's minutes by section (the time rule of course/README.md)"
+    )
+    times.add_argument("lessons", nargs="*", metavar="LESSON")
+    times.add_argument(
+        "--write", action="store_true", help="put the rule's time line into each lesson's header"
+    )
     grade = commands.add_parser(
         "grade", help="autograde every submission of a lesson or nbgrader assignment, safely"
     )
@@ -153,6 +161,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _times(args: argparse.Namespace, chosen: list) -> int:
+    from worldlab.course.timing import lesson_minutes, write_time_line
+
+    for lesson in chosen:
+        total, parts = lesson_minutes(lesson.source)
+        over = "  (over 90 minutes)" if total > 90 else ""
+        print(f"{lesson.id}: {total} min{over} — " + ", ".join(f"{k} {m}" for k, m in parts))
+        if args.write and write_time_line(lesson.source):
+            print(f"  wrote the time line of {lesson.source.relative_to(lesson.root)}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from worldlab.course import lessons as lesson_index
 
@@ -173,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
     chosen = lesson_index.resolve(args.lessons)
     if args.command == "verdicts":
         return _verdicts(args, chosen)
+    if args.command == "times":
+        return _times(args, chosen)
     if args.command == "build":
         from worldlab.course.build import build
 

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from worldlab.plots.palette import COLORS
+
 #: Names the JSON plan of a site build (set only in the kernels the site build starts).
 GRID_ENV = "WORLDLAB_DEMO_GRID"
 #: How the figures are stored: lossy WebP (a tenth of a PNG's size for these plots).
@@ -186,7 +188,7 @@ def _save_open_figures(path: Path) -> None:
         images.append(Image.open(buffer).convert("RGB"))
     plt.close("all")
     width = max(image.width for image in images)
-    whole = Image.new("RGB", (width, sum(image.height for image in images)), "white")
+    whole = Image.new("RGB", (width, sum(image.height for image in images)), COLORS["white"])
     top = 0
     for image in images:
         whole.paste(image, (0, top))

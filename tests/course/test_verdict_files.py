@@ -21,19 +21,7 @@ from worldlab.course.verdicts import harvest, verdict_csv, verdict_path
 
 LESSONS = all_lessons()
 #: Lessons whose verdict is still typed prose (issue 24 converts them one by one).
-TYPED = {
-    "00-the-debate",
-    "01-predicting-the-next-state",
-    "02-two-meanings-of-world-model",
-    "03-copying-and-closure",
-    "04-hallucination-and-grounding",
-    "05-learning-from-surprise",
-    "06-acting-and-planning",
-    "07-rl-on-pretraining",
-    "09-curiosity-and-its-trap",
-    "10-drives-and-homeostasis",
-    "11-ideas-and-experiments",
-}
+TYPED: set[str] = set()
 NUMBER = re.compile(r"[-+−]?\d+\.\d+")
 
 

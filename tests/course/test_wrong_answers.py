@@ -98,6 +98,18 @@ def test_every_check_calls_only_its_own_exercise(lesson):
         )
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_no_check_takes_the_kernels_data_on_trust(lesson):
+    """A kit runner in the student's kernel can be replaced: its data are a claim, replayed."""
+    for test_id, block in hidden_blocks(lesson.id):
+        assert "student.kit(" not in block, f"{lesson.id} {test_id}: student.kit is gone"
+        if "student.claim(" in block:
+            assert ".many(" in block or ".many_returning_arguments(" in block, (
+                f"{lesson.id} {test_id} takes a claim but never asks the student's function "
+                "again to confirm it"
+            )
+
+
 COMBINED = [
     (lesson, test_id, block)
     for lesson in LESSONS

@@ -17,9 +17,10 @@ import threading
 import nbformat
 import numpy as np
 import pytest
-from course_helpers import run_nbgrader
+from course_helpers import HEADER, REFLECTION, run_nbgrader
 from grading_helpers import (
     LESSON,
+    REPO,
     TWO_EXERCISES,
     answered,
     course_gradebook,
@@ -328,6 +329,7 @@ def attacked(tmp_path_factory):
     for name in ATTACKS:
         submit(root, name, attack_submission(root, name, LESSON))
     submit(root, "points", edited_points(root, LESSON))
+    submit(root, "reset_wrapped", _with_cell(root, RESET_WRAPPED, answers={"double": STUB}))
     result = worldlab(
         root,
         "grade",
@@ -378,7 +380,7 @@ def test_the_gradebook_is_intact(attacked):
             for s in gb.assignment_submissions(LESSON)
             for g in s.notebooks[0].grades
         )
-    assert len(students) == 11 + len(ATTACKS) and worst <= 2
+    assert len(students) == 12 + len(ATTACKS) and worst <= 2
 
 
 @pytest.mark.parametrize(
@@ -507,10 +509,105 @@ CHECKED_LESSON = TWO_EXERCISES.replace(
 )
 
 
+def _code_cell(lesson_id: str, first_line: str) -> str:
+    """The ``{code-cell}`` block of a real lesson's source whose code starts with ``first_line``."""
+    source = (REPO / "course" / lesson_id / f"{lesson_id}.md").read_text()
+    blocks = re.findall(r"^```\{code-cell\} ipython3\n.*?^```$", source, flags=re.M | re.S)
+    (block,) = [b for b in blocks if b.split("\n", 2)[1].startswith(first_line)]
+    return block
+
+
+#: Lessons 06 and 08's experiment checks, taken from their sources: the answer cells and the
+#: hidden-test cells of dyna_q_update, explore_action (06) and reservoir_add (08); 10 points.
+FORGED = "03-experiments"
+EXPERIMENTS_LESSON = (
+    HEADER
+    + "\n# Lesson 03 — Experiments of lessons 06 and 08\n\n```{code-cell} ipython3\nimport numpy as np\n```\n\n"
+    + "\n\n".join(
+        _code_cell(lesson, line)
+        for lesson, line in [
+            ("06-acting-and-planning", "def dyna_q_update("),
+            ("06-acting-and-planning", ":test: dyna_q_update_hidden"),
+            ("06-acting-and-planning", "def explore_action("),
+            ("06-acting-and-planning", ":test: explore_action_hidden"),
+            ("08-continual-learning", "def reservoir_add("),
+            ("08-continual-learning", ":test: reservoir_add_hidden"),
+        ]
+    )
+    + "\n"
+    + REFLECTION
+)
+#: Family 2: answers that do not solve the exercises (a stub Dyna-Q step, a random-walk explorer,
+#: a reservoir that always evicts, so keeps recent items), and the kit runners the checks ask the
+#: kernel for replaced by ones that send back what a good answer would (walks of a rule that
+#: tries new moves first, uniform buffers).
+FORGED_RUNNERS = textwrap.dedent(
+    """
+    import numpy as np
+    import worldlab.continual as continual
+    import worldlab.planning as planning
+    from worldlab.planning import model_based
+
+    _real_actions = model_based.exploration_actions
+
+
+    def _expert(state, tried, rng):
+        untried = np.flatnonzero(~tried[state])
+        return int(rng.choice(untried)) if untried.size else int(rng.integers(4))
+
+
+    def _actions(choose, n_steps, seed, start=None):
+        return _real_actions(_expert, n_steps, seed, start)
+
+
+    def _buffers(reservoir, length, capacity, seeds):
+        return [
+            [int(i) for i in np.random.default_rng(s).choice(length, capacity, replace=False)]
+            for s in seeds
+        ]
+
+
+    planning.exploration_actions = model_based.exploration_actions = _actions
+    continual.reservoir_buffers = continual.finetuning.reservoir_buffers = _buffers
+    """
+)
+FORGER_ANSWERS = {
+    "explore_action": "def explore_action(state, tried, rng):\n    return int(rng.integers(4))\n",
+    "reservoir_add": (
+        "def reservoir_add(buffer, n_seen, item, capacity, rng):\n"
+        "    if n_seen < capacity:\n        buffer.append(item)\n"
+        "    else:\n        buffer[int(rng.integers(capacity))] = item\n"
+        "    return n_seen + 1\n"
+    ),
+}
+
+
+def _forger(root):
+    stub = next(
+        c.source
+        for c in release(root, FORGED).cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "dyna_q_update"
+    )
+    nb = answered(root, FORGED, answers={**FORGER_ANSWERS, "dyna_q_update": stub})
+    nb.cells.insert(index_of(nb, "dyna_q_update"), nbformat.v4.new_code_cell(FORGED_RUNNERS))
+    return nb
+
+
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     assert CHECKED_LESSON.count("@hidden_test") == 2
-    root = make_graded_course(tmp_path_factory.mktemp("checked"), {CHECKED: CHECKED_LESSON})
+    root = make_graded_course(
+        tmp_path_factory.mktemp("checked"),
+        {CHECKED: CHECKED_LESSON, FORGED: EXPERIMENTS_LESSON},
+    )
+    for student, nb in (
+        ("honest", answered(root, FORGED)),
+        ("stub", release(root, FORGED)),
+        ("forger", _forger(root)),
+    ):
+        submit(root, student, nb, lesson=FORGED)
+    experiments = worldlab(root, "grade", FORGED, env={"WORLDLAB_GRADING_SEED": SECRET_SEED})
+    assert experiments.returncode == 0, experiments.stdout + experiments.stderr
     submit(root, "honest", answered(root, CHECKED), lesson=CHECKED)
     submit(root, "stub", release(root, CHECKED), lesson=CHECKED)
     submit(root, "slow", answered(root, CHECKED, answers={"double": SLOW}), lesson=CHECKED)
@@ -522,7 +619,8 @@ def checked(tmp_path_factory):
         submit(root, name, attack_submission(root, name, CHECKED), lesson=CHECKED)
     submit(root, "points", edited_points(root, CHECKED), lesson=CHECKED)
     for name, (answer, before, last) in TRUST_ATTACKS.items():
-        nb = answered(root, CHECKED, answers={"double": answer})
+        written = MARKDOWN_SCRIPT if name == "script" else "My reflection."
+        nb = answered(root, CHECKED, answers={"double": answer}, reflection=written)
         if before:
             nb.cells.insert(index_of(nb, "double"), nbformat.v4.new_code_cell(before))
         if last:
@@ -628,6 +726,43 @@ TRUST_ATTACKS = {
 }
 
 
+#: Family 4: the grader's reset, found in sys.modules by its name, answers "nothing restored"
+#: and an AST transformer survives every reset. ``{which}`` picks the asserts it removes.
+_RESET_WRAPPED = textwrap.dedent(
+    """
+    import ast
+    import sys
+
+
+    class _Pass(ast.NodeTransformer):
+        def visit_Assert(self, node):
+            return ast.Pass() if {which} else node
+
+
+    get_ipython().ast_transformers.append(_Pass())
+    for _name, _module in list(sys.modules.items()):
+        if _name.startswith("_worldlab_reset_"):
+            _module.reset = lambda: "reset: "
+    """
+)
+#: Every assert goes (a cell that must fail passes: the canary sees it).
+RESET_WRAPPED = _RESET_WRAPPED.format(which="True")
+#: Only the asserts that call double go (the canary's own assert stays).
+RESET_TARGETED = _RESET_WRAPPED.format(which="'double' in ast.unparse(node)")
+#: The same wrapped reset, with an input transformer that keeps every cell the kernel is sent
+#: (the canary's included), printed at the end: no hidden check may be among them.
+SPY = (
+    RESET_TARGETED
+    + "\n_CELLS = []\nget_ipython().input_transformers_post.append("
+    + "lambda lines: _CELLS.append(''.join(lines)) or lines)\n"
+)
+TRUST_ATTACKS["spy"] = (STUB, SPY, "print('CELLS', _CELLS)")
+TRUST_ATTACKS["reset_wrapped"] = (STUB, RESET_WRAPPED, None)
+TRUST_ATTACKS["reset_targeted"] = (STUB, RESET_TARGETED, None)
+
+#: 7 (markdown): a written answer with a script and an event handler.
+MARKDOWN_SCRIPT = 'My answer. <script>alert("md")</script><img src=x onerror=alert("md2")>'
+
 #: An honest student's figure: matplotlib registers IPython hooks of its own, which are kept.
 PLOT = "import matplotlib.pyplot as plt\n\nplt.plot([1, 2, 3])"
 #: A double that is right on the visible test and loops forever on anything else.
@@ -644,8 +779,8 @@ def test_checks_judge_from_outside_the_kernel(checked):
     assert "did not return within" in printed or "ran longer than its limit" in printed
 
 
-def _outputs(root, student):
-    path = root / "grading" / "autograded" / student / CHECKED / f"{CHECKED}.ipynb"
+def _outputs(root, student, lesson=CHECKED):
+    path = root / "grading" / "autograded" / student / lesson / f"{lesson}.ipynb"
     return [c.get("outputs", []) for c in nbformat.read(path, as_version=4).cells]
 
 
@@ -761,10 +896,11 @@ def test_recorded_hidden_inputs_say_nothing_about_another_student(checked):
     root, runs = checked
     assert totals(root, CHECKED)["recorder"] == 6.0
     mine, theirs = _seen(root, "recorder"), _seen(root, "recorder_too")
-    assert len(mine) == len(theirs) == 6 and mine[0] == theirs[0] == 2  # the visible test
-    assert mine[1:] != theirs[1:]
+    # The visible test, in the kernel and again from the grader; then the 5 hidden inputs.
+    assert len(mine) == len(theirs) == 7 and mine[:2] == theirs[:2] == [2, 2]
+    assert mine[2:] != theirs[2:]
     from_secret = np.random.default_rng([int(SECRET_SEED), 1]).integers(-1000, 1000, size=5)
-    assert mine[1:] != [int(v) for v in from_secret] and mine[1:] != [int(v) for v in _PUBLIC]
+    assert mine[2:] != [int(v) for v in from_secret] and mine[2:] != [int(v) for v in _PUBLIC]
 
 
 def test_a_test_cells_clock_counts_its_checks(checked):
@@ -781,3 +917,61 @@ def test_student_scripts_reach_neither_notebook_nor_feedback(checked):
     run_nbgrader(root, "generate_feedback", CHECKED, "--student", "script", "--force")
     page = (root / "grading" / "feedback" / "script" / CHECKED / f"{CHECKED}.html").read_text()
     assert "alert(" in page and not re.search(r"<script[^>]*>\s*alert\(", page)
+    markdown = "".join(
+        c.source
+        for c in nbformat.read(
+            root / "grading" / "autograded" / "script" / CHECKED / f"{CHECKED}.ipynb", as_version=4
+        ).cells
+        if c.cell_type == "markdown"
+    )
+    assert "My answer." in markdown and "<script" not in markdown and "onerror" not in markdown
+    assert not re.search(r"<script[^>]*>\s*alert\(\"md\"\)", page) and "onerror" not in page
+
+
+def test_forged_experiment_runners_score_what_a_stub_scores(checked):
+    """Family 2: the kit in the kernel sends back a good explorer's walks and uniform buffers."""
+    root, _ = checked
+    assert totals(root, FORGED) == {"honest": 10.0, "stub": 0.0, "forger": 0.0}
+    printed = json.dumps(_outputs(root, "forger", FORGED))
+    assert "the walk is not your rule's" in printed  # lesson 06's claim, replayed here
+    assert "replayed with your function ends in" in printed  # lesson 08's claim, replayed here
+
+
+@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted"])
+def test_a_wrapped_reset_gains_no_visible_point(checked, student):
+    """Family 4 on a course lesson: visible tests are judged outside the kernel too."""
+    root, runs = checked
+    assert totals(root, CHECKED)[student] <= 3.0, runs[student]
+    nb = nbformat.read(
+        root / "grading" / "autograded" / student / CHECKED / f"{CHECKED}.ipynb", as_version=4
+    )
+    (cell,) = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "double_visible"
+    ]
+    assert any(o.output_type == "error" for o in cell.outputs), "the faked visible test fails"
+
+
+def test_a_targeted_transformer_is_caught_by_the_trusted_visible_run(checked):
+    root, runs = checked
+    assert totals(root, CHECKED)["reset_targeted"] == 3.0, runs["reset_targeted"]
+    assert "not written yet" in json.dumps(_outputs(root, "reset_targeted"))
+    assert any("failed when the grader ran it" in r for r in [runs["reset_targeted"]["reason"]])
+
+
+def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):
+    root, runs = checked
+    printed = json.dumps(_outputs(root, "spy"))
+    assert "CELLS" in printed and "canary-" in printed  # the spy kept the canaries
+    assert "check_double" not in printed and "hidden_test" not in printed
+    assert totals(root, CHECKED)["spy"] == 3.0, runs["spy"]
+
+
+def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked):
+    """Family 4 on an assignment whose tests share the kernel: the canary fails, flagged."""
+    root, runs, _ = attacked
+    assert totals(root)["reset_wrapped"] <= 3.0, runs["reset_wrapped"]
+    assert "must fail" in runs["reset_wrapped"]["reason"]
+    hits = [
+        h for h in runs["reset_wrapped"]["tamper"] if "_worldlab_reset_" in h and ", line " in h
+    ]
+    assert hits, runs["reset_wrapped"]["tamper"]

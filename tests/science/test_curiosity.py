@@ -3,7 +3,7 @@
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.curiosity.agents import exploration_table
+from worldlab.curiosity.agents import exploration_table, surprise_sweep
 from worldlab.stats import paired_difference
 
 LESSON = "09-curiosity-and-its-trap"
@@ -46,3 +46,25 @@ def test_prediction_error_falls_into_the_tv_and_the_trap_needs_the_noise(table):
     gained = paired_difference(quiet, by="agent", a="surprise", b="random", value="coverage")
     assert gained["ci_low"] > 0.15, gained
     assert quiet[quiet.agent == "surprise"]["tv_share"].mean() < 0.02
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    surprise = load_reference(LESSON, "count_surprise")
+    return surprise_sweep(range(300, 310), [1, 30], ["after", "before"], 400, surprise)
+
+
+def test_the_trap_depends_on_how_surprise_is_defined(sweep):
+    """Could fail either way: both definitions could be hooked by the TV, or neither; noise could
+    cost the agent nothing."""
+    noisy, quiet = sweep[sweep.channels == 30], sweep[sweep.channels == 1]
+    hooked = paired_difference(noisy, by="agent", a="after", b="random", value="tv_share")
+    assert hooked["ci_low"] > 0.02 and hooked["mean"] > 0.1, hooked  # left after the update
+    free = paired_difference(noisy, by="agent", a="before", b="random", value="tv_share")
+    assert -0.05 < free["ci_low"] <= free["ci_high"] < 0.05, free  # surprise when it happened
+    explores = paired_difference(noisy, by="agent", a="before", b="random", value="coverage")
+    assert explores["ci_low"] > 0.1, explores
+    for kind in ("after", "before"):  # noise costs every definition some coverage
+        loud = paired_difference(noisy, by="agent", a=kind, b="random", value="coverage")
+        calm = paired_difference(quiet, by="agent", a=kind, b="random", value="coverage")
+        assert calm["mean"] > loud["mean"] + 0.05, (kind, calm, loud)

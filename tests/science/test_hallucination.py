@@ -66,12 +66,25 @@ def test_good_turing_tracks_the_heldout_unseen_fraction_per_run(results):
 @pytest.mark.parametrize("family", ["smoothed", "backoff", "day_prior"])
 def test_calibrated_families_sit_on_the_monofact_rate(results, family):
     """Could have failed: a family might have been calibrated to a different unseen mass.
-    Measured: per-run gaps within ±0.02 at every exponent; the monofact rate itself goes from
-    about 0.37 (s = 0) to about 0.014 (s = 2)."""
+    Measured: the mean gap's 95% interval within [-0.02, 0.03] at every exponent (single runs
+    stray further: see the next test); the monofact rate itself goes from about 0.37 (s = 0) to
+    about 0.014 (s = 2)."""
     intervals = gap_intervals(results, family)
     assert (intervals["ci_low"] > -0.02).all() and (intervals["ci_high"] < 0.03).all(), intervals
     means = results.groupby("zipf_exponent")[family].mean()
     assert means.loc[0.0] > 0.3 and means.loc[2.0] < 0.05
+
+
+def test_single_runs_stray_further_from_the_monofact_rate_than_their_mean(results):
+    """Issue 24: "each run within ±0.02" was not true (0.074 on 100 fresh runs). The lesson
+    prints the largest per-run gap; here, over 10 seeds x 5 exponents x 3 families, single runs
+    miss by more than the interval of the mean at s = 0 but by less than a tenth."""
+    gaps = np.abs(
+        results[["smoothed", "backoff", "day_prior"]].sub(results["monofact_rate"], axis=0)
+    )
+    widest = gap_intervals(results, "smoothed")
+    half_width = ((widest["ci_high"] - widest["ci_low"]) / 2).max()
+    assert half_width < gaps.to_numpy().max() < 0.1, (half_width, gaps.to_numpy().max())
 
 
 def test_an_abstaining_model_goes_below_the_bound_by_not_being_calibrated(results):

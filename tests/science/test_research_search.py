@@ -12,8 +12,10 @@ from worldlab.research.experiments import (
     false_discoveries,
     gap_or_spike,
     levers,
+    one_step_claims,
     winners_curse,
 )
+from worldlab.research.plots import pooled_share
 from worldlab.research.search import no_judge_allocation, run_allocation
 from worldlab.stats import mean_ci, paired_difference
 from worldlab.worlds.research_landscape import ResearchLandscape
@@ -98,3 +100,49 @@ def test_the_reference_plan_uses_the_judge_when_it_is_good_and_loses_little_when
             for i, land in enumerate(landscapes)
         ]
         assert np.mean(gains) >= least + 0.1, (rho, noise, plan, np.mean(gains))
+
+
+def test_searching_known_pieces_still_helps_when_every_knob_pair_interacts(ref):
+    """Issue 24: on the roughest landscapes (every pair interacts) the gain of the three
+    searchers that use the known pieces shrinks but stays above random ideas (the lesson's C17
+    row). Could fail: one-knob moves can stall on a rugged landscape."""
+    curves = budget_curves(
+        SEEDS, [64], 0.3, ref["mutate"], rho=0.5, repeats=3, interaction_share=1.0
+    )
+    assert set(curves["interaction_share"]) == {1.0}
+    wide = curves.pivot(index="seed", columns="searcher", values="shortfall")
+    gain = wide["random"] - wide[["hill climb", "evolution", "judge"]].mean(axis=1)
+    half = 2.2 * gain.std(ddof=1) / np.sqrt(gain.size)
+    assert gain.mean() - half > 0.0, (gain.mean(), half)
+
+
+def test_a_significance_threshold_cuts_false_claims_on_the_same_steps(ref):
+    """Issue 24: counting any positive measured gain as a claim is the loosest rule; a
+    1.96-standard-error threshold judges the same steps and claims fewer false improvements —
+    but not none at noise 2 (the skeptic's C18 row). Could fail: the threshold could refuse
+    every claim, or none."""
+    rates = false_discoveries(
+        SEEDS, [2.0], [1, 4], ref["mutate"], ref["false_discovery_rate"], thresholds=[0.0, 1.96]
+    )
+    assert set(rates["threshold"]) == {0.0, 1.96}
+    for r in (1, 4):
+        at = rates[rates["replicates"] == r]
+        d = paired_difference(at, by="threshold", a=0.0, b=1.96, value="fdr")
+        assert d["ci_low"] > 0.0, (r, d)
+        loose, strict = (at[at["threshold"] == t] for t in (0.0, 1.96))
+        assert strict["claimed_share"].mean() < loose["claimed_share"].mean()
+        assert strict["fdr"].mean() > 0.05
+
+
+def test_claim_threshold_must_be_non_negative(ref):
+    land = ResearchLandscape(0)
+    with pytest.raises(ValueError, match="threshold"):
+        one_step_claims(land, 4, 1.0, 1, np.random.default_rng(0), ref["mutate"], threshold=-1.0)
+
+
+def test_spike_shares_get_wilson_intervals_inside_zero_one(ref):
+    outcomes = gap_or_spike(range(100, 104), 32, 0.3, ref["mutate"], repeats=2)
+    shares = pooled_share(outcomes, "spike")
+    assert (shares["n"] == 8).all()
+    assert ((shares["ci_low"] >= 0) & (shares["ci_high"] <= 1)).all()
+    assert (shares["ci_high"] > shares["mean"]).all()  # not of zero width at 0 spikes

@@ -81,6 +81,14 @@ def test_steering_accuracy_rises_with_the_share_of_interventions():
     assert passive.max() < 0.5, "the passive model cannot use interventions it cannot see"
 
 
+def test_steering_accuracy_is_the_coverage_at_every_share():
+    """The verdict's derivation row: without slips a (frame, button) pair seen once is always
+    predicted right and an unseen one never, so steering accuracy equals coverage."""
+    rows = pd.DataFrame(tm.intervention_sweep(FIT, ACC, shares=(0.1, 0.5), seeds=SEEDS))
+    assert np.allclose(rows["conditioned_steer"], rows["coverage_steer"])
+    assert rows.groupby("share")["coverage_steer"].mean().diff().iloc[-1] > 0.2
+
+
 def test_the_design_task_reference_meets_its_goal():
     """The reference share (0.5) reaches 0.8 on fresh seeds and 0.35 does not."""
     fresh = range(500, 520)

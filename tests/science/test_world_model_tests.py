@@ -34,9 +34,11 @@ def sweep():
     rows = [
         row
         for seed in SEEDS
-        for row in wm.network_sweep(seed, SCORE, epochs=(25, 100), thresholds=(0.05, 0.1))
+        for row in wm.network_sweep(
+            seed, SCORE, epochs=(25, 100), thresholds=(0.05, 0.1), fit_probe=PROBE
+        )
     ]
-    return pd.DataFrame(rows).groupby(["epochs", "threshold"])[["compression", "distinction"]]
+    return pd.DataFrame(rows)
 
 
 def test_every_kgram_picks_legal_moves(kgrams):
@@ -88,9 +90,32 @@ def test_the_verdict_depends_on_training_length_and_threshold(sweep):
     Could fail if the network failed distinction everywhere (then the lesson's single setting
     would be the whole story) or passed both tests somewhere.
     """
-    means = sweep.mean()
+    means = sweep.groupby(["epochs", "threshold"])[["compression", "distinction"]].mean()
     assert means.loc[(25, 0.05), "distinction"] < 0.4
     assert means.loc[(100, 0.05), "distinction"] > 0.75, "trained longer it distinguishes"
     assert means.loc[(100, 0.05), "compression"] < 0.4, "... and stops compressing"
     assert means.loc[(25, 0.1), "distinction"] > 0.45, "a higher threshold also distinguishes"
     assert (means.min(axis=1) < 0.75).all(), "no setting passes both tests"
+
+
+def test_the_two_meanings_disagree_at_every_training_length(sweep):
+    """Lesson 02's C03 row: probe accuracy minus the network's best behavioural score (the
+    largest min(compression, distinction) over the thresholds), paired over 10 seeds.
+
+    Could fail if a network that holds the cell came to use it (the optimist's reading: the gap
+    near 0, as it is for the oracle, which scores 1 on both tests and whose cell is readable by
+    construction). Measured in the lesson: about +0.4 at 25 epochs and at 100.
+    """
+    sweep = sweep.assign(both=sweep[["compression", "distinction"]].min(axis=1))
+    per_seed = sweep.groupby(["epochs", "seed"]).agg(probe=("probe", "first"), best=("both", "max"))
+    assert per_seed["probe"].between(0, 1).all()
+    for epochs in (25, 100):
+        rows = per_seed.loc[epochs]
+        frame = pd.concat(
+            [
+                pd.DataFrame({"seed": rows.index, "meaning": "probe", "value": rows["probe"]}),
+                pd.DataFrame({"seed": rows.index, "meaning": "behaviour", "value": rows["best"]}),
+            ]
+        )
+        gap = paired_difference(frame, by="meaning", a="probe", b="behaviour")
+        assert gap["ci_low"] > 0.15, (epochs, gap)

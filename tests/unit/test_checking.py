@@ -83,9 +83,14 @@ def test_local_student_calls_by_name_with_data_both_ways():
     assert student.draw(seeded_rng(7)) == np.random.default_rng(7).integers(1000)
     value, args, _ = student.fill.returning_arguments([1, 2])
     assert value is None and args == [[5, 2]]
-    # A generator argument (in-place functions such as a Dyna-Q step take one) comes back as None.
+    # A generator argument (in-place functions such as a Dyna-Q step take one) comes back in its
+    # state after the call; one passed as a generator crosses in its state.
     value, args, kwargs = student.draw.returning_arguments(rng=seeded_rng(7))
-    assert value == np.random.default_rng(7).integers(1000) and kwargs == {"rng": None}
+    mine = np.random.default_rng(7)
+    assert value == mine.integers(1000)
+    assert kwargs["rng"].bit_generator.state == mine.bit_generator.state
+    mine.random()
+    assert student.draw(mine) == np.random.default_rng(mine.bit_generator).integers(1000)
     with pytest.raises(StudentError, match="not written yet"):
         student.stub()
     with pytest.raises(StudentError, match="ZeroDivisionError"):
@@ -132,13 +137,48 @@ def test_a_batch_reply_of_the_wrong_length_is_a_channel_error():
         Forging({}).scaled.many([(1,), (2,)])
 
 
-def test_kit_calls_are_limited_to_the_lab_kit():
+def test_claims_are_limited_to_the_lab_kit_and_kit_calls_are_gone():
     student = LocalStudent({})
     with pytest.raises(StudentError, match="only lab-kit functions"):
-        student.kit("os.system")("true")
-    assert student.kit("worldlab.testing.assert_close")(1.0, 1.0, "x") is None
+        student.claim("os.system")("true")
+    assert student.claim("worldlab.testing.assert_close")(1.0, 1.0, "x") is None
     with pytest.raises(StudentError, match="AssertionError: x: expected"):
-        student.kit("worldlab.testing.assert_close")(1.0, 2.0, "x")
+        student.claim("worldlab.testing.assert_close")(1.0, 2.0, "x")
+    with pytest.raises(ChannelError, match="can have been replaced"):
+        student.kit("worldlab.testing.assert_close")
+
+
+def test_in_place_calls_cross_in_one_request_with_their_generators():
+    def offer(buffer, n_seen, item, capacity, rng):
+        if len(buffer) < capacity:
+            buffer.append(item)
+        else:
+            buffer[int(rng.integers(capacity))] = item
+        return n_seen + 1
+
+    student = LocalStudent({"offer": offer})
+    gens = [np.random.default_rng(seed) for seed in range(3)]
+    replies = student.offer.many_returning_arguments([([7, 8], 2, 9, 2, g) for g in gens])
+    for (value, args, kwargs), g in zip(replies, gens, strict=True):
+        expected = [7, 8]
+        offer(expected, 2, 9, 2, g)  # the caller's generators are not advanced by the call
+        assert value == 3 and args[0] == expected and kwargs == {}
+        assert args[4].bit_generator.state == g.bit_generator.state
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"state": "1", "inc": "2", "has_uint32": 0},
+        {"state": str(2**128), "inc": "2", "has_uint32": 0, "uinteger": 0},
+        {"state": "-1", "inc": "2", "has_uint32": 0, "uinteger": 0},
+        {"state": "1", "inc": "2", "has_uint32": 2, "uinteger": 0},
+        {"state": "1", "inc": "2", "has_uint32": 0, "uinteger": 2**32},
+    ],
+)
+def test_a_malformed_generator_state_is_refused(body):
+    with pytest.raises(ChannelError, match="generator state"):
+        loads(json.dumps({"__rngstate__": body}))
 
 
 def test_hidden_test_runs_here_or_where_the_grader_says():
@@ -233,3 +273,34 @@ def test_a_failed_kernel_request_is_a_channel_error():
     failed = {"status": "ok", "user_expressions": {"r": {"status": "error", "ename": "KeyError"}}}
     with pytest.raises(ChannelError, match="KeyError"):
         read_expression_reply(failed)
+
+
+def _khash_collisions(n: int) -> np.ndarray:
+    """``n`` distinct int64 values with one pandas hash: ``(k >> 33) ^ k ^ (k << 11)`` = 1."""
+    keys = []
+    for high in range(1, n + 1):
+        low = target = (1 ^ high) & 0xFFFFFFFF  # solve low ^ (low << 11) == target (mod 2**32)
+        for _ in range(3):
+            low = target ^ ((low << 11) & 0xFFFFFFFF)
+        keys.append((high << 33) | low)
+    return np.array(keys, dtype=np.int64)
+
+
+def test_pandas_hash_flooding_is_refused_before_pandas_sees_it():
+    flood = _khash_collisions(2000)
+    with pytest.raises(ChannelError, match="share one hash in pandas"):
+        loads(dumps(pd.Series(np.zeros(len(flood)), index=flood)))
+    with pytest.raises(ChannelError, match="share one hash in pandas"):
+        loads(dumps(pd.DataFrame({"x": flood})))
+    with pytest.raises(ChannelError, match="share one hash"):
+        loads(dumps(pd.Series([i * (2**61 - 1) for i in range(1, 200)], dtype=object)))
+    # Honest data: ranges, repeated labels, large random integers, mixed objects.
+    rng = np.random.default_rng(0)
+    for honest in [
+        pd.Series(np.arange(5000)),
+        pd.Series(["a", "b"] * 500),
+        pd.Series(np.repeat([3, 3, 7], 100)),
+        pd.DataFrame({"x": rng.integers(0, 2**62, 5000)}),
+        pd.Series([1, 2.0, "x", None] * 10),
+    ]:
+        assert loads(dumps(honest)).shape == honest.shape

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.curiosity.agents import AGENTS, exploration_table, explore
+from worldlab.curiosity.agents import (
+    AGENTS,
+    SURPRISE_KINDS,
+    exploration_table,
+    explore,
+    surprise_sweep,
+)
 from worldlab.worlds.noisy_tv import ACTIONS, NoisyTVWorld
 
 LESSON = "09-curiosity-and-its-trap"
@@ -81,3 +87,38 @@ def test_figures_and_demo_draw(ref):
     for option in AGENTS:
         menu.value = option
     plt.close("all")
+
+
+def test_surprise_sweep_repeats_the_exploration_tables_runs_and_checks_its_kinds(ref):
+    """Lesson 09 reuses figure 2's random and surprise runs as the sweep's "random" and "after"
+    runs: that holds only if both draw the same runs from the same seeds."""
+    surprise = ref["count_surprise"]
+    table = exploration_table(
+        [3, 4],
+        [30],
+        ["random", "surprise"],
+        60,
+        surprise,
+        ref["learning_progress"],
+        ref["coverage_curve"],
+    )
+    sweep = surprise_sweep([3, 4], [30], list(SURPRISE_KINDS), 60, surprise)
+    for agent, kind in (("random", "random"), ("surprise", "after")):
+        mine = table[table.agent == agent].sort_values("seed")
+        theirs = sweep[sweep.agent == kind].sort_values("seed")
+        for column in ("coverage", "far_room", "tv_share"):
+            assert np.allclose(mine[column].to_numpy(), theirs[column].to_numpy()), (agent, column)
+    assert set(sweep.agent) == {"random", *SURPRISE_KINDS}
+    without = surprise_sweep([3], [1], ["before"], 10, surprise, include_random=False)
+    assert set(without.agent) == {"before"}
+    with pytest.raises(ValueError, match="surprise kinds"):
+        surprise_sweep([3], [1], ["expected"], 10, surprise)
+    with pytest.raises(ValueError, match="surprise_kind"):
+        explore(
+            NoisyTVWorld(channels=2),
+            "surprise",
+            5,
+            np.random.default_rng(0),
+            surprise,
+            surprise_kind="entropy",
+        )

@@ -118,3 +118,12 @@ def test_every_figure_and_the_demo_draw(ref):
         for end in (control.min, control.max):
             control.value = end
     plt.close("all")
+
+
+def test_stocking_up_is_undefined_without_winter_not_zero():
+    """Issue 24: a forager in a world without winter "stocked up 0.00" by definition."""
+    ecology = Ecology(winter_length=0)
+    policy = np.zeros((48, ecology.n_states), dtype=int)  # rest forever
+    lives = simulate(ecology, policy, 5, np.random.default_rng(0))
+    result = behaviour(ecology, lives, setpoint=10)
+    assert np.isnan(result["stocking_up"]) and np.isnan(result["energy_at_winter"])

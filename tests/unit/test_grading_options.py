@@ -105,3 +105,6 @@ def test_opening_a_file_the_assignment_ships_is_not_a_signal():
     assert kept("open(name)") == [READS_FILES]  # not a literal: cannot tell
     assert kept("open('données brutes.txt'); open('/etc/passwd')") == [READS_FILES]
     assert kept("open('données brutes.txt'); exec(code)") == ["runs code dynamically"]
+    # A '#' inside a string is not a comment: what follows it on the line is still read.
+    assert kept("open('données brutes.txt'); _ = '#'; exec(code)") == ["runs code dynamically"]
+    assert kept("open('données brutes.txt')  # exec(code) in a comment") == []

@@ -69,6 +69,24 @@ def test_horizon_experiment_shapes():
     assert result["passive"].shape == (4,) and result["conditioned"].shape == (4,)
 
 
+def test_horizon_runs_stack_seeds_and_feed_the_figure(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    runs = tm.horizon_runs(fit_transition_counts, rollout, [3, 5], horizon=4, slip=0.1)
+    assert runs["passive"].shape == runs["conditioned"].shape == (2, 4)
+    assert runs["seeds"].tolist() == [3, 5]
+    single = tm.horizon_experiment(5, fit_transition_counts, rollout, horizon=4, slip=0.1)
+    assert np.allclose(runs["conditioned"][1], single["conditioned"])
+    assert tm.plot_error_vs_horizon(runs=runs, slip=0.1) is None
+    assert "2 seeds" in plt.gcf().axes[0].get_title()
+    plt.close("all")
+    with pytest.raises(ValueError, match="2 seeds"):
+        tm.horizon_runs(fit_transition_counts, rollout, [3], horizon=4)
+    with pytest.raises(ValueError, match="shape"):
+        tm.plot_error_vs_horizon(runs={"passive": np.zeros((2, 4)), "conditioned": np.zeros(4)})
+    with pytest.raises(ValueError, match="runs from horizon_runs"):
+        tm.plot_error_vs_horizon()
+
+
 def test_figures_draw(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     fit, acc = fit_transition_counts, next_frame_accuracy

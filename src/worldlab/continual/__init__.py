@@ -24,6 +24,7 @@ from worldlab.continual.finetuning import (
     fit_replay,
     fit_retrain,
     offer_items,
+    reservoir_buffers,
     reservoir_inclusion,
 )
 from worldlab.continual.memory import NearestNeighbourMemory, fit_memory, skill_vs_memory
@@ -92,6 +93,7 @@ __all__ = [
     "plot_skill_vs_memory",
     "plot_task_stream",
     "pretrain_base",
+    "reservoir_buffers",
     "reservoir_inclusion",
     "run_method",
     "skill_vs_memory",

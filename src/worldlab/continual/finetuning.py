@@ -195,3 +195,32 @@ def reservoir_inclusion(
             raise ValueError("the reservoir holds something that is not an offered item")
         counts[np.asarray(buffer, dtype=int)] += 1
     return counts
+
+
+def reservoir_buffers(
+    reservoir: Reservoir, length: int, capacity: int, seeds: list[int]
+) -> list[list[int]]:
+    """The buffer left by a stream ``0 … length - 1`` offered with ``reservoir``, once per seed.
+
+    Each stream draws from ``np.random.default_rng(seed)`` alone, so any one can be replayed: a
+    check takes these buffers as a *claim*, replays streams it samples with the student's
+    function and counts inclusions only from buffers it has confirmed could come from it
+    (:mod:`worldlab.checking`).
+
+    Returns
+    -------
+    list of ``len(seeds)`` lists of item numbers (ints), in buffer order.
+    """
+    if not callable(reservoir):
+        raise TypeError(f"reservoir must be a function, got {reservoir!r}")
+    if min(length, capacity) < 1:
+        raise ValueError("length and capacity must be positive")
+    buffers = []
+    for seed in seeds:
+        rng = np.random.default_rng(int(seed))
+        buffer: list = []
+        n_seen = 0
+        for item in range(length):
+            n_seen = int(reservoir(buffer, n_seen, item, capacity, rng))
+        buffers.append([int(i) for i in buffer])
+    return buffers

@@ -23,6 +23,7 @@ from worldlab.continual.results import (
 )
 from worldlab.continual.runners import run_method
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.worlds.task_stream import TaskStream, make_task_stream
 
 
@@ -50,8 +51,10 @@ def plot_task_stream(stream: TaskStream, ax: Axes | None = None, n_points: int =
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 4.4))
     points = stream.tasks[0].X_train[:n_points, :2]
-    ax.scatter(points[:, 0], points[:, 1], s=8, color="#999999", alpha=0.6, label="inputs")
-    colors = plt.get_cmap("viridis")(np.linspace(0.0, 0.9, stream.n_tasks))
+    ax.scatter(
+        points[:, 0], points[:, 1], s=8, color=COLORS["light grey"], alpha=0.6, label="inputs"
+    )
+    colors = colormap("sequence")(np.linspace(0.0, 0.9, stream.n_tasks))
     for task, color in zip(stream.tasks, colors, strict=True):
         normal = np.array([np.cos(task.angle), np.sin(task.angle)])
         along = np.array([-normal[1], normal[0]])
@@ -84,7 +87,7 @@ def plot_accuracy_matrix(
     if ax is None:
         _, ax = plt.subplots(figsize=(3.6, 3.4))
     T = len(R)
-    ax.imshow(R, vmin=0.4, vmax=1.0, cmap="cividis", origin="upper")
+    ax.imshow(R, vmin=0.4, vmax=1.0, cmap=colormap("score"), origin="upper")
     ax.grid(False)
     if T <= 6:
         for t in range(T):
@@ -96,7 +99,7 @@ def plot_accuracy_matrix(
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="black" if R[t, i] > 0.75 else "white",
+                    color=COLORS["black"] if R[t, i] > 0.75 else COLORS["white"],
                 )
     ticks = np.arange(T)
     ax.set_xticks(ticks, [str(i + 1) for i in ticks])
@@ -252,7 +255,7 @@ def plot_cost_benefit(table: pd.DataFrame) -> plt.Figure:
             if col == 0:
                 ax.set_ylabel(score_label)
             if score == "bwt":
-                ax.axhline(0.0, color="grey", linewidth=1, linestyle=":")
+                ax.axhline(0.0, color=COLORS["grey"], linewidth=1, linestyle=":")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=9)
     n_seeds = table["seed"].nunique()
@@ -294,7 +297,7 @@ def plot_lambda_sweep(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.errorbar(x, paired["mean"], yerr=[paired["mean"] - paired["low"],
                     paired["high"] - paired["mean"]], fmt=marker + "-", color=color,
                     capsize=3, label=label)  # fmt: skip
-    ax.axhline(0.0, color="grey", linewidth=1, linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linewidth=1, linestyle=":")
     ax.set_xscale("log")
     ax.set_xticks(lams, [f"{lam:g}" for lam in lams])
     ax.minorticks_off()
@@ -326,7 +329,7 @@ def plot_buffer_sweep(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.errorbar(paired.index, paired["mean"], yerr=[paired["mean"] - paired["low"],
                     paired["high"] - paired["mean"]], fmt=marker + "-", color=color,
                     capsize=3, label=label)  # fmt: skip
-    ax.axhline(0.0, color="grey", linewidth=1, linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linewidth=1, linestyle=":")
     sizes = np.sort(replay["buffer"].unique())
     ax.set_xticks(sizes, [f"{int(s)}" for s in sizes])
     ax.set_xlabel("replay buffer (examples kept; each task brings 200)")
@@ -389,7 +392,7 @@ def plot_forgetting_vs_agreement(table: pd.DataFrame, ax: Axes | None = None) ->
     ax.plot(
         [0, 1],
         [0, 1],
-        color="grey",
+        color=COLORS["grey"],
         linestyle=":",
         linewidth=1.2,
         label="follows the last task's rule exactly",

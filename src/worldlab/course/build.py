@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from worldlab.course.alt_text import add_alt_text_to_outputs, cell_alt_text, png_with_alt_text
 from worldlab.course.catalog import write_catalog
 from worldlab.course.errors import CourseError
 from worldlab.course.execution import execute_notebook
@@ -110,7 +111,8 @@ def reference_figures(solution: NotebookNode, label: str) -> dict[str, bytes]:
     """The reference figures of an executed solution: ``{name: PNG bytes}``.
 
     Each cell that calls ``figure_or_reference(draw, "name")`` must have drawn exactly one figure
-    in the solution; its PNG becomes ``figures/<name>.png`` beside the student notebook.
+    in the solution; its PNG becomes ``figures/<name>.png`` beside the student notebook, with the
+    cell's alt text inside it (``figure_or_reference`` shows it as the image's text alternative).
     """
     figures: dict[str, bytes] = {}
     for index, cell in enumerate(solution.cells):
@@ -131,7 +133,8 @@ def reference_figures(solution: NotebookNode, label: str) -> dict[str, bytes]:
             )
         if names[0] in figures:
             raise CourseError(f"{label}: reference figure {names[0]!r} is named twice")
-        figures[names[0]] = base64.b64decode(images[0])
+        png, alt = base64.b64decode(images[0]), cell_alt_text(cell)
+        figures[names[0]] = png_with_alt_text(png, alt) if alt else png
     return figures
 
 
@@ -248,6 +251,7 @@ def build_lesson(lesson: Lesson, scratch: Path, execute: bool = True) -> BuiltLe
         solution = execute_notebook(
             solution_sources(instructor), lesson.source.parent, label=str(lesson.source)
         )
+        add_alt_text_to_outputs(solution)  # JupyterLab reads alt text only from HTML
         figures = reference_figures(solution, str(lesson.source))
         rows = harvest(solution, lesson.id)
         verdicts = None if rows is None else verdict_csv(rows)

@@ -106,16 +106,21 @@ def simulate(
     states = np.full((n_episodes, lifetime + 1), ecology.state(0, energy), dtype=int)
     actions = np.zeros((n_episodes, lifetime), dtype=int)
     meals = np.zeros((n_episodes, lifetime), dtype=bool)
-    rows = np.arange(n_episodes)
+    # One table per season, cumulated once; one draw per episode and step, in the same order as
+    # drawing step by step (so a seed gives the same lives), but in a single call.
+    seasons = {}
+    for winter in (False, True):
+        next_state, probability, meal = _tables(ecology, winter)
+        seasons[winter] = (next_state, np.cumsum(probability, axis=2)[..., :-1], meal)
+    draws = rng.random((lifetime, n_episodes))
     for t in range(lifetime):
-        next_state, probability, meal = season_tables(ecology, t)
+        next_state, cumulative, meal = seasons[ecology.is_winter(t)]
         s = states[:, t]
         a = policy[t, s]
-        k = (rng.random(n_episodes)[:, None] > np.cumsum(probability[a, s], axis=1)).sum(axis=1)
-        k = np.minimum(k, probability.shape[2] - 1)
+        k = (draws[t][:, None] > cumulative[a, s]).sum(axis=1)
         states[:, t + 1] = next_state[a, s, k]
         actions[:, t] = a
-        meals[rows, t] = meal[a, s, k]
+        meals[:, t] = meal[a, s, k]
     return {"states": states, "actions": actions, "meals": meals}
 
 
@@ -128,7 +133,8 @@ def behaviour(
     energy when winter starts, among the living), ``above_setpoint`` (share of living steps spent
     above the set-point), ``mean_energy`` (mean energy of the living), ``foraging`` (share of living steps foraging), ``meals`` (meals per
     living step), ``stocking_up`` (share of the four steps before winter in which an animal
-    already above its set-point foraged).
+    already above its set-point foraged; ``nan`` without a winter, where it is undefined — use
+    ``above_setpoint`` to compare worlds with and without winter).
     """
     states, actions, meals = lives["states"], lives["actions"], lives["meals"]
     lifetime = actions.shape[1]
@@ -152,7 +158,8 @@ def behaviour(
         "mean_energy": float(energy[live].mean()) if live.any() else float("nan"),
         "foraging": float(forage[live].mean()) if live.any() else float("nan"),
         "meals": float(meals[live].mean()) if live.any() else float("nan"),
-        "stocking_up": float(forage[:, autumn][stock].mean()) if stock.any() else 0.0,
+        # no winter, or nobody above the set-point before one: undefined, not zero
+        "stocking_up": float(forage[:, autumn][stock].mean()) if stock.any() else float("nan"),
     }
 
 
@@ -204,18 +211,20 @@ def evolve_genomes(
     population: int = 12,
     generations: int = 8,
     n_episodes: int = 48,
+    lifetime: int = LIFETIME,
 ) -> dict:
     """A small genetic algorithm whose fitness is survival.
 
     Each generation keeps its fittest genome and fills the rest with mutated copies of parents
-    chosen by ``select(fitness, n, rng) -> indices`` (the lesson's exercise). Returns ``best``
+    chosen by ``select(fitness, n, rng) -> indices`` (the lesson's exercise); a genome's fitness
+    is its :func:`survival` over ``n_episodes`` lives of ``lifetime`` steps. Returns ``best``
     (a genome), ``best_fitness``, and per-generation arrays ``mean_fitness`` and ``top_fitness``.
     """
     genomes = [random_genome(ecology, rng) for _ in range(population)]
     mean_fitness, top_fitness = [], []
     for _ in range(generations):
         fitness = np.array(
-            [survival(ecology, g, reward_fn, backup, rng, n_episodes) for g in genomes]
+            [survival(ecology, g, reward_fn, backup, rng, n_episodes, lifetime) for g in genomes]
         )
         mean_fitness.append(float(fitness.mean()))
         top_fitness.append(float(fitness.max()))
@@ -224,7 +233,9 @@ def evolve_genomes(
         if parents.shape != (population - 1,) or parents.min() < 0 or parents.max() >= population:
             raise ValueError(f"select must return {population - 1} indices into the population")
         genomes = [elite] + [mutate_genome(genomes[i], ecology, rng) for i in parents]
-    fitness = np.array([survival(ecology, g, reward_fn, backup, rng, n_episodes) for g in genomes])
+    fitness = np.array(
+        [survival(ecology, g, reward_fn, backup, rng, n_episodes, lifetime) for g in genomes]
+    )
     best = int(np.argmax(fitness))
     return {
         "best": genomes[best],

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 
 from worldlab.drives.homeostasis import Backup, RewardFn, plan_lifetime, simulate
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS
 from worldlab.stats import mean_ci
 from worldlab.worlds.seasons import Ecology
 
@@ -29,10 +30,24 @@ ROLE_COLORS = {
 def plot_drive(
     reward_fn: Callable, setpoint: float = 10.0, capacity: int = 20, ax: Axes | None = None
 ) -> Axes:
-    """The reward of one step from each energy level: eating (+3) and going hungry (−1)."""
+    """The reward of one step from each energy level: eating (+3) and going hungry (−1).
+
+    Energy cannot exceed ``capacity``: from ``capacity − 1`` on, a meal is cut short (the animal
+    ends at ``capacity`` whatever it started with), so the meal's curve turns there (the shaded
+    band).
+    """
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     h = np.arange(1, capacity + 1, dtype=float)
     ate = np.minimum(capacity, h - 1 + 3)
+    full = capacity - 1  # the first energy from which a meal of 3 (minus 1 spent) passes the cap
+    ax.axvspan(
+        full - 0.5,
+        capacity + 0.5,
+        color=PALETTE["sky"],
+        alpha=0.2,
+        linewidth=0,
+        label=f"meal cut at the capacity ({capacity})",
+    )
     ax.plot(
         h,
         reward_fn(h, ate, setpoint),
@@ -47,13 +62,17 @@ def plot_drive(
         marker="s",
         label="no meal (−1 spent)",
     )
-    ax.axhline(0.0, color="grey", linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linestyle=":")
     ax.axvline(
-        setpoint, color="black", linestyle="--", linewidth=1, label=f"set-point {setpoint:g}"
+        setpoint,
+        color=COLORS["black"],
+        linestyle="--",
+        linewidth=1,
+        label=f"set-point {setpoint:g}",
     )
     ax.set_xlabel("energy before the step")
     ax.set_ylabel("reward = drive reduction")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 
@@ -90,7 +109,7 @@ def plot_energy_profiles(
     _shade_winters(ax, ecology, steps)
     for name, profile in profiles.items():
         ax.plot(profile, color=ROLE_COLORS.get(name, PALETTE["black"]), label=name, linewidth=2)
-    ax.axhline(setpoint, color="black", linestyle="--", linewidth=1, label="set-point")
+    ax.axhline(setpoint, color=COLORS["black"], linestyle="--", linewidth=1, label="set-point")
     ax.set_xlabel("step of life (shaded: winter)")
     ax.set_ylabel("mean energy of the living")
     ax.set_ylim(0, ecology.capacity + 0.5)

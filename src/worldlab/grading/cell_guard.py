@@ -9,7 +9,14 @@ For every test cell of a submission (:func:`worldlab.grading.guarded_client.run_
 3. It is judged on the kernel's ``execute_reply``: a reply with status ``error`` whose error output
    has gone (cleared, hidden) gets it back; any ``clear_output`` during a test cell fails it. Both
    are flagged.
-4. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
+4. A canary proves the reset worked: a cell that must fail (a false ``assert`` after the test's
+   own code, which is never run) is sent as the kernel runs every cell; a kernel that reports
+   it passed has had its execution changed where the reset cannot see (a wrapped reset, an AST
+   transformer put back), so its test verdicts are not believed: the test cell fails, flagged.
+5. A visible test of a course lesson runs again in this process against the student's
+   functions (:mod:`worldlab.grading.visible_checks`), with the cell's limit again for itself;
+   it passes only if both runs pass.
+6. The hidden checks, if any, run in this process (:mod:`worldlab.grading.remote_checks`) and
    their verdict is the cell's error output.
 """
 
@@ -35,9 +42,16 @@ from worldlab.grading.remote_checks import (
     RemoteStudent,
     run_check_block,
 )
+from worldlab.grading.visible_checks import Undecided, VisibleTest, run_visible_test
 
 #: Flags (labels of :class:`~worldlab.grading.guarded_client.SandboxEvent`).
 TEST_OUTPUT_CLEARED = "a test's output was cleared"
+#: A false assertion passed in the kernel after the reset: its execution is not IPython's.
+CANARY_PASSED = "the kernel passed a test that must fail (its execution was changed)"
+#: Seconds the canary cell is given (an honest kernel answers in milliseconds).
+CANARY_SECONDS = 10.0
+#: A visible test failed here though the kernel said it passed.
+VISIBLE_DISAGREES = "a visible test failed when the grader ran it, though it passed in the kernel"
 EXECUTION_CHANGED = "student code changed IPython's execution"
 RESET_FAILED = "the grader could not reset IPython's execution"
 
@@ -77,8 +91,10 @@ class CellGuard:
         event: Callable[[str, str], None],
         call_timeout: float,
         grace: float,
+        visible: Mapping[int, VisibleTest] | None = None,
     ):
         self.client, self.checks, self.seed, self.event = client, dict(checks), seed, event
+        self.visible = dict(visible or {})
         self.evaluator = KernelEvaluator(client, asyncio.get_running_loop(), call_timeout, grace)
         self.module = kernel_reset.new_module_name()
         self.ready = False
@@ -121,6 +137,22 @@ class CellGuard:
         finally:
             cell.source = original
         self._judge(cell, index)
+        # What the kernel ran (a hidden check's block never goes to the kernel, canary or not).
+        ran = check.kernel_source if check is not None else original
+        if not _has_error(cell) and not await self._canary(ran):
+            cell.outputs.append(
+                verdict_output("KernelTampered", "the kernel passed a test that must fail")
+            )
+        visible = self.visible.get(index)
+        if visible is not None and not _has_error(cell):
+            # The second run gets a clock of its own: the kernel's run already used this cell's.
+            clock = CellClock(self.evaluator, time.monotonic() + limit, limit)
+            failure = await self._run_checks(visible, clock)
+            if isinstance(failure, KernelLost):
+                raise failure
+            if isinstance(failure, CheckFailure):
+                self.event(VISIBLE_DISAGREES, f"{failure.ename}: {failure.evalue}"[:200])
+                cell.outputs.append(verdict_output(failure.ename, failure.evalue))
         if check is None or _has_error(cell):
             return
         clock = CellClock(self.evaluator, started + limit, limit)
@@ -132,7 +164,26 @@ class CellGuard:
         if failure is not None:
             cell.outputs.append(verdict_output(failure.ename, failure.evalue))
 
-    async def _run_checks(self, check: HiddenCheck, clock: CellClock):
+    async def _canary(self, test_source: str) -> bool:
+        """False when a cell that must fail does not (flagged); True when it fails as it must.
+
+        The canary holds the test's own code under ``if False:`` (so a transformer that picks
+        test cells by their text sees it) and then a false assertion with a random message; it
+        runs as any cell does (``silent``, no history), with :data:`CANARY_SECONDS` of its own
+        (it takes microseconds). A kernel that answers ``ok``, fails with another message, or
+        does not answer in time, changes how cells run.
+        """
+        if self.evaluator.lost is not None:
+            return True  # the run stops anyway
+        code, token = kernel_reset.canary(test_source)
+        content = await self.evaluator.run_silent(code, min(CANARY_SECONDS, self.evaluator.timeout))
+        if content is not None and kernel_reset.canary_failed_as_it_must(content, token):
+            return True
+        came = "no answer" if content is None else f"{content.get('status')!r}"
+        self.event(CANARY_PASSED, f"a false assertion came back {came}")
+        return False
+
+    async def _run_checks(self, check: HiddenCheck | VisibleTest, clock: CellClock):
         """The check block in a thread of its own, given until the cell's deadline.
 
         A block still running then (this process's own work on the student's data, since each
@@ -144,7 +195,12 @@ class CellGuard:
 
         def body() -> None:
             try:
-                result = run_check_block(check, self.seed, RemoteStudent(clock))
+                if isinstance(check, VisibleTest):
+                    result = run_visible_test(check, RemoteStudent(clock))
+                else:
+                    result = run_check_block(check, self.seed, RemoteStudent(clock))
+            except Undecided:  # not the student's doing: the kernel's verdict stands
+                result = None
             except BaseException as exc:  # noqa: BLE001 - reported as the cell's failure
                 result = CheckFailure("HiddenTestError", f"the check failed: {type(exc).__name__}")
             loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))

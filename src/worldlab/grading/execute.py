@@ -12,6 +12,7 @@ cells get their instructor source back and hidden-test lines are redacted from e
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from worldlab.grading.integrity import (
     with_seed_literal,
 )
 from worldlab.grading.remote_checks import HiddenCheck
+from worldlab.grading.visible_checks import VisibleTest
 from worldlab.grading.writable import writable, writable_tree
 
 #: What ``nbgrader autograde`` sets in the kernel's environment (a notebook may test for it).
@@ -63,6 +65,8 @@ class Job:
     sandbox: bool = True
     #: grade_id -> hidden checks run by the grader (never in the kernel).
     checks: dict[str, HiddenCheck] = field(default_factory=dict)
+    #: grade_id -> visible tests of a course lesson, judged by the grader too.
+    visible: dict[str, VisibleTest] = field(default_factory=dict)
     #: The instructor's secret seed (None: the public default of worldlab.testing).
     seed: int | None = None
     #: grade_id -> the release's nbgrader metadata (points and kind).
@@ -98,17 +102,19 @@ def run_job(job: Job) -> JobResult:
         apply_release_points(nb, job.points)
         originals = [cell.source for cell in nb.cells]
         seed = job.seed if job.seed is not None else _default_seed()
-        checks = {}
+        checks, visible = {}, {}
         for index, cell in enumerate(nb.cells):
             gid = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
             if cell.cell_type != "code" or not _is_test(cell):
                 continue
+            if job.sandbox and gid in job.visible:
+                visible[index] = job.visible[gid]
             if job.sandbox and gid in job.checks:
                 checks[index] = job.checks[gid]
             else:
                 cell.source = with_seed_literal(cell.source, seed)
         if job.sandbox:
-            executed, reason, files = _run_sandboxed(nb, job, checks, seed)
+            executed, reason, files = _run_sandboxed(nb, job, checks, seed, visible)
         else:
             executed, reason, files = _run_unsandboxed(nb, job.limits, job.workdir, job.skip_files)
         for cell, source in zip(executed.cells, originals, strict=True):
@@ -134,21 +140,35 @@ def run_job(job: Job) -> JobResult:
         )
 
 
-def sanitize_outputs(nb: NotebookNode) -> NotebookNode:
-    """Clean every code cell's outputs with nbconvert's ``SanitizeHTML``, in place.
+#: Tags a markdown cell may keep besides bleach's defaults (what lessons and answers use).
+MARKDOWN_TAGS = frozenset(
+    "p br hr div span pre sub sup details summary table thead tbody tr th td img "
+    "h1 h2 h3 h4 h5 h6 del ins kbd mark small".split()
+)
+#: Something that looks like an HTML tag or comment: only such markdown is cleaned.
+_TAG = re.compile(r"<\s*[A-Za-z!/?]")
 
-    What a student's code displayed reaches pages an instructor opens (the formgrader, the
-    feedback): HTML and markdown outputs are cleaned with bleach (no ``<script>``, no event
-    handlers) and every other type but plain text, LaTeX, JSON and PNG/JPEG images (JavaScript,
-    SVG, widget views) is removed. Markdown and raw cells are left alone: they are the lesson's
-    (normalised onto the instructor's) or a written answer graded by hand.
+
+def sanitize_outputs(nb: NotebookNode) -> NotebookNode:
+    """Clean every code cell's outputs, and the HTML in markdown, with nbconvert's ``SanitizeHTML``.
+
+    What a student's code displayed, and what a student wrote in a markdown cell (a written
+    answer, or any markdown they edited or added), reaches pages an instructor opens (the
+    formgrader, the feedback). HTML and markdown outputs are cleaned with bleach (no
+    ``<script>``, no event handlers) and every other type but plain text, LaTeX, JSON and
+    PNG/JPEG images (JavaScript, SVG, widget views) is removed. A markdown cell with something
+    that looks like a tag gets the same cleaning (:data:`MARKDOWN_TAGS` are kept besides bleach's
+    defaults; anything else is escaped, so shown as text); markdown without tags is left as it is.
     """
     from nbconvert.preprocessors.sanitize import SanitizeHTML
 
     sanitizer = SanitizeHTML()
+    markdown = SanitizeHTML(tags=sorted(set(SanitizeHTML().tags) | MARKDOWN_TAGS))
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.get("outputs"):
             cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
+        elif cell.cell_type == "markdown" and _TAG.search(cell.get("source", "")):
+            cell.source = markdown.sanitize_html_tags(cell.source)
     return nb
 
 
@@ -164,7 +184,11 @@ def _default_seed() -> int:
 
 
 def _run_sandboxed(
-    nb: NotebookNode, job: Job, checks: dict[int, HiddenCheck], seed: int
+    nb: NotebookNode,
+    job: Job,
+    checks: dict[int, HiddenCheck],
+    seed: int,
+    visible: dict[int, VisibleTest] | None = None,
 ) -> tuple[NotebookNode, str | None, dict[str, bytes]]:
     from worldlab.course.execution import HEADLESS_KERNEL_ENV
     from worldlab.grading.sandbox import SandboxPolicy, run_in_sandbox
@@ -184,6 +208,7 @@ def _run_sandboxed(
         notebook_timeout=job.limits.notebook_timeout,
         max_output_bytes=job.limits.max_output_bytes,
         checks=checks,
+        visible=visible or {},
         seed=seed,
         collect_files=job.limits.max_output_bytes,
         skip_files=job.skip_files,

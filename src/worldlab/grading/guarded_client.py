@@ -38,6 +38,7 @@ from worldlab.grading.sandbox_policy import (
     SandboxUnavailableError,
     require_sandbox,
 )
+from worldlab.grading.visible_checks import VisibleTest
 
 # Why a run ended abnormally (the labels of SandboxEvent).
 KERNEL_DIED = "kernel died"
@@ -339,6 +340,7 @@ async def async_run_in_sandbox(
     startup_timeout: float = 60,
     kernel_name: str = "python3",
     checks: Mapping[int, HiddenCheck] | None = None,
+    visible: Mapping[int, VisibleTest] | None = None,
     seed: int | None = None,
     collect_files: int = 0,
     skip_files: frozenset[str] = frozenset(),
@@ -401,6 +403,7 @@ async def async_run_in_sandbox(
                 client._event,
                 cell_timeout,
                 interrupt_grace,
+                visible=visible or {},
             )
             await guard.start()
             for index, cell in enumerate(nb.cells):
@@ -572,8 +575,9 @@ def execute_in_sandbox(
         1 MB; a cell printing more is interrupted), ``interrupt_grace`` (5 s),
         ``startup_timeout`` (60 s), ``kernel_name``; ``checks`` (``cell index ->``
         :class:`~worldlab.grading.remote_checks.HiddenCheck`: test cells whose hidden block runs
-        in this process, never in the kernel) with ``seed`` (the secret seed they draw from).
-        Every test cell is run as :mod:`worldlab.grading.cell_guard` says (hooks reset first,
+        in this process, never in the kernel) with ``seed`` (the secret seed they draw from);
+        ``visible`` (``cell index ->`` :class:`~worldlab.grading.visible_checks.VisibleTest`:
+        visible tests of a course lesson, run again in this process). Every test cell is run as :mod:`worldlab.grading.cell_guard` says (hooks reset first,
         judged on the kernel's reply), and the flags it raises join the reasons below.
 
     Returns

@@ -71,10 +71,12 @@ def hidden_lines(instructor: NotebookNode, release: NotebookNode) -> tuple[str, 
 
 def job_fields(instructor: NotebookNode, release: NotebookNode) -> dict:
     """The integrity fields of a :class:`~worldlab.grading.execute.Job` for one lesson."""
+    from worldlab.grading.visible_checks import visible_tests
     from worldlab.testing import grading_seed
 
     return {
         "checks": hidden_checks(instructor),
+        "visible": visible_tests(instructor),
         "seed": grading_seed(),
         "points": release_points(release),
         "hidden_lines": hidden_lines(instructor, release),

@@ -166,3 +166,31 @@ def changes_in(answer: object) -> list[str] | None:
     if not isinstance(answer, str) or not answer.startswith("reset:"):
         return None
     return [part.strip() for part in answer[len("reset:") :].split(",") if part.strip()]
+
+
+def canary(test_source: str) -> tuple[str, str]:
+    """A cell that must fail, and the message it must fail with (a fresh random token).
+
+    The test's own source sits under ``if False:`` (never run, but there for a transformer that
+    picks test cells by their text), then comes a false assertion whose message is the token.
+    """
+    import textwrap
+
+    token = f"canary-{secrets.token_hex(8)}"
+    left, right = secrets.randbelow(10**9), 10**9 + secrets.randbelow(10**9)
+    body = textwrap.indent(test_source.strip("\n") or "pass", "    ")
+    code = f"if False:\n{body}\nassert {left} == {right}, {token!r}\n"
+    try:
+        compile(code, "<canary>", "exec")
+    except (SyntaxError, ValueError):  # a test that only parses at the top level
+        code = f"assert {left} == {right}, {token!r}\n"
+    return code, token
+
+
+def canary_failed_as_it_must(content: dict, token: str) -> bool:
+    """True when the canary's ``execute_reply`` content is the failure it must be."""
+    return (
+        content.get("status") == "error"
+        and content.get("ename") == "AssertionError"
+        and content.get("evalue") == token
+    )

@@ -252,6 +252,24 @@ class KernelEvaluator:
             raise CallTimeout(f"the call did not return within {timeout:g} s and was interrupted")
         return read_expression_reply(reply.get("content"))
 
+    async def run_silent(self, code: str, timeout: float) -> dict | None:
+        """Run ``code`` as a cell (``silent``, no history); the reply's content, or None.
+
+        None when no reply came in ``timeout`` seconds (the kernel is then interrupted and
+        given the grace period, as a call is).
+        """
+        kc = self.client.kc
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        reply = await self._reply(msg_id, timeout)
+        if reply is None:
+            await ensure_async(self.client.km.interrupt_kernel())
+            if await self._reply(msg_id, self.grace) is None:
+                self.lost = KernelLost(False, f"a cell ignored the interrupt for {self.grace:g} s")
+                raise self.lost
+            return None
+        content = reply.get("content")
+        return content if isinstance(content, Mapping) else {}
+
     async def _reply(self, msg_id: str, timeout: float) -> dict | None:
         kc, km = self.client.kc, self.client.km
         deadline = time.monotonic() + timeout

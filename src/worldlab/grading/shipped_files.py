@@ -13,7 +13,7 @@ import ast
 import io
 import tokenize
 
-from worldlab.grading.tamper import SIGNALS, TamperSignal
+from worldlab.grading.tamper import SIGNALS, TamperSignal, code_lines
 
 #: The scanner's reason for file reads (see :data:`worldlab.grading.tamper.SIGNALS`).
 READS_FILES = "reads the notebook or other files"
@@ -59,7 +59,7 @@ def drop_shipped_reads(signals: list[TamperSignal], shipped: frozenset[str]) -> 
         if signal.reason != READS_FILES or not _opens_only(signal.line, shipped):
             kept.append(signal)
             continue
-        code = signal.line.split("#", 1)[0]
+        (code,) = code_lines(signal.line.replace("\n", " "))  # a '#' in a string stays code
         for reason, pattern in SIGNALS:
             if reason != READS_FILES and pattern.search(code):
                 kept.append(TamperSignal(signal.cell, signal.line_number, signal.line, reason))

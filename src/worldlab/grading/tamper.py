@@ -83,6 +83,10 @@ SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(post_run_cell|pre_run_cell|post_execute|pre_execute|shell_handlers|do_execute"
             r"|displayhook|display_pub|register_magic_function)\b",
         ),
+        (
+            "reaches the grader's kernel reset",
+            r"_worldlab_reset|\bsys\s*\.\s*modules\b(?!\s*\[)",
+        ),
         ("uses the lab kit beyond what the lesson imports", r"\bworldlab\b"),
         ("uses shell or magic escapes", r"^\s*[!%]"),
     ]

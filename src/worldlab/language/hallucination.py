@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
+from worldlab.plots.palette import COLORS
 from worldlab.worlds.facts import draw_statements, make_population, zipf_weights
 
 
@@ -437,7 +438,9 @@ def hallucination_demo(
         label=f"chosen α = {chosen:.3g}",
     )
     for ax in (left, right):
-        ax.axvline(run.alpha, color="grey", linestyle=":", label=f"calibrated α = {run.alpha:.3f}")
+        ax.axvline(
+            run.alpha, color=COLORS["grey"], linestyle=":", label=f"calibrated α = {run.alpha:.3f}"
+        )
         ax.set_xscale("log")
         ax.set_xlabel("smoothing α (log scale)")
     left.set_ylabel("held-out log-likelihood (nats per statement)")

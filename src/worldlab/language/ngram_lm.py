@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from worldlab.plots.palette import COLORS
+
 BOS, EOS = "<s>", "</s>"
 Sentence = tuple[str, ...]
 
@@ -232,6 +234,82 @@ def fit_ngram(train: Iterable[Sequence[str]], n: int, smoothing: float = 0.0) ->
     return NGramModel(n, tuple(sorted(words)), dict(counts), float(smoothing))
 
 
+@dataclass
+class ClassNGramModel:
+    """An n-gram model over word *classes* that writes words: a model that generalises by category.
+
+    It counts which class followed each context of ``n - 1`` classes (an unsmoothed
+    :class:`NGramModel` over class labels), and writes each word by drawing a member of the chosen
+    class with its training frequency. Its text stays in the closure of the training text's
+    *class* sequences, but not of its word n-grams: it can write ``the old fox`` having read only
+    ``the old dog`` and ``a fox``. Build one with :func:`fit_class_ngram`.
+    """
+
+    classes: NGramModel
+    members: dict[str, tuple[tuple[str, ...], np.ndarray]] = field(repr=False)
+    word_class: dict[str, str] = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        return self.classes.n
+
+    def sample(
+        self,
+        n_sentences: int,
+        seed: int | np.random.Generator,
+        temperature: float = 1.0,
+        max_words: int = 30,
+        return_finished: bool = False,
+    ) -> list[Sentence] | tuple[list[Sentence], np.ndarray]:
+        """Write sentences: a class sequence (``temperature`` applies to it), then one word per
+        class. Same arguments and returns as :meth:`NGramModel.sample`."""
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        labels, finished = self.classes.sample(
+            n_sentences, rng, temperature, max_words, return_finished=True
+        )
+        sentences = []
+        for sequence in labels:
+            words = []
+            for label in sequence:
+                options, cumulative = self.members[label]
+                index = int(np.searchsorted(cumulative, rng.random(), side="right"))
+                words.append(options[min(index, len(options) - 1)])
+            sentences.append(tuple(words))
+        return (sentences, finished) if return_finished else sentences
+
+
+def fit_class_ngram(
+    train: Iterable[Sequence[str]], n: int, word_class: dict[str, str]
+) -> ClassNGramModel:
+    """Count class n-grams and class members in ``train``.
+
+    Parameters
+    ----------
+    train
+        List of sentences (sequences of words).
+    n
+        Order of the model over classes.
+    word_class
+        Maps every word of ``train`` to its class label (e.g.
+        :func:`worldlab.worlds.grammar.word_classes`).
+    """
+    sentences = _as_sentences(train, "train")
+    missing = sorted({w for s in sentences for w in s} - set(word_class))
+    if missing:
+        raise ValueError(f"word_class gives no class to {missing[:5]}")
+    classes = fit_ngram([tuple(word_class[w] for w in s) for s in sentences], n)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for sentence in sentences:
+        for word in sentence:
+            counts[word_class[word]][word] += 1
+    members = {}
+    for label, counter in counts.items():
+        options = tuple(sorted(counter))
+        weights = np.cumsum([counter[w] for w in options], dtype=float)
+        members[label] = (options, weights / weights[-1])
+    return ClassNGramModel(classes, members, dict(word_class))
+
+
 Novelty = Callable[[list, list, int], float]
 Closure = Callable[[list, list, int], Sequence[bool]]
 
@@ -264,6 +342,7 @@ def closure_experiment(
     n_train: int = 2000,
     n_generated: int = 400,
     max_n: int = 6,
+    classes: bool = False,
 ) -> dict[str, float]:
     """Train an n-gram model on a grammar corpus, let it write, and measure what it wrote.
 
@@ -284,6 +363,10 @@ def closure_experiment(
         The model's order, sampling temperature and add-k smoothing.
     n_train, n_generated, max_n
         Corpus sizes, and the longest k-gram measured.
+    classes
+        Generalise by word class: the model is a :class:`ClassNGramModel` over the grammar's
+        :func:`~worldlab.worlds.grammar.word_classes` (no smoothing), which can leave the word
+        n-gram closure by writing a seen class sequence with new words.
 
     Returns
     -------
@@ -301,12 +384,17 @@ def closure_experiment(
     there are none).
     """
     # Imported here so the n-gram tools do not depend on one particular world.
-    from worldlab.worlds.grammar import grammaticality, train_heldout_split
+    from worldlab.worlds.grammar import grammaticality, train_heldout_split, word_classes
 
     n = _check_n(n)
     max_n = _check_n(max_n, "max_n")
+    if classes and smoothing:
+        raise ValueError("a class model is not smoothed: pass classes=True or smoothing > 0")
     train, heldout = train_heldout_split(n_train, n_generated, seed)
-    model = fit_ngram(train, n, smoothing=smoothing)
+    if classes:
+        model: NGramModel | ClassNGramModel = fit_class_ngram(train, n, word_classes())
+    else:
+        model = fit_ngram(train, n, smoothing=smoothing)
     generated, finished = model.sample(
         n_generated, np.random.default_rng([seed, 1]), temperature, return_finished=True
     )
@@ -389,7 +477,7 @@ def novelty_demo(
             transform=left.transAxes,
             va="top",
             fontsize=9,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "grey"},
+            bbox={"boxstyle": "round", "facecolor": COLORS["white"], "edgecolor": COLORS["grey"]},
         )
     labels = ["new\nsentences", "grammatical", "grammatical\namong new"]
     model_bars = [result["sentence_novelty"], result["grammatical"], result["grammatical_new"]]

@@ -18,6 +18,7 @@ from worldlab.lifelong.agent import (
     surprise_bonus,
 )
 from worldlab.plots import PALETTE, ci_errors
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import bounded_mean_ci
 
 AGENT_COLORS = {
@@ -35,8 +36,8 @@ CUED = "one model per phase (cue)"
 #: colours figure 3 does not use, so no colour changes meaning between the figures.
 MEMORY_STYLES = {
     "your step_size": dict(color=PALETTE["blue"], marker="o"),
-    CUED: dict(color=PALETTE["blue"], marker="o", markerfacecolor="white"),
-    "keep-all 1/(n+1)": dict(color="#777777", marker="s"),
+    CUED: dict(color=PALETTE["blue"], marker="o", markerfacecolor=COLORS["white"]),
+    "keep-all 1/(n+1)": dict(color=COLORS["dark grey"], marker="s"),
     "constant 0.3": dict(color=PALETTE["sky"], marker="D"),
 }
 
@@ -109,7 +110,7 @@ def _by_phase(
             continue
         ci = bounded_mean_ci(rows, by="phase", value=value, bounds=bounds)
         x = ci.index.to_numpy() + (i - (len(names) - 1) / 2) * width
-        style = (styles or {}).get(name, dict(color=colors.get(name, "grey"), marker="o"))
+        style = (styles or {}).get(name, dict(color=colors.get(name, COLORS["grey"]), marker="o"))
         ax.errorbar(
             x, ci["mean"], yerr=ci_errors(ci), linestyle="none", label=name, capsize=3, **style
         )
@@ -184,7 +185,7 @@ def draw_grid(world, title: str | None = None) -> plt.Figure:
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.3 if title else 3))
     for phase, ax in enumerate(axes):
         walls = world.blocked(phase).reshape(HEIGHT, WIDTH)
-        ax.imshow(np.where(walls, 0.2, 1.0), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(np.where(walls, 0.2, 1.0), cmap=colormap("image"), vmin=0, vmax=1)
         for pos, label, color in [
             (START, "S", PALETTE["blue"]),
             (TV, "TV", PALETTE["vermillion"]),
@@ -208,7 +209,7 @@ def draw_grid(world, title: str | None = None) -> plt.Figure:
         # a light line between cells, so a reader can count positions
         ax.set_xticks(np.arange(-0.5, WIDTH, 1.0), minor=True)
         ax.set_yticks(np.arange(-0.5, HEIGHT, 1.0), minor=True)
-        ax.grid(which="minor", color="#bbbbbb", linewidth=0.6)
+        ax.grid(which="minor", color=COLORS["light grey"], linewidth=0.6)
         ax.grid(which="major", visible=False)
         ax.tick_params(which="both", length=0)
         ax.set_xticks([])

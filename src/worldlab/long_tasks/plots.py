@@ -11,6 +11,7 @@ import pandas as pd
 from worldlab.long_tasks.agents import expert_policy, no_recovery_policy, rollout
 from worldlab.long_tasks.experiments import success_summary
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import COLORS
 from worldlab.stats import wilson_interval
 from worldlab.worlds.program_edits import make_edit_world
 
@@ -131,7 +132,7 @@ def plot_differences(
 ) -> None:
     """Paired differences with 95% intervals against a knob, one line per comparison."""
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.axhline(0, color="grey", lw=1)
+    ax.axhline(0, color=COLORS["grey"], lw=1)
     colors = [PALETTE["vermillion"], PALETTE["green"], PALETTE["purple"], PALETTE["blue"]]
     markers = ["s", "^", "D", "o"]
     for i, (label, table) in enumerate(tables.items()):
@@ -182,7 +183,7 @@ def plot_knobs(temperature: pd.DataFrame, feedback: pd.DataFrame) -> None:
             "copier hearing the count minus alarms only, H = 16",
         ),
     ):
-        ax.axhline(0, color="grey", lw=1)
+        ax.axhline(0, color=COLORS["grey"], lw=1)
         x = np.arange(len(table))
         ax.errorbar(
             x,

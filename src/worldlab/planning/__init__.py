@@ -40,8 +40,9 @@ Planning on a learned model through these interfaces::
     v, policy = plan_to_goal(model, maze.goal_state, planner=my_planner)
     path = rollout(maze, policy, max_steps=100)
 
-Runners that return only data (numbers and arrays, for checks that run them on a student's
-side): :func:`dyna_steps` and :func:`exploration_path`.
+Runners that return only data (numbers and arrays): :func:`dyna_steps`,
+:func:`exploration_path` and :func:`exploration_actions` (each step with a generator of its own,
+so that a check can take the actions as a claim and replay sampled steps).
 
 Modules, one idea each:
 
@@ -65,6 +66,7 @@ from worldlab.planning.dyna import (
 from worldlab.planning.imitation import behaviour_cloning, expert_demonstrations
 from worldlab.planning.model_based import (
     AGENTS,
+    exploration_actions,
     exploration_path,
     exploration_sweep,
     explore,
@@ -102,6 +104,7 @@ __all__ = [
     "episode_path",
     "epsilon_greedy",
     "expert_demonstrations",
+    "exploration_actions",
     "exploration_path",
     "exploration_sweep",
     "explore",

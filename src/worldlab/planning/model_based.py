@@ -70,6 +70,38 @@ def exploration_path(
     return explore(maze, n_steps, seed, choose)
 
 
+def exploration_actions(
+    choose: Chooser, n_steps: int, seed: int, start: tuple[int, int] | None = None
+) -> np.ndarray:
+    """The actions of an exploration in the Dyna maze whose step ``t`` draws from its own generator.
+
+    Like :func:`exploration_path`, but ``choose(state, tried, rng)`` gets
+    ``np.random.default_rng([seed, t])`` at step ``t``, so every step can be replayed on its own:
+    a check takes these actions as a *claim*, re-walks the maze from them and asks ``choose``
+    again on steps it samples (:mod:`worldlab.checking`).
+
+    Returns
+    -------
+    int array (n_steps,) of the actions taken.
+    """
+    n_steps = check_count("n_steps", n_steps, 1)
+    check_step("choose", choose)
+    maze = dyna_maze() if start is None else dyna_maze().with_start(tuple(start))
+    actions = np.zeros(n_steps, dtype=int)
+    tried = np.zeros((maze.n_states, maze.n_actions), dtype=bool)
+    state = maze.start_state
+    for t in range(n_steps):
+        action = choose(int(state), tried.copy(), np.random.default_rng([int(seed), t]))
+        if isinstance(action, bool) or not isinstance(action, int | np.integer):
+            raise TypeError(f"choose must return an int action, got {action!r}")
+        if not 0 <= action < maze.n_actions:
+            raise ValueError(f"choose returned action {action}, not in 0 … {maze.n_actions - 1}")
+        actions[t] = action
+        tried[state, action] = True
+        state = maze.moves[state, action]
+    return actions
+
+
 def move_coverage(maze: Maze, states: np.ndarray, actions: np.ndarray) -> float:
     """The fraction of the moves from free cells (``4 × free cells``) tried at least once."""
     tried = np.zeros((maze.n_states, maze.n_actions), dtype=bool)

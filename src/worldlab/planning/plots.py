@@ -7,19 +7,17 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
 from worldlab.planning.dyna import learning_curves
 from worldlab.planning.model_based import AGENTS, explore, plan_to_goal, rollout
 from worldlab.planning.steps import DynaUpdate, ModelLearner, Planner, checked_model
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import mean_ci
 from worldlab.worlds.maze import ACTION_DELTAS, Maze, dyna_maze
 
-_VALUE_MAP = LinearSegmentedColormap.from_list(
-    "value", ["#ffffff", PALETTE["sky"], PALETTE["blue"]]
-)
+_VALUE_MAP = colormap("value")
 
 
 def draw_maze(
@@ -33,6 +31,7 @@ def draw_maze(
     marks: dict[str, tuple[int, int]] | None = None,
     colorbar: bool = True,
     numbers: np.ndarray | None = None,
+    colorbar_label: str = "value",
 ) -> Axes:
     """Draw the maze: walls dark, ``S`` start, ``G`` goal, and optional layers.
 
@@ -53,6 +52,8 @@ def draw_maze(
         extra labelled cells, e.g. ``{"old goal": (0, 8)}``.
     colorbar
         whether to add a colour bar for ``values``.
+    colorbar_label
+        what the colour bar measures (default ``"value"``).
     numbers
         array (n_states,) of numbers written in the free cells (not in ``S`` or ``G``); finite
         values only.
@@ -84,10 +85,12 @@ def draw_maze(
             extent=(-0.5, width - 0.5, height - 0.5, -0.5),
         )
         if colorbar:
-            plt.colorbar(image, ax=ax, fraction=0.035, pad=0.02, label="value")
+            plt.colorbar(image, ax=ax, fraction=0.035, pad=0.02, label=colorbar_label)
     wall_rows, wall_cols = np.nonzero(maze.walls)
     for row, col in zip(wall_rows, wall_cols, strict=True):
-        ax.add_patch(plt.Rectangle((col - 0.5, row - 0.5), 1, 1, color="#444444", zorder=2))
+        ax.add_patch(
+            plt.Rectangle((col - 0.5, row - 0.5), 1, 1, color=COLORS["dark grey"], zorder=2)
+        )
     if known is not None:
         known = np.asarray(known, dtype=bool)
         if known.shape != (maze.n_states, maze.n_actions):
@@ -117,7 +120,7 @@ def draw_maze(
                 "",
                 xy=(col + d_col, row + d_row),
                 xytext=(col - d_col, row - d_row),
-                arrowprops={"arrowstyle": "->", "color": "#666666", "lw": 1.0},
+                arrowprops={"arrowstyle": "->", "color": COLORS["dark grey"], "lw": 1.0},
                 zorder=3,
             )
     if path is not None and len(path) > 0:
@@ -129,7 +132,7 @@ def draw_maze(
             linewidth=3,
             zorder=4,
             solid_capstyle="round",
-            path_effects=[patheffects.withStroke(linewidth=5, foreground="#222222")],
+            path_effects=[patheffects.withStroke(linewidth=5, foreground=COLORS["dark grey"])],
         )
     labels = {"S": maze.start, "G": maze.goal, **(marks or {})}
     if numbers is not None:
@@ -147,7 +150,7 @@ def draw_maze(
                     ha="center",
                     va="center",
                     fontsize=9,
-                    color="#222222",
+                    color=COLORS["dark grey"],
                     zorder=5,
                 )
     for label, (row, col) in labels.items():
@@ -162,7 +165,7 @@ def draw_maze(
             color=PALETTE["black"],
             bbox={
                 "boxstyle": "round,pad=0.15",
-                "facecolor": "white",
+                "facecolor": COLORS["white"],
                 "edgecolor": "none",
                 "alpha": 0.85,
             },
@@ -175,7 +178,7 @@ def draw_maze(
     ax.set_xticks(np.arange(width + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(height + 1) - 0.5, minor=True)
     ax.grid(False)
-    ax.grid(which="minor", color="#cccccc", linewidth=0.8)
+    ax.grid(which="minor", color=COLORS["light grey"], linewidth=0.8)
     ax.tick_params(which="both", length=0)
     ax.set_xlabel("column")
     ax.set_ylabel("row")
@@ -230,7 +233,11 @@ def plot_learning_curves(
         )
     if optimal is not None:
         ax.axhline(
-            optimal, color="grey", linestyle=":", linewidth=1.2, label=f"shortest path ({optimal})"
+            optimal,
+            color=COLORS["grey"],
+            linestyle=":",
+            linewidth=1.2,
+            label=f"shortest path ({optimal})",
         )
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -343,7 +350,7 @@ def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
             color=colors[agent],
             alpha=0.8,
             zorder=3,
-            edgecolor="white",
+            edgecolor=COLORS["white"],
             linewidth=0.5,
         )
         ax.hlines(
@@ -358,14 +365,14 @@ def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
     if len(failed):
         ax.axhline(
             failed["steps"].max(),
-            color="grey",
+            color=COLORS["grey"],
             linestyle="--",
             linewidth=1,
             label=f"step budget ({failed['steps'].max()}): goal not reached",
         )
     ax.axhline(
         moved["optimal"].iloc[0],
-        color="grey",
+        color=COLORS["grey"],
         linestyle=":",
         linewidth=1.2,
         label=f"shortest route ({moved['optimal'].iloc[0]})",

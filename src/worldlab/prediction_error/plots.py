@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import COLORS
 from worldlab.prediction_error.in_context import in_context_surprise
 from worldlab.prediction_error.online import (
     Stream,
@@ -49,7 +50,7 @@ def plot_strengths(
     trials = np.arange(strengths.shape[0])
     for start_index, (name, start, end) in enumerate(schedule.phases):
         if start_index % 2:
-            ax.axvspan(start, end, color="#eeeeee", zorder=0)
+            ax.axvspan(start, end, color=COLORS["pale grey"], zorder=0)
         ax.text((start + end) / 2, 1.08, name, ha="center", va="bottom", fontsize=9)
     for i, cue in enumerate(schedule.cue_names):
         color = colors[i % len(colors)]
@@ -90,10 +91,10 @@ def plot_prediction_errors(
     ax.bar(np.arange(schedule.n_trials) + 0.5, errors, width=0.8, color=colors)
     for index, (name, start, end) in enumerate(schedule.phases):
         if index % 2:
-            ax.axvspan(start, end, color="#eeeeee", zorder=0)
+            ax.axvspan(start, end, color=COLORS["pale grey"], zorder=0)
         if label_phases:
             ax.text((start + end) / 2, 1.08, name, ha="center", va="bottom", fontsize=9)
-    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
     ax.set_xlim(0, schedule.n_trials)
     ax.set_ylim(-1.1, 1.25)
     ax.set_xlabel("trial")
@@ -172,7 +173,7 @@ def plot_surprise(
         )
     ax.axhline(
         stream.noise_floor,
-        color="grey",
+        color=COLORS["grey"],
         linestyle=":",
         linewidth=1.2,
         label="noise floor (unpredictable)",

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import colormap
 from worldlab.representations.experiments import ARMS
 from worldlab.representations.models import Predictor
 from worldlab.stats import t_critical, wilson_interval
@@ -36,7 +37,7 @@ def show_world(strength: float = 1.0, seed: int = 0, n_frames: int = 6) -> None:
     limit = max(1.0, float(np.abs(frames).max()))
     for t in range(n_frames):
         ax = fig.add_subplot(grid[t, 0])
-        ax.imshow(frames[t], cmap="gray", vmin=-limit, vmax=limit, aspect="auto")
+        ax.imshow(frames[t], cmap=colormap("image"), vmin=-limit, vmax=limit, aspect="auto")
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_ylabel(f"t={t}", rotation=0, ha="right", va="center", fontsize=8)

@@ -47,17 +47,23 @@ def budget_curves(
     rho: float = 0.5,
     searchers: Iterable[str] = SEARCHERS,
     repeats: int = 1,
+    interaction_share: float = 0.3,
 ) -> pd.DataFrame:
     """True quality of each searcher's reported best, relative to the gap-filling optimum.
 
-    Returns columns ``seed``, ``searcher``, ``budget``, ``shortfall`` (gap-filling optimum minus
-    the reported configuration's true quality, averaged over ``repeats`` runs; 0 = the best
-    combination of known pieces, below 0 = a spike) and ``spike_share``. Every searcher sees the
-    same landscape and the same random streams on a seed, so searchers can be paired.
+    ``interaction_share`` is the landscape's share of interacting knob pairs (see
+    :class:`ResearchLandscape`; 1.0: every pair interacts, the roughest landscape).
+
+    Returns columns ``seed``, ``searcher``, ``budget``, ``interaction_share``, ``shortfall``
+    (gap-filling optimum minus the reported configuration's true quality, averaged over
+    ``repeats`` runs: 0 when the pick is the best combination of known pieces, positive below
+    it, and negative only when a run reports a spike, which stands ``spike_gap`` above it) and
+    ``spike_share``. Every searcher sees the same landscape and the same random streams on a
+    seed, so searchers can be paired.
     """
     rows = []
     for seed in seeds:
-        landscape = ResearchLandscape(seed)
+        landscape = ResearchLandscape(seed, interaction_share=interaction_share)
         for budget in budgets:
             for name in searchers:
                 runs = [
@@ -77,6 +83,7 @@ def budget_curves(
                         "seed": seed,
                         "searcher": name,
                         "budget": budget,
+                        "interaction_share": interaction_share,
                         "shortfall": float(
                             np.mean([landscape.gap_filling_optimum - run["true"] for run in runs])
                         ),
@@ -146,13 +153,18 @@ def one_step_claims(
     replicates: int,
     rng: np.random.Generator,
     mutate: Mutate,
+    threshold: float = 0.0,
 ) -> dict:
     """``n_pairs`` tuning steps from random starting points: is the mutated child better?
 
     Each start and its child are measured ``replicates`` times; a step *claims* an improvement
-    when the child's mean beats the start's. Returns arrays of shape ``(n_pairs,)``:
+    when the child's mean beats the start's by more than ``threshold`` standard errors of that
+    difference (``noise * sqrt(2 / replicates)``): 0 claims any measured gain, 1.96 only a gain
+    a two-sided 5% test would call significant. Returns arrays of shape ``(n_pairs,)``:
     ``measured_gain``, ``true_gain`` and ``claimed`` (bool).
     """
+    if threshold < 0:
+        raise ValueError(f"threshold must be non-negative (standard errors), got {threshold}")
     starts = landscape.random_configs(n_pairs, rng)
     children = np.array(
         [np.asarray(mutate(start.copy(), landscape.n_levels, rng), dtype=int) for start in starts]
@@ -161,7 +173,9 @@ def one_step_claims(
         axis=1
     ) - landscape.experiment(starts, noise, rng, replicates).mean(axis=1)
     true = landscape.quality(children) - landscape.quality(starts)
-    return {"measured_gain": measured, "true_gain": true, "claimed": measured > 0}
+    standard_error = noise * np.sqrt(2.0 / replicates)
+    claimed = measured > threshold * standard_error
+    return {"measured_gain": measured, "true_gain": true, "claimed": claimed}
 
 
 def false_discoveries(
@@ -171,29 +185,41 @@ def false_discoveries(
     mutate: Mutate,
     rate: Callable[[np.ndarray, np.ndarray], float],
     n_pairs: int = 400,
+    thresholds: Iterable[float] = (0.0,),
 ) -> pd.DataFrame:
-    """The false-discovery rate of claimed improvements, by noise and replicates.
+    """The false-discovery rate of claimed improvements, by noise, replicates and claim rule.
 
-    ``rate(claimed, true_gain)`` is the estimator (the lesson's exercise). Returns columns
-    ``seed``, ``noise``, ``replicates``, ``fdr``, ``claimed_share``.
+    ``rate(claimed, true_gain)`` is the estimator (the lesson's exercise). ``thresholds``: the
+    claim rules, in standard errors of the measured gain (0: any positive measured gain; 1.96:
+    a significant one; see :func:`one_step_claims`). Every rule judges the same measured steps.
+    Returns columns ``seed``, ``noise``, ``replicates``, ``threshold``, ``fdr``,
+    ``claimed_share``.
     """
     rows = []
     for seed in seeds:
         landscape = ResearchLandscape(seed)
         for noise in noises:
             for r in replicates:
-                steps = one_step_claims(
-                    landscape, n_pairs, noise, r, np.random.default_rng([seed, r]), mutate
-                )
-                rows.append(
-                    {
-                        "seed": seed,
-                        "noise": noise,
-                        "replicates": r,
-                        "fdr": float(rate(steps["claimed"], steps["true_gain"])),
-                        "claimed_share": float(steps["claimed"].mean()),
-                    }
-                )
+                for threshold in thresholds:
+                    steps = one_step_claims(
+                        landscape,
+                        n_pairs,
+                        noise,
+                        r,
+                        np.random.default_rng([seed, r]),
+                        mutate,
+                        threshold=threshold,
+                    )
+                    rows.append(
+                        {
+                            "seed": seed,
+                            "noise": noise,
+                            "replicates": r,
+                            "threshold": threshold,
+                            "fdr": float(rate(steps["claimed"], steps["true_gain"])),
+                            "claimed_share": float(steps["claimed"].mean()),
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -250,8 +276,9 @@ def gap_or_spike(
 ) -> pd.DataFrame:
     """Does a searcher reach the best combination of known pieces, or a spike beyond them?
 
-    Returns columns ``seed``, ``searcher``, ``gap_filled`` (share of runs whose pick is within
-    0.15 of the gap-filling optimum) and ``spike`` (share of runs whose pick is a spike).
+    Returns columns ``seed``, ``searcher``, ``runs`` (= ``repeats``), ``gap_filled`` (share of
+    runs whose pick is within 0.15 of the gap-filling optimum) and ``spike`` (share of runs
+    whose pick is a spike).
     """
     rows = []
     for seed in seeds:
@@ -277,6 +304,7 @@ def gap_or_spike(
                 {
                     "seed": seed,
                     "searcher": name,
+                    "runs": repeats,
                     "gap_filled": float(np.mean(gap)),
                     "spike": float(np.mean(spike)),
                 }

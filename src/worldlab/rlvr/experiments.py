@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from worldlab.plots import PALETTE
+from worldlab.plots.palette import COLORS
 from worldlab.rlvr.pass_at_k import (
     DEFAULT_KS,
     Estimator,
@@ -299,7 +300,7 @@ def plot_rl_steps_demo(
     )
     ax.axhline(
         problems.solvable.mean(),
-        color="grey",
+        color=COLORS["grey"],
         linestyle=":",
         linewidth=1.2,
         label="ceiling (some strategy works)",

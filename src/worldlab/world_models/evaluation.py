@@ -404,16 +404,25 @@ def network_sweep(
     n_test: int = 200,
     n_hidden: int = 64,
     min_prefix: int = 8,
+    fit_probe: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> list[dict[str, float]]:
     """The network's behavioural scores over training length and acceptance threshold.
 
     One network per seed is trained in stages (SGD continues from the previous stage), and scored
     after each stage at every threshold.
 
+    Parameters
+    ----------
+    fit_probe
+        Optional ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)`` (the
+        lesson's ``fit_linear_probe``): after each stage a (row, col) probe is fitted to the
+        hidden layer on the training walks and scored on the test walks (key ``probe``), so the
+        two meanings of "world model" are measured on the same network at every stage.
+
     Returns
     -------
     list of dicts with ``seed``, ``epochs``, ``threshold``, ``legality``, ``compression`` and
-    ``distinction``.
+    ``distinction`` (and ``probe``, the exact-cell probe accuracy, with ``fit_probe``).
     """
     if list(epochs) != sorted(set(epochs)) or epochs[0] < 1:
         raise ValueError(f"epochs must be increasing positive integers, got {epochs}")
@@ -430,9 +439,18 @@ def network_sweep(
         train_sgd(model, X, train.moves.ravel(), total - done, 0.5, 64, shuffle)
         done = total
         probs = mlp_probabilities(model, test.moves)
+        probe = {}
+        if fit_probe is not None:
+            probe["probe"] = position_probe_accuracy(
+                fit_probe,
+                mlp_hidden(model, train.moves).reshape(-1, n_hidden),
+                train.positions[:, :-1].reshape(-1, 2),
+                mlp_hidden(model, test.moves).reshape(-1, n_hidden),
+                test.positions[:, :-1].reshape(-1, 2),
+            )
         for threshold in thresholds:
             scores = behavioural_scores(probs, test, score, min_prefix, threshold)
-            rows.append({"seed": seed, "epochs": total, "threshold": threshold, **scores})
+            rows.append({"seed": seed, "epochs": total, "threshold": threshold, **scores, **probe})
     return rows
 
 

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from worldlab.plots import PALETTE, paired_marker
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import paired_difference
 from worldlab.world_models.evaluation import kgram_experiment
 from worldlab.worlds import grid_walks
@@ -55,7 +56,7 @@ def draw_walk(walks: grid_walks.GridWalks, index: int = 0, n_moves: int | None =
     ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
     ax.grid(False)
-    ax.grid(True, which="minor", color="#bbbbbb", linewidth=0.8, alpha=1.0)
+    ax.grid(True, which="minor", color=COLORS["light grey"], linewidth=0.8, alpha=1.0)
     ax.tick_params(which="minor", length=0)
     ax.set_aspect("equal")
     # a small diagonal drift per step keeps back-and-forth moves visible as separate segments
@@ -117,7 +118,7 @@ def plot_kgram_tests(
         left.plot(
             7, table["oracle"][i], marker="*", color=color, markersize=13 - 3 * i, linestyle=""
         )
-    left.axvline(k, color="grey", linewidth=6, alpha=0.25)
+    left.axvline(k, color=COLORS["grey"], linewidth=6, alpha=0.25)
     left.set_xticks([*k_values, 7], [*map(str, k_values), "oracle"])
     left.set_xlabel("k (moves of context)")
     left.set_ylabel("score (fraction)")
@@ -134,7 +135,7 @@ def plot_kgram_tests(
         color=colors,
         alpha=0.35,
         hatch="//",
-        edgecolor="white",
+        edgecolor=COLORS["white"],
         label="oracle",
     )
     for xi, value in zip(x - 0.2, table[f"k={k}"], strict=True):
@@ -181,7 +182,7 @@ def plot_probe_controls(results: list[dict[str, float]]) -> None:
             color=colors,
             alpha=alpha,
             hatch=hatch,
-            edgecolor="white",
+            edgecolor=COLORS["white"],
         )
         spread = np.linspace(-0.08, 0.08, len(values))
         for i in range(len(names)):
@@ -207,7 +208,7 @@ def plot_probe_controls(results: list[dict[str, float]]) -> None:
     for i, (a, b, _) in enumerate(comparisons):
         diff = paired_difference(long, by="features", a=a, b=b, value="accuracy")
         paired_marker(right, i, diff, fontsize=8, label_offset=0.1, capsize=5)
-    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.axhline(0, color=COLORS["grey"], linestyle=":", linewidth=1)
     right.set_xticks(range(len(comparisons)), [c[2] for c in comparisons], fontsize=8)
     right.set_xlim(-0.5, len(comparisons) - 0.3)
     right.set_ylim(-0.1, 1.05)
@@ -238,7 +239,9 @@ def plot_network_sweep(rows: list[dict[str, float]]) -> None:
     for ax, name in zip(axes, ("compression", "distinction"), strict=True):
         table = frame.pivot_table(index="epochs", columns="threshold", values=name, aggfunc="mean")
         grid = table.loc[epochs, thresholds].to_numpy()
-        image = ax.imshow(grid, cmap="cividis", vmin=0, vmax=1, aspect="auto", origin="lower")
+        image = ax.imshow(
+            grid, cmap=colormap("score"), vmin=0, vmax=1, aspect="auto", origin="lower"
+        )
         for i in range(len(epochs)):
             for j in range(len(thresholds)):
                 ax.text(
@@ -248,7 +251,7 @@ def plot_network_sweep(rows: list[dict[str, float]]) -> None:
                     ha="center",
                     va="center",
                     fontsize=9,
-                    color="white" if grid[i, j] < 0.55 else "black",
+                    color=COLORS["white"] if grid[i, j] < 0.55 else COLORS["black"],
                 )
         ax.set_xticks(range(len(thresholds)), [f"{t:g}" for t in thresholds])
         ax.set_yticks(range(len(epochs)), [str(e) for e in epochs])

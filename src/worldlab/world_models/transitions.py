@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from worldlab.plots import PALETTE, paired_marker
+from worldlab.plots.palette import COLORS, colormap
 from worldlab.stats import paired_difference, t_critical
 from worldlab.worlds import pixel_strip
 
@@ -327,7 +328,7 @@ def draw_episode(
     strip = np.full((3 * n - 1, width), np.nan)
     for i in range(n):
         strip[3 * i : 3 * i + 2] = frames[i]
-    cmap = plt.get_cmap("gray").with_extremes(bad="white")
+    cmap = colormap("image").with_extremes(bad=COLORS["white"])
     ax.imshow(
         np.ma.masked_invalid(strip),
         cmap=cmap,
@@ -339,9 +340,13 @@ def draw_episode(
     ax.grid(False)
     for i in range(n):  # cell borders and an outline, so a white agent stands out from the gaps
         top = 3 * i - 0.5
-        ax.vlines(np.arange(width - 1) + 0.5, top, top + 2, color="#555555", linewidth=0.6)
+        ax.vlines(
+            np.arange(width - 1) + 0.5, top, top + 2, color=COLORS["dark grey"], linewidth=0.6
+        )
         ax.add_patch(
-            Rectangle((-0.5, top), width, 2, fill=False, edgecolor="#333333", linewidth=1.2)
+            Rectangle(
+                (-0.5, top), width, 2, fill=False, edgecolor=COLORS["dark grey"], linewidth=1.2
+            )
         )
     ax.set_xticks(np.arange(width))
     ax.set_xlabel("cell")
@@ -390,14 +395,21 @@ def plot_policy_accuracy(
     colors = [PALETTE["vermillion"], PALETTE["vermillion"], PALETTE["blue"], PALETTE["blue"]]
     hatches = ["", "//", "", "//"]
     bars = ax.bar(
-        x, means, width=0.8, color=colors, hatch=hatches, edgecolor="white", yerr=half, capsize=4
+        x,
+        means,
+        width=0.8,
+        color=colors,
+        hatch=hatches,
+        edgecolor=COLORS["white"],
+        yerr=half,
+        capsize=4,
     )
     for bar, mean in zip(bars, means, strict=True):
         ax.text(
             bar.get_x() + bar.get_width() / 2, mean + 0.05, f"{mean:.2f}", ha="center", fontsize=9
         )
-    ax.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
-    ax.text(4.05, 1 / 3, "guess one of\n3 moves", fontsize=8, va="center", color="grey")
+    ax.axhline(1 / 3, color=COLORS["grey"], linestyle=":", linewidth=1)
+    ax.text(4.05, 1 / 3, "guess one of\n3 moves", fontsize=8, va="center", color=COLORS["grey"])
     ax.set_xticks(x, ["same driver", "you steer", "same driver", "you steer"])
     ax.set_ylim(0, 1.15)
     ax.set_xlim(-0.6, 4.9)
@@ -427,7 +439,7 @@ def plot_policy_accuracy(
             frame[frame["test"] == test], by="model", a="conditioned", b="passive", value="acc"
         )
         paired_marker(right, i, diff)
-    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.axhline(0, color=COLORS["grey"], linestyle=":", linewidth=1)
     right.set_xticks([0, 1], ["same driver", "you steer"])
     right.set_xlim(-0.5, 1.7)
     right.set_ylim(-0.2, 1.0)
@@ -466,7 +478,7 @@ def plot_intervention_sweep(rows: list[dict[str, float]]) -> None:
         means = np.array([m for m, _ in stats])
         half = np.array([h for _, h in stats])
         top.errorbar(shares, means, yerr=half, marker=marker, color=color, capsize=4, label=label)
-    top.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
+    top.axhline(1 / 3, color=COLORS["grey"], linestyle=":", linewidth=1)
     top.set_ylabel("accuracy when you steer")
     top.set_ylim(0, 1.05)
     top.legend(loc="lower right")
@@ -480,45 +492,89 @@ def plot_intervention_sweep(rows: list[dict[str, float]]) -> None:
     means = np.array([d["mean"] for d in diffs])
     errors = np.array([[d["mean"] - d["ci_low"], d["ci_high"] - d["mean"]] for d in diffs]).T
     bottom.errorbar(shares, means, yerr=errors, fmt="D", color=PALETTE["black"], capsize=4)
-    bottom.axhline(0, color="grey", linestyle=":", linewidth=1)
+    bottom.axhline(0, color=COLORS["grey"], linestyle=":", linewidth=1)
     bottom.set_ylabel("conditioned − passive\n(paired)")
     bottom.set_xlabel("share of steps in the corpus that are logged interventions")
     fig.tight_layout()
     plt.show()
 
 
-def plot_error_vs_horizon(
+def horizon_runs(
     fit_counts: Callable[..., np.ndarray],
     rollout: Callable[..., np.ndarray],
+    seeds: range | list[int] = range(10),
+    horizon: int = 10,
+    slip: float = 0.1,
+) -> dict[str, np.ndarray]:
+    """:func:`horizon_experiment` on several seeds, stacked.
+
+    Returns
+    -------
+    dict with ``passive`` and ``conditioned``: float arrays (n_seeds, horizon), row ``i`` the
+    error rates of seed ``seeds[i]`` at ``h = 1 … horizon``; and ``seeds``, int array (n_seeds,).
+    """
+    seeds = [int(seed) for seed in seeds]
+    if len(seeds) < 2:
+        raise ValueError(f"need at least 2 seeds (an interval needs two), got {seeds}")
+    runs = [
+        horizon_experiment(seed, fit_counts, rollout, horizon=horizon, slip=slip) for seed in seeds
+    ]
+    return {
+        "passive": np.array([run["passive"] for run in runs]),
+        "conditioned": np.array([run["conditioned"] for run in runs]),
+        "seeds": np.array(seeds),
+    }
+
+
+def plot_error_vs_horizon(
+    fit_counts: Callable[..., np.ndarray] | None = None,
+    rollout: Callable[..., np.ndarray] | None = None,
     slip: float = 0.1,
     horizon: int = 10,
     n_seeds: int = 10,
+    runs: dict[str, np.ndarray] | None = None,
 ) -> None:
     """Error of imagined frames h steps ahead, for both models, with paired intervals.
 
-    Left: each model's mean error over ``n_seeds`` seeds with a 95% t band; the dashed line is
+    Left: each model's mean error over the seeds with a 95% t band; the dashed line is
     ``1 - (1 - e1)**h``, what independent one-step errors ``e1`` would give if every slip sent the
     rollout off for good. Right: the paired difference ``error(h) − error(1)`` of the
     action-conditioned model over the same seeds, with its 95% interval (how much the errors
     compound). Ends with ``plt.show()``.
+
+    Parameters
+    ----------
+    fit_counts, rollout
+        The lesson's functions; the experiment runs on seeds ``0 … n_seeds - 1``.
+    slip, horizon, n_seeds
+        The world's slip probability, the steps imagined, the number of seeds.
+    runs
+        Results of :func:`horizon_runs` already computed (then ``fit_counts``, ``rollout``,
+        ``horizon`` and ``n_seeds`` are not used; ``slip`` only labels the title).
     """
-    if n_seeds < 2:
-        raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
-    runs = [
-        horizon_experiment(seed, fit_counts, rollout, horizon=horizon, slip=slip)
-        for seed in range(n_seeds)
-    ]
+    if runs is None:
+        if fit_counts is None or rollout is None:
+            raise ValueError("give fit_counts and rollout, or runs from horizon_runs")
+        if n_seeds < 2:
+            raise ValueError(f"n_seeds must be >= 2 (an interval needs two seeds), got {n_seeds}")
+        runs = horizon_runs(fit_counts, rollout, range(n_seeds), horizon=horizon, slip=slip)
+    conditioned = np.asarray(runs["conditioned"], dtype=float)
+    passive = np.asarray(runs["passive"], dtype=float)
+    if conditioned.ndim != 2 or conditioned.shape != passive.shape or len(conditioned) < 2:
+        raise ValueError(
+            "runs must hold passive and conditioned arrays of shape (n_seeds >= 2, horizon), got "
+            f"{passive.shape} and {conditioned.shape}"
+        )
+    n_seeds, horizon = conditioned.shape
     h = np.arange(1, horizon + 1)
     fig, (ax, right) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1.5, 1]})
-    for key, color, marker, label in (
-        ("passive", PALETTE["vermillion"], "s", "passive P(o′ | o)"),
-        ("conditioned", PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
+    for errors, color, marker, label in (
+        (passive, PALETTE["vermillion"], "s", "passive P(o′ | o)"),
+        (conditioned, PALETTE["blue"], "o", "action-conditioned P(o′ | o, a)"),
     ):
-        errors = np.array([run[key] for run in runs])
         mean, half = _mean_and_half_width(errors)
         ax.plot(h, mean, marker=marker, color=color, label=label)
         ax.fill_between(h, mean - half, mean + half, color=color, alpha=0.2)
-    conditioned = np.array([run["conditioned"] for run in runs])
     one_step = conditioned[:, 0].mean()
     ax.plot(
         h,
@@ -536,7 +592,7 @@ def plot_error_vs_horizon(
     ax.legend(loc="center left", bbox_to_anchor=(0.01, 0.45), fontsize=8)
     growth, half = _mean_and_half_width(conditioned - conditioned[:, :1])
     right.errorbar(h, growth, yerr=half, fmt="o", color=PALETTE["blue"], capsize=3)
-    right.axhline(0, color="grey", linestyle=":", linewidth=1)
+    right.axhline(0, color=COLORS["grey"], linestyle=":", linewidth=1)
     right.set_xticks(h)
     right.set_xlabel("horizon h")
     right.set_ylabel("error(h) − error(1), paired")

@@ -66,6 +66,32 @@ def vocabulary() -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+def word_classes() -> dict[str, str]:
+    """The grammatical class of every word: ``"N-sg"``, ``"VT-pl"``, ``"Adj"``, …
+
+    Words that differ only in their class's members are interchangeable in the grammar (any
+    singular noun can replace any other), except ``the``, which serves both numbers and gets a
+    class of its own (``"the"``).
+
+    Returns
+    -------
+    dict mapping each word of :func:`vocabulary` to its class label.
+    """
+    classes = {word: "Adj" for word in ADJECTIVES}
+    classes.update({word: "P" for word in PREPOSITIONS})
+    classes[RELATIVE] = "that"
+    for label, table in (
+        ("Det", DETERMINERS),
+        ("N", NOUNS),
+        ("VT", TRANSITIVE_VERBS),
+        ("VI", INTRANSITIVE_VERBS),
+    ):
+        for number in NUMBERS:
+            classes.update({word: f"{label}-{number}" for word in table[number]})
+    classes["the"] = "the"
+    return classes
+
+
 # --------------------------------------------------------------------------------------------
 # Generation
 # --------------------------------------------------------------------------------------------

@@ -118,16 +118,75 @@ def permutation_global_rng(df, by, a, b, value, rng, n_permutations=2000):
     return float((1 + extreme) / (1 + n_permutations))
 
 
+def counts_as_floats(claims, edges):
+    rebuts = edges.loc[edges["relation"] == "rebuts", "target"]
+    return rebuts.value_counts().reindex(claims["id"]).fillna(0)  # float counts, 0.0 for none
+
+
+def counts_distinct_rebutters(claims, edges):
+    rebuts = edges[edges["relation"] == "rebuts"]
+    per_target = rebuts.groupby("target")["source"].nunique()  # a repeated reply counts once
+    return per_target.reindex(claims["id"], fill_value=0).astype(int)
+
+
+def bootstrap_normal_approximation(values, rng, n_resamples=2000):
+    values = np.asarray(values, dtype=float)
+    means = values[rng.integers(0, len(values), (n_resamples, len(values)))].mean(axis=1)
+    half = 1.96 * means.std()  # mean ± 1.96 sd of the resampled means, not their quantiles
+    return float(values.mean() - half), float(values.mean() + half)
+
+
+def bootstrap_quantiles_of_values(values, rng, n_resamples=2000):
+    values = np.asarray(values, dtype=float)
+    resampled = values[rng.integers(0, len(values), (n_resamples, len(values)))]
+    low, high = np.quantile(resampled, [0.025, 0.975])  # quantiles of the values, not the means
+    return float(low), float(high)
+
+
+def bootstrap_fixed_size(values, rng, n_resamples=2000):
+    values = np.asarray(values, dtype=float)
+    means = values[rng.integers(0, len(values), (n_resamples, 10))].mean(axis=1)  # always 10
+    low, high = np.quantile(means, [0.025, 0.975])
+    return float(low), float(high)
+
+
+def permutation_ignores_count(df, by, a, b, value, rng, n_permutations=2000):
+    d = _differences(df, by, a, b, value)
+    n_permutations = 2000  # the argument is ignored
+    signs = rng.choice([-1.0, 1.0], size=(n_permutations, len(d)))
+    extreme = np.sum(np.abs((signs * d).mean(axis=1)) >= abs(d.mean()) - 1e-12)
+    return float((1 + extreme) / (1 + n_permutations))
+
+
+def permutation_shuffles_differences(df, by, a, b, value, rng, n_permutations=2000):
+    d = _differences(df, by, a, b, value)
+    shuffled = np.array([rng.permutation(d) for _ in range(n_permutations)])  # no sign flips
+    extreme = np.sum(np.abs(shuffled.mean(axis=1)) >= abs(d.mean()) - 1e-12)
+    return float((1 + extreme) / (1 + n_permutations))
+
+
+def permutation_one_sign_per_permutation(df, by, a, b, value, rng, n_permutations=2000):
+    d = _differences(df, by, a, b, value)
+    signs = rng.choice([-1.0, 1.0], size=(n_permutations, 1))  # flips all differences together
+    extreme = np.sum(np.abs((signs * d).mean(axis=1)) >= abs(d.mean()) - 1e-12)
+    return float((1 + extreme) / (1 + n_permutations))
+
+
 WRONG_ANSWERS = [
     ("rebuttal_counts", "counts edges by their source", counts_by_source),
     ("rebuttal_counts", "counts supports as well as rebuttals", counts_every_relation),
     ("rebuttal_counts", "index in sorted order, not claims['id'] order", counts_in_sorted_order),
     ("rebuttal_counts", "leaves out the claims nobody rebuts", counts_only_rebutted),
+    ("rebuttal_counts", "float counts (forgot the integer type)", counts_as_floats),
+    ("rebuttal_counts", "a repeated rebuttal counts once", counts_distinct_rebutters),
     ("bootstrap_ci", "resamples without replacement", bootstrap_without_replacement),
     ("bootstrap_ci", "the 5% and 95% quantiles (a 90% interval)", bootstrap_90_percent),
     ("bootstrap_ci", "ignores the rng it is given", bootstrap_global_rng),
     ("bootstrap_ci", "returns the t interval, not a bootstrap", t_interval_instead),
     ("bootstrap_ci", "resamples n - 1 values (off by one)", bootstrap_one_value_short),
+    ("bootstrap_ci", "mean ± 1.96 sd of the resampled means", bootstrap_normal_approximation),
+    ("bootstrap_ci", "quantiles of the resampled values, not means", bootstrap_quantiles_of_values),
+    ("bootstrap_ci", "resamples of 10 values whatever n is", bootstrap_fixed_size),
     ("paired_permutation_p", "shuffles condition labels (unpaired)", permutation_unpaired),
     ("paired_permutation_p", "pairs rows by position, not seed", permutation_by_position),
     ("paired_permutation_p", "one-sided", permutation_one_sided),
@@ -138,6 +197,17 @@ WRONG_ANSWERS = [
         permutation_keeps_unmatched,
     ),
     ("paired_permutation_p", "ignores the rng it is given", permutation_global_rng),
+    ("paired_permutation_p", "ignores n_permutations", permutation_ignores_count),
+    (
+        "paired_permutation_p",
+        "shuffles the differences (no sign flips)",
+        permutation_shuffles_differences,
+    ),
+    (
+        "paired_permutation_p",
+        "one sign for all differences of a permutation",
+        permutation_one_sign_per_permutation,
+    ),
 ]
 
 #: Mutants that behave exactly like the reference (``worldlab check --mutants``).

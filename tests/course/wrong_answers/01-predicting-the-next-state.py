@@ -107,19 +107,100 @@ def rollout_one_step_from_truth(counts, start, horizon, actions=None):
     return out
 
 
+def counts_shaped_by_the_data(obs, n_obs, actions=None, n_actions=3):
+    obs = np.asarray(obs)
+    current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
+    size = int(obs.max()) + 1  # the largest token seen, not n_obs
+    if actions is None:
+        counts = np.zeros((size, size), dtype=int)
+        np.add.at(counts, (current, following), 1)
+        return counts
+    actions = np.asarray(actions)
+    counts = np.zeros((size, int(actions.max()) + 1, size), dtype=int)  # nor n_actions
+    np.add.at(counts, (current, actions.ravel(), following), 1)
+    return counts
+
+
+def counts_as_floats(obs, n_obs, actions=None, n_actions=3):
+    obs = np.asarray(obs)
+    current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
+    if actions is None:
+        counts = np.zeros((n_obs, n_obs))  # float, not the int array the exercise asks for
+        np.add.at(counts, (current, following), 1)
+        return counts
+    counts = np.zeros((n_obs, n_actions, n_obs))
+    np.add.at(counts, (current, np.asarray(actions).ravel(), following), 1)
+    return counts
+
+
+def accuracy_drops_unseen(counts, obs, actions=None):
+    counts, obs = np.asarray(counts), np.asarray(obs)
+    rows = counts[obs[:, :-1]] if actions is None else counts[obs[:, :-1], np.asarray(actions)]
+    seen = rows.sum(axis=-1) > 0  # unseen contexts left out instead of counted as misses
+    return float(np.mean(rows.argmax(axis=-1)[seen] == obs[:, 1:][seen]))
+
+
+def accuracy_argmax_wrong_axis(counts, obs, actions=None):
+    counts, obs = np.asarray(counts), np.asarray(obs)
+    rows = counts[obs[:, :-1]] if actions is None else counts[obs[:, :-1], np.asarray(actions)]
+    predicted = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=1), -1)  # axis 1 is time
+    return float(np.mean(predicted == obs[:, 1:]))
+
+
+def share_without_margin():
+    return 0.35  # where the lesson's 10 seeds come near 0.8, with no room for fresh seeds
+
+
+def share_far_above_the_goal():
+    return 0.65
+
+
+def rollout_first_planned_button(counts, start, horizon, actions=None):
+    counts = np.asarray(counts)
+    current = np.asarray(start).copy()
+    out = np.empty((len(current), horizon), dtype=int)
+    for h in range(horizon):
+        lost = current < 0
+        safe = np.where(lost, 0, current)
+        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, 0]]
+        current = np.where(lost, -1, np.where(rows.sum(-1) > 0, rows.argmax(-1), -1))
+        out[:, h] = current
+    return out
+
+
+def rollout_lost_recovers(counts, start, horizon, actions=None):
+    counts = np.asarray(counts)
+    current = np.asarray(start).copy()
+    out = np.empty((len(current), horizon), dtype=int)
+    for h in range(horizon):
+        safe = np.where(current < 0, 0, current)  # a lost rollout restarts from frame 0
+        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, h]]
+        current = np.where(rows.sum(-1) > 0, rows.argmax(-1), -1)
+        out[:, h] = current
+    return out
+
+
 WRONG_ANSWERS = [
     ("fit_transition_counts", "counts across episode boundaries", counts_across_episodes),
     ("fit_transition_counts", "buffered += counts repeats once", counts_with_buffered_add),
     ("fit_transition_counts", "counts[o2, o] (wrong axis order)", counts_transposed),
+    ("fit_transition_counts", "table shaped by the largest token seen", counts_shaped_by_the_data),
+    ("fit_transition_counts", "float counts, not an int array", counts_as_floats),
     ("next_frame_accuracy", "an unseen row predicts token 0", accuracy_argmax_of_zeros),
     ("next_frame_accuracy", "ignores the button", accuracy_ignores_actions),
     ("next_frame_accuracy", "compares with the current frame", accuracy_compares_current_frame),
+    ("next_frame_accuracy", "unseen contexts left out, not missed", accuracy_drops_unseen),
+    ("next_frame_accuracy", "arg-max over the time axis", accuracy_argmax_wrong_axis),
     ("choose_intervention_share", "too few interventions", too_few_interventions),
     ("choose_intervention_share", "no interventions", no_interventions),
     ("choose_intervention_share", "far more than needed", wasteful_share),
+    ("choose_intervention_share", "near the goal with no margin", share_without_margin),
+    ("choose_intervention_share", "0.15 less would do", share_far_above_the_goal),
     ("imagine_rollout", "a lost rollout indexes the last row", rollout_wraps_to_last_row),
     ("imagine_rollout", "column h is the frame h steps ahead", rollout_includes_start),
     ("imagine_rollout", "predicts every step from the start", rollout_one_step_from_truth),
+    ("imagine_rollout", "the first planned button at every step", rollout_first_planned_button),
+    ("imagine_rollout", "a lost rollout restarts from frame 0", rollout_lost_recovers),
 ]
 
 #: Mutants that behave exactly like the reference (``worldlab check --mutants``).

@@ -120,6 +120,76 @@ def control_few_labels(cells, size, rng):
     return np.stack([new, np.zeros_like(new)], axis=-1)
 
 
+# --- issue 29: five more plausible mistakes ---------------------------------------------------
+
+
+def oracle_start_rounded_down(moves, size):
+    moves = np.asarray(moves)
+    start = np.array([(size - 1) // 2, (size - 1) // 2])  # the centre, rounded the other way
+    steps = grid_walks.MOVE_STEPS[moves]
+    before = start + np.cumsum(steps, axis=1) - steps
+    before = np.clip(before, 0, size - 1)
+    legal = grid_walks.legal_moves(before, size).astype(float)
+    return legal / legal.sum(axis=-1, keepdims=True)
+
+
+def oracle_uniform_everywhere(moves, size):
+    moves = np.asarray(moves)
+    return np.full((*moves.shape, 4), 0.25)  # ignores the walls: a degenerate "oracle"
+
+
+def scores_swapped(accepted, cells, legal):
+    same_prediction, same_cell, different_future = _masks(accepted, cells, legal)
+    pairs = np.triu(np.ones_like(same_cell), k=1)
+    return (  # (distinction, compression): the tuple in the wrong order
+        float((~same_prediction)[pairs & different_future].mean()),
+        float(same_prediction[pairs & same_cell].mean()),
+    )
+
+
+def compression_over_same_legal_moves(accepted, cells, legal):
+    same_prediction, same_cell, different_future = _masks(accepted, cells, legal)
+    pairs = np.triu(np.ones_like(same_cell), k=1)
+    return (
+        float(same_prediction[pairs & ~different_future].mean()),  # same legal moves, not cell
+        float((~same_prediction)[pairs & different_future].mean()),
+    )
+
+
+def probe_ridge(features, targets):
+    features = np.asarray(features, dtype=float)
+    design = np.hstack([features, np.ones((len(features), 1))])
+    penalty = np.eye(design.shape[1])  # a "safe" ridge penalty of 1 the statement never asked for
+    return np.linalg.solve(design.T @ design + penalty, design.T @ np.asarray(targets, float))
+
+
+def probe_centred_bias(features, targets):
+    features, targets = np.asarray(features, dtype=float), np.asarray(targets, dtype=float)
+    weights, *_ = np.linalg.lstsq(
+        features - features.mean(0), targets - targets.mean(0), rcond=None
+    )
+    return np.vstack([weights, targets.mean(0)])  # forgot the features' means in the bias
+
+
+def control_labels_with_repeats(cells, size, rng):
+    cells = np.asarray(cells)
+    relabel = rng.integers(0, size * size, size=size * size)  # drawn with replacement
+    new = relabel[cells]
+    return np.stack([new // size, new % size], axis=-1)
+
+
+def control_shuffles_histories(cells, size, rng):
+    cells = np.asarray(cells)
+    new = cells[rng.permutation(len(cells))]  # permutes the histories, not the cell types
+    return np.stack([new // size, new % size], axis=-1)
+
+
+def control_cyclic_shift(cells, size, rng):
+    cells = np.asarray(cells)
+    new = (cells + int(rng.integers(1, size * size))) % (size * size)  # keeps most neighbours
+    return np.stack([new // size, new % size], axis=-1)
+
+
 WRONG_ANSWERS = [
     ("oracle_probabilities", "uses the cell after the move", oracle_cell_after_the_move),
     ("oracle_probabilities", "forgot to normalise", oracle_not_normalised),
@@ -139,6 +209,23 @@ WRONG_ANSWERS = [
     ("control_task", "a random label per history", control_per_history),
     ("control_task", "ignores the rng", control_fixed_seed),
     ("control_task", "too few distinct labels", control_few_labels),
+    ("oracle_probabilities", "start cell rounded down on even grids", oracle_start_rounded_down),
+    (
+        "oracle_probabilities",
+        "uniform over all four moves (ignores walls)",
+        oracle_uniform_everywhere,
+    ),
+    ("compression_distinction", "returns (distinction, compression)", scores_swapped),
+    (
+        "compression_distinction",
+        "compression over pairs with the same legal moves",
+        compression_over_same_legal_moves,
+    ),
+    ("fit_linear_probe", "adds a ridge penalty", probe_ridge),
+    ("fit_linear_probe", "bias from centred data without the feature means", probe_centred_bias),
+    ("control_task", "labels drawn with replacement (cells collide)", control_labels_with_repeats),
+    ("control_task", "permutes the histories, not the cell types", control_shuffles_histories),
+    ("control_task", "a cyclic shift of the cell index", control_cyclic_shift),
 ]
 
 #: Mutants that behave exactly like the reference (``worldlab check --mutants``).

@@ -9,6 +9,8 @@ candidates and to the training set; in ``outside_the_closure``, the search const
 the grammar's generator, whose sentences out of the closure are long-tailed and distinct.
 """
 
+import numpy as np
+
 from worldlab.worlds.grammar import generate_sentences
 
 
@@ -133,6 +135,67 @@ def witnesses_grammar_unchecked(train, n, how_many):
     return [s for s in candidates if not all(g in seen for g in grams(s))][:how_many]
 
 
+# --- issue 29: more plausible mistakes --------------------------------------------------------
+
+
+def novelty_share_seen(generated, train, n):
+    seen = {g for s in train for g in _grams(s, n)}
+    written = [g for s in generated for g in _grams(s, n)]
+    return sum(g in seen for g in written) / len(written) if written else float("nan")  # inverted
+
+
+def novelty_short_sentence_is_one_gram(generated, train, n):
+    def grams(s):  # a sentence shorter than n counts as one (short) n-gram
+        return _grams(s, n) if len(s) >= n else [tuple(s)]
+
+    seen = {g for s in train for g in grams(s)}
+    written = [g for s in generated for g in grams(s)]
+    return sum(g not in seen for g in written) / len(written) if written else float("nan")
+
+
+def novelty_per_sentence(generated, train, n):
+    seen = {g for s in train for g in _grams(s, n)}
+    shares = [np.mean([g not in seen for g in _grams(s, n)]) for s in generated if len(s) >= n]
+    return float(np.mean(shares)) if shares else float("nan")  # mean of per-sentence fractions
+
+
+def closure_one_start_marker(sentences, train, n):
+    def grams(s):
+        return _grams(("<s>",) + tuple(s) + ("</s>",), n)  # one start marker whatever n
+
+    seen = {g for s in train for g in grams(s)}
+    return [all(g in seen for g in grams(s)) for s in sentences]
+
+
+def closure_end_only(sentences, train, n):
+    def grams(s):
+        return _grams(tuple(s) + ("</s>",), n)  # pads the end but not the start
+
+    seen = {g for s in train for g in grams(s)}
+    return [all(g in seen for g in grams(s)) for s in sentences]
+
+
+def closure_whole_sentence_seen(sentences, train, n):
+    return [tuple(s) in set(map(tuple, train)) for s in sentences]  # novelty, not closure
+
+
+def witnesses_candidates_padded_only(train, n, how_many):
+    seen = {g for s in train for g in _grams(s, n)}  # the training text is not padded
+
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    return _search(lambda s: not all(g in seen for g in grams(s)), how_many)
+
+
+def witnesses_one_short(train, n, how_many):
+    def grams(s):
+        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
+
+    seen = {g for s in train for g in grams(s)}
+    return _search(lambda s: not all(g in seen for g in grams(s)), how_many - 1)  # off by one
+
+
 WRONG_ANSWERS = [
     ("ngram_novelty", "counts distinct n-grams instead of occurrences", novelty_distinct),
     ("ngram_novelty", "joins the sentences into one text", novelty_joined),
@@ -149,6 +212,22 @@ WRONG_ANSWERS = [
     ("outside_the_closure", "new sentences, closure never checked", witnesses_unchecked),
     ("outside_the_closure", "one witness repeated", witnesses_with_repeats),
     ("outside_the_closure", "new but ungrammatical sentences", witnesses_grammar_unchecked),
+    ("ngram_novelty", "the share of seen n-grams (inverted)", novelty_share_seen),
+    (
+        "ngram_novelty",
+        "a sentence shorter than n counts as one n-gram",
+        novelty_short_sentence_is_one_gram,
+    ),
+    ("ngram_novelty", "mean of per-sentence fractions", novelty_per_sentence),
+    ("in_closure", "one start marker whatever n", closure_one_start_marker),
+    ("in_closure", "pads the end but not the start", closure_end_only),
+    ("in_closure", "whole training sentences instead of n-grams", closure_whole_sentence_seen),
+    (
+        "outside_the_closure",
+        "pads the candidates but not the training text",
+        witnesses_candidates_padded_only,
+    ),
+    ("outside_the_closure", "one sentence short", witnesses_one_short),
 ]
 
 #: Surviving mutants that return what the reference returns (``worldlab check --mutants 03``),

@@ -118,6 +118,52 @@ def choose_ignores_query_cost(q, counts, noise, cost_wrong, cost_query):
     return _costs(q, counts, wrong, cost_wrong, 0.0 * cost_query + 1e-9)
 
 
+def gt_unseen_items(counts):
+    counts = np.asarray(counts)
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.sum(counts == 0) / counts.size)
+
+
+def gt_integer_division(counts):
+    counts = np.asarray(counts)
+    if counts.sum() == 0:
+        raise ValueError("nothing drawn")
+    return float(np.sum(counts == 1) // counts.sum())
+
+
+def checked_rate_among_unchecked(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= t
+    false = _false(q, true_day)
+    unchecked = max(float(q[~checked].sum()), 1e-12)
+    return {
+        "queries": float(q[checked].sum()),
+        "hallucination": float(q[false & ~checked].sum()) / unchecked,
+    }
+
+
+def checked_never_means_unseen(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= max(t, 0)
+    false = _false(q, true_day)
+    return {"queries": float(q[checked].sum()), "hallucination": float(q[false & ~checked].sum())}
+
+
+def checked_queries_only_false(q, counts, true_day, t):
+    q = np.asarray(q, dtype=float)
+    checked = np.asarray(counts) <= t
+    false = _false(q, true_day)
+    return {
+        "queries": float(q[checked & false].sum()),
+        "hallucination": float(q[false & ~checked].sum()),
+    }
+
+
+def choose_unseen_or_nothing(q, counts, noise, cost_wrong, cost_query):
+    return 0 if cost_wrong > cost_query else -1
+
+
 WRONG_ANSWERS = [
     ("good_turing_missing_mass", "divides by the number of items", gt_over_items),
     ("good_turing_missing_mass", "divides by the number of items seen", gt_over_seen_items),
@@ -137,6 +183,24 @@ WRONG_ANSWERS = [
     ("choose_check_threshold", "always checks everything", choose_always_check_all),
     ("choose_check_threshold", "never checks", choose_never_check),
     ("choose_check_threshold", "ignores the cost of a query", choose_ignores_query_cost),
+    ("good_turing_missing_mass", "the share of items never seen", gt_unseen_items),
+    ("good_turing_missing_mass", "integer division (always 0)", gt_integer_division),
+    (
+        "checked_generation",
+        "hallucination as a rate among unchecked statements, not a probability",
+        checked_rate_among_unchecked,
+    ),
+    (
+        "checked_generation",
+        "threshold -1 still checks what was never read",
+        checked_never_means_unseen,
+    ),
+    ("checked_generation", "counts only false statements as look-ups", checked_queries_only_false),
+    (
+        "choose_check_threshold",
+        "checks at most the unseen statements (never what was read once)",
+        choose_unseen_or_nothing,
+    ),
 ]
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.

@@ -84,6 +84,59 @@ def detect_window_start(surprise, noise_floor):
     return -1
 
 
+def rw_one_salience(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    # one salience for every cue: the mean of the given ones
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    alpha = float(np.mean(alpha))
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = lam * food[t] - strengths[t] @ cues[t]
+        strengths[t + 1] = strengths[t] + alpha * beta * error * cues[t]
+    return strengths
+
+
+def rw_ignores_lam(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        error = food[t] - strengths[t] @ cues[t]  # the target is always 1
+        strengths[t + 1] = strengths[t] + alpha * beta * error * cues[t]
+    return strengths
+
+
+def rw_cue_by_cue(cues, food, alpha=0.3, beta=1.0, lam=1.0):
+    # updates the present cues one after another, each with the error left by the previous one
+    cues, food = np.asarray(cues, float), np.asarray(food, float)
+    alpha = np.broadcast_to(np.asarray(alpha, float), (cues.shape[1],))
+    strengths = np.zeros((cues.shape[0] + 1, cues.shape[1]))
+    for t in range(cues.shape[0]):
+        row = strengths[t].copy()
+        for i in np.flatnonzero(cues[t]):
+            error = lam * food[t] - row @ cues[t]
+            row[i] += alpha[i] * beta * error
+        strengths[t + 1] = row
+    return strengths
+
+
+def delta_normalised(weights, phi, target, learning_rate):
+    # normalised LMS: a different rule from the one asked for
+    error = np.asarray(target, float) - weights @ phi
+    return weights + learning_rate * np.outer(error, phi) / max(float(phi @ phi), 1e-12)
+
+
+def delta_forgets_input(weights, phi, target, learning_rate):
+    error = np.asarray(target, float) - weights @ phi
+    return weights + learning_rate * error[:, None] * np.ones_like(weights)
+
+
+def detect_running_mean(surprise, noise_floor):
+    # the mean of every step so far: steady, but slow to move after a late change
+    surprise = np.asarray(surprise, float)
+    means = np.cumsum(surprise) / np.arange(1, len(surprise) + 1)
+    above = np.flatnonzero(means > 3 * noise_floor)
+    return int(above[0]) if above.size else -1
+
+
 WRONG_ANSWERS = [
     ("rescorla_wagner", "off by one: no start row", rw_no_start_row),
     ("rescorla_wagner", "each cue its own error (no shared prediction)", rw_own_error_per_cue),
@@ -98,6 +151,20 @@ WRONG_ANSWERS = [
     ("detect_change", "the largest surprise, change or not", detect_argmax),
     ("detect_change", "never raises the alarm", detect_never),
     ("detect_change", "looks ahead of its alarm", detect_window_start),
+    ("rescorla_wagner", "one salience for all cues (their mean)", rw_one_salience),
+    ("rescorla_wagner", "ignores lam: food is always worth 1", rw_ignores_lam),
+    ("rescorla_wagner", "cues updated one after another, error recomputed", rw_cue_by_cue),
+    ("delta_rule_update", "normalised by the size of the input (NLMS)", delta_normalised),
+    (
+        "delta_rule_update",
+        "forgets the input: every weight of a row moves alike",
+        delta_forgets_input,
+    ),
+    (
+        "detect_change",
+        "mean of all steps so far (too slow after a late change)",
+        detect_running_mean,
+    ),
 ]
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.

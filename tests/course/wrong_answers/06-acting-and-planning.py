@@ -168,6 +168,58 @@ def explore_wrong_row(state, tried, rng):
     return int(rng.choice(untried)) if untried.size else int(rng.integers(tried.shape[1]))
 
 
+def dyna_ignores_alpha(
+    q, model, state, action, reward, next_state, done, n_planning, rng, alpha=0.1, gamma=0.95
+):
+    # the step size of the signature's default, whatever the caller passes
+    return _dyna(q, model, state, action, reward, next_state, done, n_planning, rng, 0.1, gamma)
+
+
+def model_ignores_n_actions(states, actions, next_states, n_states, n_actions=4):
+    # the maze's four actions, whatever the caller passes
+    model = np.tile(np.arange(n_states)[:, None], (1, 4))
+    known = np.zeros((n_states, 4), dtype=bool)
+    model[states, actions] = next_states
+    known[states, actions] = True
+    return model, known
+
+
+def model_known_whole_row(states, actions, next_states, n_states, n_actions=4):
+    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
+    known = np.zeros((n_states, n_actions), dtype=bool)
+    model[states, actions] = next_states
+    known[states] = True  # a state visited counts as every move from it tried
+    return model, known
+
+
+def vi_default_gamma(model, reward, terminal, gamma=0.95, tolerance=1e-10):
+    # the signature's default discount, whatever the caller passes
+    v = np.zeros(model.shape[0])
+    while True:
+        q = reward + 0.95 * v[model]
+        new_v = np.where(terminal, 0.0, q.max(axis=1))
+        if np.max(np.abs(new_v - v)) < tolerance:
+            return new_v, reward + 0.95 * new_v[model]
+        v = new_v
+
+
+def vi_terminal_zeroed_at_the_end(model, reward, terminal, gamma=0.95, tolerance=1e-10):
+    # iterates as if nothing ended, then sets the terminal values to 0
+    v = np.zeros(model.shape[0])
+    while True:
+        new_v = (reward + gamma * v[model]).max(axis=1)
+        if np.max(np.abs(new_v - v)) < tolerance:
+            v = np.where(terminal, 0.0, new_v)
+            return v, reward + gamma * v[model]
+        v = new_v
+
+
+def explore_untried_anywhere(state, tried, rng):
+    # untried actions of the whole maze, not of this cell
+    untried = np.flatnonzero(~tried.any(axis=0))
+    return int(rng.choice(untried)) if untried.size else int(rng.integers(tried.shape[1]))
+
+
 WRONG_ANSWERS = [
     ("dyna_q_update", "bootstraps past the end of an episode", dyna_ignores_done),
     ("dyna_q_update", "plans only with the last transition", dyna_replays_only_the_last),
@@ -183,6 +235,20 @@ WRONG_ANSWERS = [
     ("explore_action", "prefers moves already tried", explore_prefers_tried),
     ("explore_action", "untried first, then always up", explore_first_untried_then_up),
     ("explore_action", "reads the wrong row of tried", explore_wrong_row),
+    ("dyna_q_update", "ignores the step size passed in", dyna_ignores_alpha),
+    ("learn_transition_model", "assumes four actions", model_ignores_n_actions),
+    ("learn_transition_model", "a visited state marks all its moves known", model_known_whole_row),
+    ("value_iteration", "ignores the discount passed in", vi_default_gamma),
+    (
+        "value_iteration",
+        "terminal values zeroed only after the loop",
+        vi_terminal_zeroed_at_the_end,
+    ),
+    (
+        "explore_action",
+        "untried actions of the whole maze, not of this cell",
+        explore_untried_anywhere,
+    ),
 ]
 
 #: Surviving mutants, found by ``worldlab check --mutants 06``: stopping when the largest change

@@ -1,7 +1,8 @@
 """The course's look: one palette, one style, and the plots several lessons share.
 
-Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms of
-colour blindness; where two things must be told apart, line style or marker differs too.
+Colours come from :mod:`worldlab.plots.palette`, the one place a colour is named and given its
+meaning (camps, verdict statuses, method families); where two things must be told apart, line
+style or marker differs too.
 """
 
 from __future__ import annotations
@@ -14,23 +15,23 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-#: Okabe & Ito (2008), colour-blind safe, in the order lessons use them.
-PALETTE = {
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "green": "#009E73",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
-CAMP_COLORS = {"O": PALETTE["blue"], "S": PALETTE["vermillion"], "E": PALETTE["green"]}
+from worldlab.plots.palette import CAMP, COLORS, NO_VERDICT, OKABE_ITO, ROLE, VERDICT
+
+#: Okabe & Ito (2008), colour-blind safe, in the order lessons use them (see
+#: :mod:`worldlab.plots.palette` for what each colour means).
+PALETTE = OKABE_ITO
+CAMP_COLORS = CAMP
 CAMP_NAMES = {"O": "optimists", "S": "skeptic", "E": "side thread"}
 
 
 def use_course_style() -> None:
-    """Apply the course's matplotlib style (call once at the top of a lesson)."""
+    """Apply the course's matplotlib style (call once at the top of a lesson).
+
+    In a kernel, it also makes each figure a cell shows carry that cell's alt text where
+    JupyterLab reads it (:func:`worldlab.plots.alt_text.install_alt_text`), and, when the course
+    tooling executes the notebook, adds a style report to each figure with a problem
+    (:mod:`worldlab.plots.figure_style`).
+    """
     mpl.rcParams.update(
         {
             "figure.figsize": (7.0, 4.0),
@@ -46,6 +47,11 @@ def use_course_style() -> None:
             "font.size": 10,
         }
     )
+    from worldlab.plots.alt_text import install_alt_text
+    from worldlab.plots.figure_style import install_figure_check
+
+    install_alt_text()
+    install_figure_check()  # under the course tooling only: a style report on every figure
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
@@ -103,7 +109,7 @@ def plot_paired_difference(
     ax = _axes(ax)
     mean = difference["mean"]
     error = [[mean - difference["ci_low"]], [difference["ci_high"] - mean]]
-    ax.axhline(0.0, color="grey", linewidth=1, linestyle=":")
+    ax.axhline(0.0, color=COLORS["grey"], linewidth=1, linestyle=":")
     ax.errorbar([0], [mean], yerr=error, fmt="s", capsize=6, color=PALETTE["vermillion"])
     ax.set_xticks([0], [label])
     ax.set_xlim(-1, 1)
@@ -120,7 +126,7 @@ def paired_marker(
     at ``x``, labelled with its mean."""
     mean = difference["mean"]
     error = [[mean - difference["ci_low"]], [difference["ci_high"] - mean]]
-    ax.errorbar(x, mean, yerr=error, fmt="s", color=PALETTE["black"], **{"capsize": 6, **style})
+    ax.errorbar(x, mean, yerr=error, fmt="s", color=ROLE["reference"], **{"capsize": 6, **style})
     ax.text(x + label_offset, mean, f"{mean:+.2f}", va="center", fontsize=fontsize)
 
 
@@ -171,7 +177,7 @@ def draw_argument_map(
             shrinkB=13,
             linewidth=1.1,
             linestyle="--" if edge.relation == "rebuts" else "-",
-            color="#555555",
+            color=COLORS["dark grey"],
             connectionstyle=f"arc3,rad={0.45 if same_column else 0.12}",
             zorder=1,
         )
@@ -179,11 +185,11 @@ def draw_argument_map(
     for claim in claims.itertuples(index=False):
         x, y = positions[claim.id]
         if node_style is None:
-            fill, marker, ink = CAMP_COLORS.get(claim.camp, "grey"), "o", "white"
+            fill, marker, ink = CAMP_COLORS.get(claim.camp, COLORS["grey"]), "o", COLORS["white"]
             ax.scatter(x, y, s=520, color=fill, zorder=2)
         else:
             fill, marker, ink = node_style[claim.id]
-            ring = CAMP_COLORS.get(claim.camp, "grey")
+            ring = CAMP_COLORS.get(claim.camp, COLORS["grey"])
             ax.scatter(
                 x, y, s=560, color=fill, marker=marker, edgecolors=ring, linewidths=2.5, zorder=2
             )
@@ -211,8 +217,8 @@ def draw_argument_map(
         if camp in set(claims["camp"]) and node_style is None
     ]
     handles += [
-        Line2D([], [], color="#555555", linestyle="-", label="supports"),
-        Line2D([], [], color="#555555", linestyle="--", label="rebuts"),
+        Line2D([], [], color=COLORS["dark grey"], linestyle="-", label="supports"),
+        Line2D([], [], color=COLORS["dark grey"], linestyle="--", label="rebuts"),
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles))
     bottom = min((y for _, y in positions.values()), default=0.0)
@@ -293,7 +299,7 @@ def plot_paired_comparison(
     plot_means_with_ci(summary, ax=axes[0], ylabel=ylabel, title="means ± 95% CI")
     wide = data.pivot(index="seed", columns=by, values=value)[[a, b]]
     for _, row in wide.iterrows():
-        axes[1].plot([0, 1], row.to_numpy(), color=PALETTE["sky"], marker="o", alpha=0.8)
+        axes[1].plot([0, 1], row.to_numpy(), color=ROLE["runs"], marker="o", alpha=0.8)
     axes[1].set_xticks([0, 1], [str(a), str(b)])
     axes[1].set_xlim(-0.3, 1.3)
     axes[1].set_ylabel(ylabel)
@@ -304,17 +310,10 @@ def plot_paired_comparison(
     return axes
 
 
-#: Fill colour and marker of each verdict status on the course-wide map (the ring keeps the
-#: camp's colour). Markers differ too, so the map reads without colour.
-VERDICT_STYLE = {
-    "supported": (PALETTE["sky"], "o", "black"),
-    "contradicted": (PALETTE["orange"], "s", "black"),
-    "mixed": (PALETTE["purple"], "D", "black"),
-    "no difference this toy can see": ("#FFFFFF", "v", "black"),
-    "derivation": ("#999999", "^", "black"),
-    "untestable": (PALETTE["yellow"], "h", "black"),
-}
-NO_VERDICT_STYLE = ("#DDDDDD", "o", "#555555")
+#: Fill colour, marker and text colour of each verdict status on the course-wide map (the ring
+#: keeps the camp's colour): :data:`worldlab.plots.palette.VERDICT`.
+VERDICT_STYLE = VERDICT
+NO_VERDICT_STYLE = NO_VERDICT
 
 
 def draw_verdict_map(
@@ -359,7 +358,7 @@ def draw_verdict_map(
             linestyle="",
             markersize=10,
             color=fill,
-            markeredgecolor="#555555",
+            markeredgecolor=COLORS["dark grey"],
             label=f"{name} ({counts.get(name, 0)})",
         )
         for name, (fill, marker, _) in VERDICT_STYLE.items()
@@ -372,7 +371,7 @@ def draw_verdict_map(
             linestyle="",
             markersize=10,
             color=NO_VERDICT_STYLE[0],
-            markeredgecolor="#555555",
+            markeredgecolor=COLORS["dark grey"],
             label=f"no verdict yet ({len(claims) - len(status)})",
         )
     )
@@ -383,7 +382,7 @@ def draw_verdict_map(
             marker="o",
             linestyle="",
             markersize=10,
-            color="white",
+            color=COLORS["white"],
             markeredgecolor=color,
             markeredgewidth=2.5,
             label=f"ring: {CAMP_NAMES[camp]}",
