@@ -13,7 +13,12 @@ import pytest
 
 from worldlab.debate import judge, load_verdicts
 from worldlab.long_tasks.experiments import paired_table, run_arms
-from worldlab.long_tasks.verdict import RULES, feedback_experiment, verdict_tables
+from worldlab.long_tasks.verdict import (
+    RULES,
+    feedback_experiment,
+    hidden_mistakes_experiment,
+    verdict_tables,
+)
 
 SEEDS = range(100, 110)
 LESSON = "13-long-tasks-and-recovery"
@@ -50,7 +55,23 @@ def test_rl_on_its_own_rollouts_learns_to_recover(tables):
 
 def test_a_copier_of_corrected_demonstrations_recovers_as_well_as_rl(tables):
     c04 = tables["C04"]
-    assert (c04["low"] >= -0.05).all() and (c04["high"] <= 0.05).all()
+    counted = c04[c04["knob"].str.contains("failing count")]
+    assert len(counted) == 4
+    assert (counted["low"] >= -0.05).all() and (counted["high"] <= 0.05).all()
+    # with alarms only, the copier is not worse than RL (on these seeds it is better)
+    alarms = c04[c04["knob"].str.contains("alarms only")].iloc[0]
+    assert alarms["low"] > -0.05
+
+
+def test_with_alarms_only_neither_arm_sits_at_the_ceiling():
+    """C04's hard setting can come out either way: both arms miss silent mistakes."""
+    hidden = pd.concat([hidden_mistakes_experiment(s) for s in SEEDS], ignore_index=True)
+    means = hidden.groupby("arm")["success"].mean()
+    assert set(means.index) == {"DART", "RL (verifier)"}
+    assert (means < 0.8).all() and (means > 0.2).all(), means.to_dict()
+    per_seed = hidden.pivot(index="seed", columns="arm", values="success")
+    difference = per_seed["DART"] - per_seed["RL (verifier)"]
+    assert difference.std() > 0.02, "the paired difference is pinned: a ceiling or a floor"
 
 
 def test_no_arm_recovers_when_every_step_is_irreversible(arms):

@@ -31,6 +31,15 @@ AGENT_COLORS = {
 }
 #: The learner of figure 4 that is told which phase it is in (one model per phase).
 CUED = "one model per phase (cue)"
+#: Figure 4's learners. The student's rule is the lifelong agent of figure 3 and keeps its blue;
+#: the cued learner is the same agent told its phase (blue, open marker); the two fixed rules take
+#: colours figure 3 does not use, so no colour changes meaning between the figures.
+MEMORY_STYLES = {
+    "your step_size": dict(color=PALETTE["blue"], marker="o"),
+    CUED: dict(color=PALETTE["blue"], marker="o", markerfacecolor=COLORS["white"]),
+    "keep-all 1/(n+1)": dict(color=COLORS["dark grey"], marker="s"),
+    "constant 0.3": dict(color=PALETTE["sky"], marker="D"),
+}
 
 
 def compare_agents(
@@ -91,6 +100,7 @@ def _by_phase(
     colors: dict,
     ylabel: str,
     bounds: tuple[float, float] = (0.0, 1.0),
+    styles: dict | None = None,
 ) -> None:
     names = list(dict.fromkeys(table[group]))
     width = 0.8 / len(names)
@@ -100,14 +110,9 @@ def _by_phase(
             continue
         ci = bounded_mean_ci(rows, by="phase", value=value, bounds=bounds)
         x = ci.index.to_numpy() + (i - (len(names) - 1) / 2) * width
+        style = (styles or {}).get(name, dict(color=colors.get(name, COLORS["grey"]), marker="o"))
         ax.errorbar(
-            x,
-            ci["mean"],
-            yerr=ci_errors(ci),
-            fmt="o",
-            color=colors.get(name, COLORS["grey"]),
-            label=name,
-            capsize=3,
+            x, ci["mean"], yerr=ci_errors(ci), linestyle="none", label=name, capsize=3, **style
         )
     ax.set_xticks(range(3), ["phase 0", "phase 1\n(door moves)", "phase 2\n(N/S swapped)"])
     ax.set_ylabel(ylabel)
@@ -132,48 +137,52 @@ def plot_agents(table: pd.DataFrame) -> plt.Figure:
     _by_phase(axes[2], table, "agent", "tv_share", AGENT_COLORS, "share of steps watching the TV")
     axes[0].set_ylim(-0.05, 1.05)
     axes[2].set_ylim(-0.05, 1.05)
-    axes[0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+    _legend_above(fig, axes[0], ncol=6)
     return fig
 
 
+def _legend_above(fig: plt.Figure, ax, ncol: int) -> None:
+    """One legend for the figure, in a row above the panels, where it can cover no data."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    fig.legend(handles, labels, loc="upper center", ncol=ncol, fontsize=9, frameon=False)
+
+
 def plot_memories(table: pd.DataFrame) -> plt.Figure:
-    """Success in each phase and success on phase 0's task after it, per memory rule (95% CIs)."""
-    colors = dict(
-        zip(
-            dict.fromkeys(table["memory"]),
-            [
-                PALETTE["blue"],
-                PALETTE["green"],
-                PALETTE["vermillion"],
-                PALETTE["purple"],
-                PALETTE["orange"],
-            ],
-            strict=False,
-        )
+    """Success in each phase and success on phase 0's task after it, per memory rule (95%
+    intervals kept inside [0, 1]: see ``bounded_mean_ci``). Styles from :data:`MEMORY_STYLES`
+    (a rule not listed there is drawn in grey)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    _by_phase(
+        axes[0],
+        table,
+        "memory",
+        "success",
+        {},
+        "share of episodes reaching the goal",
+        styles=MEMORY_STYLES,
     )
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    _by_phase(axes[0], table, "memory", "success", colors, "share of episodes reaching the goal")
     _by_phase(
         axes[1],
         table,
         "memory",
         "forgotten_success",
-        colors,
+        {},
         "evaluation on phase 0's task succeeds",
+        styles=MEMORY_STYLES,
     )
     for ax in axes:
         ax.set_ylim(-0.05, 1.05)
-    axes[0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+    _legend_above(fig, axes[0], ncol=4)
     return fig
 
 
-def draw_grid(world) -> plt.Figure:
-    """The grid of each phase: walls, doors, start, goal and the TV."""
+def draw_grid(world, title: str | None = None) -> plt.Figure:
+    """The grid of each phase: walls, doors, start, goal and the TV; ``title`` above them all
+    (in its own band, so it cannot overprint a panel's title)."""
     from worldlab.worlds.changing_grid import HEIGHT, START, TV, WIDTH
 
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3 if title else 3))
     for phase, ax in enumerate(axes):
         walls = world.blocked(phase).reshape(HEIGHT, WIDTH)
         ax.imshow(np.where(walls, 0.2, 1.0), cmap=colormap("image"), vmin=0, vmax=1)
@@ -197,9 +206,19 @@ def draw_grid(world) -> plt.Figure:
                 plt.Rectangle((3.5, 1.5), 2, 3, fill=False, ls="--", color=PALETTE["purple"])
             )
         ax.set_title(["phase 0", "phase 1: door moves", "phase 2: N/S swapped in the box"][phase])
+        # a light line between cells, so a reader can count positions
+        ax.set_xticks(np.arange(-0.5, WIDTH, 1.0), minor=True)
+        ax.set_yticks(np.arange(-0.5, HEIGHT, 1.0), minor=True)
+        ax.grid(which="minor", color=COLORS["light grey"], linewidth=0.6)
+        ax.grid(which="major", visible=False)
+        ax.tick_params(which="both", length=0)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.tight_layout()
+    if title:
+        fig.suptitle(title, fontsize=11)
+        fig.tight_layout(rect=(0, 0, 1, 0.9))
+    else:
+        fig.tight_layout()
     return fig
 
 
@@ -207,6 +226,5 @@ def world_demo(world_seed: int) -> None:
     """The demo: the three phases of the world drawn from ``world_seed`` (goals move with it)."""
     from worldlab.worlds.changing_grid import ChangingGrid
 
-    fig = draw_grid(ChangingGrid(int(world_seed)))
-    fig.suptitle(f"world {int(world_seed)}", fontsize=10)
+    draw_grid(ChangingGrid(int(world_seed)), title=f"world {int(world_seed)}")
     plt.show()

@@ -30,6 +30,10 @@ from worldlab.worlds.program_edits import make_edit_world
 VERDICT_HORIZONS = (4, 8, 16, 32)
 TEMPERATURES = (0.5, 1.5, 2.0)
 SILENT_SHARES = (0.25, 0.5, 0.75)
+#: C04's hard setting: the tool reports only alarms and this share of mistakes is silent, so
+#: neither arm sees every mistake and neither can solve every task (no ceiling).
+HIDDEN_SILENT_SHARE = 0.5
+HIDDEN_HORIZON = 16
 #: A paired difference inside ± this margin counts as "no effect" (a prediction of 0 can hold).
 MARGIN = 0.05
 
@@ -48,10 +52,13 @@ RULES = {
         "C04",
         "success, DART copier (perturbed demonstrations with corrections) minus RL",
         predictions={"O": "-", "S": "0"},
-        knob="task length H",
+        knob="setting",
         margin=MARGIN,
         bounds=(-1, 1),
-        note="A copier recovers as well as RL when its data contain the corrections.",
+        note="Where the tool reports the failing count both arms solve nearly every task, so "
+        "their difference sits at a ceiling; the alarms-only setting, where half of the mistakes "
+        "are silent and neither arm can see them, is the one where the row could come out either "
+        "way.",
         cannot_show="Whether copying real corrected traces scales to the variety of mistakes a "
         "real agent makes; here the mistakes are few and of one kind.",
     ),
@@ -126,6 +133,40 @@ def feedback_experiment(
     return pd.DataFrame(rows)
 
 
+def hidden_mistakes_experiment(
+    seed: int, horizon: int = HIDDEN_HORIZON, silent_share: float = HIDDEN_SILENT_SHARE
+) -> pd.DataFrame:
+    """RL and the DART copier trained and tested in a world whose tool reports only alarms.
+
+    A silent mistake then looks like progress to both arms, so neither can recover from every
+    slip: their success is below 1 and the difference between them is free to take either sign.
+
+    Returns a tidy DataFrame: ``seed``, ``arm`` (``"RL (verifier)"`` or ``"DART"``), ``success``.
+    """
+    world = make_edit_world(seed, silent_share=silent_share, reports="alarm")
+    clone = clone_expert(world, DEMO_BUDGET, TRAIN_HORIZON, np.random.default_rng([seed, 1]))
+    rl, _ = train_rl(world, clone, TRAIN_HORIZON, np.random.default_rng([seed, 2]))
+    dart = clone_perturbed(world, DEMO_BUDGET, TRAIN_HORIZON, 0.2, np.random.default_rng([seed, 3]))
+    rows = []
+    for arm, weights in (("RL (verifier)", rl), ("DART", dart)):
+        rate = success_by_horizon(world, linear_policy(weights, True), [horizon], [seed, 9])
+        rows.append({"seed": seed, "arm": arm, "success": rate[horizon]})
+    return pd.DataFrame(rows)
+
+
+def c04_table(arms: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """C04's rows: DART − RL at every length where the tool reports the failing count, then at
+    :data:`HIDDEN_HORIZON` where it reports only alarms (``hidden`` from
+    :func:`hidden_mistakes_experiment`)."""
+    counted = paired_table(arms, "DART", "RL (verifier)", where={"irreversible": 0.0})
+    counted = counted.assign(knob=[f"H = {h}, failing count" for h in counted["knob"]])
+    alarms = paired_table(hidden.assign(setting="alarms"), "DART", "RL (verifier)", knob="setting")
+    alarms = alarms.assign(
+        knob=f"H = {HIDDEN_HORIZON}, alarms only ({HIDDEN_SILENT_SHARE:.0%} of mistakes silent)"
+    )
+    return pd.concat([counted, alarms], ignore_index=True)
+
+
 def verdict_tables(
     seeds: Iterable[int], arms: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -139,10 +180,11 @@ def verdict_tables(
         arms = run_arms(seeds, horizons=VERDICT_HORIZONS)
     temps = pd.concat([temperature_experiment(s) for s in seeds], ignore_index=True)
     heard = pd.concat([feedback_experiment(s) for s in seeds], ignore_index=True)
+    hidden = pd.concat([hidden_mistakes_experiment(s) for s in seeds], ignore_index=True)
     reversible = {"irreversible": 0.0}
     return {
         "C09": paired_table(arms, "RL (verifier)", "behaviour cloning", where=reversible),
-        "C04": paired_table(arms, "DART", "RL (verifier)", where=reversible),
+        "C04": c04_table(arms, hidden),
         "C11": paired_table(temps, "RL (verifier)", "behaviour cloning", knob="temperature"),
         "C06": paired_table(heard, "count", "alarm", knob="silent"),
     }
