@@ -20,15 +20,7 @@ from worldlab.plots.figure_style import STYLE_MIME
 LESSONS = all_lessons()
 
 #: Known problems, by lesson, as the check words them.
-PENDING: dict[str, list[str]] = {
-    "11-ideas-and-experiments": [
-        "the legend covers 12 bar(s) of '4,096 configurations of 6 knobs'"
-    ],
-    "12-a-lifelong-agent": [
-        "'world 1' overlaps 'phase 1: door moves'",
-        "the legend covers 6 data point(s) of 'share of episodes reaching the goal'",
-    ],
-}
+PENDING: dict[str, list[str]] = {}
 
 
 def figure_problems_of(lesson) -> list[str]:

@@ -38,8 +38,7 @@ COLORMAP_CALLS = {"get_cmap"}
 #: lesson's helper converts them (``color="grey"`` → ``color=COLORS["grey"]`` with ``COLORS``
 #: imported from ``worldlab.plots.palette``) and removes the entry. The test needs each list to
 #: be exact, so it shrinks as lessons are converted and cannot go stale.
-PENDING: dict[str, list[str]] = {
-}
+PENDING: dict[str, list[str]] = {}
 
 
 def _code_cells(source: Path) -> list[str]:

@@ -29,7 +29,7 @@ SEARCHER_MARKERS = {"random": "o", "hill climb": "s", "evolution": "^", "judge":
 
 def plot_landscape(landscape: ResearchLandscape, ax: Axes | None = None) -> Axes:
     """Histogram of the known quality of every configuration, with the optimum and the spikes."""
-    ax = ax or plt.subplots(figsize=(7, 3.6))[1]
+    ax = ax or plt.subplots(figsize=(8.6, 3.6), layout="constrained")[1]
     known = landscape.known_quality(landscape.all_configs())
     ax.hist(known, bins=60, color=PALETTE["sky"], edgecolor=COLORS["white"])
     ax.axvline(
@@ -49,7 +49,8 @@ def plot_landscape(landscape: ResearchLandscape, ax: Axes | None = None) -> Axes
     ax.set_xlabel("true quality of a configuration (units: spread of ideas)")
     ax.set_ylabel("configurations")
     ax.set_title(f"{landscape.n_configs:,} configurations of {landscape.n_knobs} knobs")
-    ax.legend(loc="upper left")
+    # Outside the axes: inside, the legend hid bars of the histogram.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
     return ax
 
 
