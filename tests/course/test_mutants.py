@@ -23,6 +23,14 @@ def test_mutants_change_one_thing_inside_the_solution_only():
     ]
 
 
+def test_defaults_of_the_functions_a_cell_defines_are_mutated_too():
+    source = 'def f(x, scale=2, *, clip=True):\n    """Doc."""\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n'
+    found = [m.description for m in mutants(source)]
+    assert "default: `2` → `3`" in found and "default: `True` → `False`" in found
+    mutated = next(m.source for m in mutants(source) if m.description == "default: `2` → `3`")
+    assert "scale=3" in mutated
+
+
 def test_strong_tests_kill_every_mutant_and_weak_ones_do_not(tmp_path):
     strong = make_course(
         tmp_path / "strong", {"00-tiny": _lesson("assert student.double(x) == 2 * x")}
@@ -50,7 +58,8 @@ def test_equivalent_mutants_listed_in_the_test_notes_are_left_out(tmp_path):
         encoding="utf-8",
     )
     (design,) = score_lesson(Lesson("00-tiny", root))
-    assert design.design_task and not design.killed and not design.survived
+    # A design task's mutants are judged too, and kept apart from the lesson's score.
+    assert design.design_task and design.survived and design.equivalent == ["line 1: `2` → `3`"]
     (notes / "00-tiny.py").write_text(
         'EQUIVALENT_MUTANTS = {"double": ["line 1: `2` → `3`"]}\n', encoding="utf-8"
     )

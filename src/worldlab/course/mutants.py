@@ -17,9 +17,14 @@ its description, in the lesson's test notes, ``tests/course/wrong_answers/<id>.p
 A mutant that runs far longer than the reference (a loop that no longer ends) is stopped and
 counts as killed, as the grader's cell timeout would fail it.
 
-A design task has many right answers, so most mutants of its reference are right answers too:
-name it in ``DESIGN_TASKS = {"exercise", ...}`` and it is listed without a score (its checks test
-properties of the student's choice, and its wrong answers are the hand-written ones).
+The numeric and boolean defaults of the functions an answer cell defines are mutated too (the
+``def`` line sits outside the markers, but a lesson's own experiment may rely on a default).
+
+A design task has many right answers, so a surviving mutant of its reference may be another right
+answer: name it in ``DESIGN_TASKS = {"exercise", ...}`` and its mutants are judged and listed on
+their own rows (``design``), kept out of the lesson's score; a survivor there is either killed by
+a check of what makes a choice good or listed as equivalent with the argument that it is a right
+answer.
 """
 
 from __future__ import annotations
@@ -116,6 +121,8 @@ def _sites(tree: ast.AST, inside: range) -> Iterator[tuple[ast.AST, str]]:
             yield node, "constant"
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Not):
             yield node, "unary"
+    for node in _defaults(tree):
+        yield node, "default"
     for node in ast.walk(tree):
         for name in ("body", "orelse"):
             body = getattr(node, name, None)
@@ -132,9 +139,21 @@ def _sites(tree: ast.AST, inside: range) -> Iterator[tuple[ast.AST, str]]:
                     yield statement, f"delete:{name}:{index}"
 
 
+def _defaults(tree: ast.AST) -> Iterator[ast.Constant]:
+    """The numeric and boolean default values of the functions the cell defines at its top."""
+    for function in getattr(tree, "body", []):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = function.args
+            for value in [*arguments.defaults, *arguments.kw_defaults]:
+                if isinstance(value, ast.Constant) and type(value.value) in (int, float, bool):
+                    yield value
+
+
 def _apply_mutation(node: ast.AST, kind: str) -> str:
     """Change ``node`` in place; return what was changed."""
     before = ast.unparse(node)
+    if kind == "default":
+        kind = "constant"
     if kind in ("operator", "compare"):
         if kind == "operator":
             node.op = _SWAPS[type(node.op)]()
@@ -179,6 +198,8 @@ def mutants(source: str, limit: int = MAX_MUTANTS) -> list[Mutant]:
             parent, field_name = _parent_of(tree, node)
             description = f"line {line}: `{ast.unparse(node)}` → `{ast.unparse(node.operand)}`"
             _replace_child(parent, field_name, node, node.operand)
+        elif kind == "default":
+            description = "default: " + _apply_mutation(node, kind)
         else:
             description = f"line {line}: " + _apply_mutation(node, kind)
         try:
@@ -282,9 +303,6 @@ def score_lesson(lesson: Lesson) -> list[ExerciseScore]:
             scores = []
             for exercise, source in answers:
                 result = ExerciseScore(lesson.id, exercise, design_task=exercise in design_tasks)
-                if result.design_task:
-                    scores.append(result)
-                    continue
                 for mutant in mutants(source):
                     if mutant.description in equivalent.get(exercise, []):
                         result.equivalent.append(mutant.description)
@@ -344,13 +362,12 @@ def format_scores(scores: list[ExerciseScore]) -> str:
     lines = [header, "-" * len(header)]
     by_lesson: dict[str, list[ExerciseScore]] = {}
     for item in scores:
-        if item.design_task:
-            lines.append(f"{item.lesson:<34} {item.exercise:<28} {'design task: no score':>27}")
-            continue
-        by_lesson.setdefault(item.lesson, []).append(item)
+        if not item.design_task:
+            by_lesson.setdefault(item.lesson, []).append(item)
         judged = len(item.killed) + len(item.survived)
+        name = f"{item.exercise} (design)" if item.design_task else item.exercise
         lines.append(
-            f"{item.lesson:<34} {item.exercise:<28} {judged:>7} {len(item.killed):>6} "
+            f"{item.lesson:<34} {name:<28} {judged:>7} {len(item.killed):>6} "
             f"{len(item.equivalent):>5} {item.score:>6.2f}"
         )
     lines.append("-" * len(header))
@@ -366,6 +383,14 @@ def format_scores(scores: list[ExerciseScore]) -> str:
     lines.append(
         f"{'all':<34} {'':<28} {judged:>7} {killed:>6} {'':>5} {killed / max(judged, 1):>6.2f}"
     )
+    design = [i for i in scores if i.design_task]
+    if design:
+        killed = sum(len(i.killed) for i in design)
+        judged = sum(len(i.killed) + len(i.survived) for i in design)
+        lines.append(
+            f"{'design tasks (apart)':<34} {'':<28} {judged:>7} {killed:>6} {'':>5} "
+            f"{killed / max(judged, 1):>6.2f}"
+        )
     survivors = [(i.lesson, i.exercise, d) for i in scores for d in i.survived]
     if survivors:
         lines.append("")
