@@ -167,6 +167,17 @@ def explore(
     return {"cells": np.array(cells), "at_tv": np.array(at_tv, dtype=bool)}
 
 
+def _visit_shares(world: NoisyTVWorld, run: dict) -> dict[str, float]:
+    """Share of cells a run visited (``coverage``), of the far room's cells, of steps at the TV."""
+    seen = np.zeros(world.n_cells, dtype=bool)
+    seen[run["cells"]] = True
+    return {
+        "coverage": float(seen.mean()),
+        "far_room": float(seen[world.far_room].mean()),
+        "tv_share": float(run["at_tv"].mean()),
+    }
+
+
 def exploration_table(
     seeds,
     channels,
@@ -197,16 +208,15 @@ def exploration_table(
                     progress_fn,
                 )
                 curve = np.asarray(coverage_fn(run["cells"], world.n_cells), dtype=float)
-                seen = np.zeros(world.n_cells, dtype=bool)
-                seen[run["cells"]] = True
+                shares = _visit_shares(world, run)
                 rows.append(
                     {
                         "seed": seed,
                         "channels": n_channels,
                         "agent": agent,
                         "coverage": float(curve[-1]),
-                        "far_room": float(seen[world.far_room].mean()),
-                        "tv_share": float(run["at_tv"].mean()),
+                        "far_room": shares["far_room"],
+                        "tv_share": shares["tv_share"],
                         "curve": curve,
                     }
                 )
@@ -247,16 +257,12 @@ def surprise_sweep(
                     surprise_fn,
                     surprise_kind="after" if kind == "random" else kind,
                 )
-                seen = np.zeros(world.n_cells, dtype=bool)
-                seen[run["cells"]] = True
                 rows.append(
                     {
                         "seed": seed,
                         "channels": n_channels,
                         "agent": kind,
-                        "coverage": float(seen.mean()),
-                        "far_room": float(seen[world.far_room].mean()),
-                        "tv_share": float(run["at_tv"].mean()),
+                        **_visit_shares(world, run),
                     }
                 )
     return pd.DataFrame(rows)

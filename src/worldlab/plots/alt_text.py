@@ -67,15 +67,21 @@ def with_alt_text(data: dict[str, Any], alt: str | None) -> dict[str, Any]:
     return {**data, "text/html": image_html(png, alt)}
 
 
+def _alt_of(metadata: dict) -> str | None:
+    """The alt text in a cell's metadata (``mystnb.image.alt``), on one line, or None."""
+    alt = ((metadata.get("mystnb") or {}).get("image") or {}).get("alt")
+    return " ".join(str(alt).split()) if alt else None
+
+
 def _cell_alt_texts(path: Path, cache: dict) -> dict[str, str]:
     stamp = path.stat().st_mtime_ns
     if cache.get("path") != path or cache.get("stamp") != stamp:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         texts = {}
         for cell in cells:
-            alt = ((cell.get("metadata", {}).get("mystnb") or {}).get("image") or {}).get("alt")
+            alt = _alt_of(cell.get("metadata", {}))
             if cell.get("id") and alt:
-                texts[cell["id"]] = " ".join(str(alt).split())
+                texts[cell["id"]] = alt
         cache.update(path=path, stamp=stamp, texts=texts)
     return cache["texts"]
 
@@ -95,9 +101,9 @@ def current_cell_alt(shell: Any, cache: dict | None = None) -> str | None:
         return None
     metadata = (parent or {}).get("metadata") or {}
     # JupyterLab 4 sends the cell's own metadata with each execution, and its id.
-    alt = ((metadata.get("mystnb") or {}).get("image") or {}).get("alt")
+    alt = _alt_of(metadata)
     if alt:
-        return " ".join(str(alt).split())
+        return alt
     cell_id = metadata.get("cellId")
     session = shell.user_ns.get("__session__")
     if not cell_id or not session:
