@@ -1,0 +1,132 @@
+"""Every visible test of a course lesson can be judged again on the grader's trusted side.
+
+Under ``worldlab grade`` a visible test runs in the student's kernel and again in the grader
+(:mod:`worldlab.grading.visible_checks`), where kernel tricks gain nothing. The grader can do so
+only for a test that reads nothing but its own names, the lesson's imports and the student's
+functions, and that calls those functions at most :data:`MAX_CALLS` times (each call is a round
+trip to the kernel). This test holds every lesson to that, and runs each test here with the
+lesson's reference answers in place of the student's, counting the calls: the reference must
+pass its own visible test in that form too.
+
+Tests not yet rewritten are listed in :data:`PENDING` by lesson, exactly: the test fails when one
+is fixed (take it off) as well as when a new one appears, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import pytest
+
+from worldlab.course.lessons import all_lessons
+from worldlab.course.markings import instructor_notebook
+from worldlab.course.references import load_reference
+from worldlab.grading.remote_checks import split_hidden
+from worldlab.grading.visible_checks import MAX_CALLS, VisibleTest, visible_tests
+
+LESSONS = all_lessons()
+
+#: Visible tests that still share the kernel, by lesson: the grade ids, and why.
+PENDING: dict[str, dict[str, str]] = {
+    "00-the-debate": {"rebuttal_counts_visible": "names of other cells"},
+    "01-predicting-the-next-state": {"fit_transition_counts_visible": "names of other cells"},
+    "02-two-meanings-of-world-model": {"oracle_probabilities_visible": "names of other cells"},
+    "03-copying-and-closure": {
+        "ngram_novelty_visible": "names of other cells",
+        "in_closure_visible": "names of other cells",
+        "outside_the_closure_visible": "names of other cells",
+    },
+    "04-hallucination-and-grounding": {
+        "good_turing_missing_mass_visible": "names of other cells",
+        "checked_generation_visible": "names of other cells",
+    },
+    "05-learning-from-surprise": {"rescorla_wagner_visible": "names of other cells"},
+    "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
+    "07-rl-on-pretraining": {"design_curriculum_visible": "too many calls"},
+    "08-continual-learning": {
+        "acc_bwt_visible": "names of other cells",
+        "choose_memory_policy_visible": "names of other cells",
+        "reservoir_add_visible": "too many calls",
+    },
+    "09-curiosity-and-its-trap": {"choose_signal_visible": "too many calls"},
+    "10-drives-and-homeostasis": {"design_genome_visible": "too many calls"},
+    "12-a-lifelong-agent": {"exploration_bonus_visible": "too many calls"},
+    "14-predicting-in-a-representation": {"anti_collapse_weight_visible": "too many calls"},
+}
+
+
+def _visible_grade_ids(notebook) -> list[str]:
+    ids = []
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            if split_hidden(cell.source) is None and cell.source.strip():
+                ids.append(meta["grade_id"])
+    return ids
+
+
+@cache
+def _tests(lesson_id: str) -> tuple[list[str], dict[str, VisibleTest]]:
+    lesson = next(lesson for lesson in LESSONS if lesson.id == lesson_id)
+    notebook = instructor_notebook(lesson.source, lesson.id)
+    return _visible_grade_ids(notebook), visible_tests(notebook)
+
+
+def _run_with_references(lesson_id: str, test: VisibleTest) -> int:
+    """Run ``test`` as the grader does, the references standing in for the student: the calls."""
+    calls = 0
+
+    def counted(function: Callable) -> Callable:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    namespace: dict[str, Any] = {"__name__": "visible_test_here", "print": lambda *a, **k: None}
+    exec(compile(test.imports, f"<imports of {test.grade_id}>", "exec"), namespace)
+    for name in test.student_names:
+        namespace[name] = counted(load_reference(lesson_id, name))
+    exec(compile(test.code, f"<visible test {test.grade_id}>", "exec"), namespace)
+    return calls
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_visible_test_reads_only_its_own_names(lesson):
+    all_ids, judgeable = _tests(lesson.id)
+    assert all_ids, f"{lesson.id} has no visible test"
+    shared = {gid for gid in all_ids if gid not in judgeable}
+    pending = {
+        gid for gid, why in PENDING.get(lesson.id, {}).items() if why == "names of other cells"
+    }
+    assert shared == pending, (
+        f"{lesson.id}: visible tests that read names other cells compute (a maze, a data set) "
+        f"cannot be judged on the trusted side; build what the test needs in the test itself "
+        f"(from the lesson's imports). Now shared: {sorted(shared)}; PENDING lists "
+        f"{sorted(pending)} (take fixed ones off the list)."
+    )
+
+
+def _judgeable_cases():
+    for lesson in LESSONS:
+        _, judgeable = _tests(lesson.id)
+        for grade_id in judgeable:
+            yield pytest.param(lesson.id, grade_id, id=f"{lesson.id}:{grade_id}")
+
+
+@pytest.mark.parametrize(("lesson_id", "grade_id"), list(_judgeable_cases()))
+def test_the_reference_passes_its_visible_test_within_the_call_budget(lesson_id, grade_id):
+    test = _tests(lesson_id)[1][grade_id]
+    calls = _run_with_references(lesson_id, test)
+    too_many = PENDING.get(lesson_id, {}).get(grade_id) == "too many calls"
+    if too_many:
+        assert calls > MAX_CALLS, f"{grade_id} now makes {calls} calls: take it off PENDING"
+    else:
+        assert calls <= MAX_CALLS, (
+            f"{grade_id} calls the student's functions {calls} times; the grader judges a "
+            f"visible test on the trusted side only up to {MAX_CALLS} (one round trip each): "
+            f"test on fewer cases, and leave the large runs to the hidden checks"
+        )
