@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 
 from worldlab.plots import PALETTE
-from worldlab.plots.palette import COLORS
+from worldlab.plots.palette import COLORS, ROLE
 from worldlab.prediction_error.in_context import in_context_surprise
 from worldlab.prediction_error.online import (
     Stream,
@@ -237,3 +238,105 @@ def surprise_demo(
     ax.set_title(f"learning rate {learning_rate:g}, noise {noise:g}, context {window}" + note)
     plt.tight_layout()
     plt.show()
+
+
+def plot_blocking_over_seeds(
+    animals: pd.DataFrame | None, effects: pd.DataFrame | None, copying: pd.DataFrame | None
+) -> None:
+    """Blocking over noisy animals: each seed's B in both groups, and the effect per pre-training.
+
+    Parameters
+    ----------
+    animals : one row per (seed, n_pretraining) for the error-driven learner, with columns
+        ``B_control`` and ``B_blocking`` (the final strength of B in each group).
+    effects, copying : the paired blocking effect ``B_control − B_blocking`` of the error-driven
+        and the copying learner, one row per pre-training length: columns ``knob`` (the length),
+        ``estimate``, ``low`` and ``high`` (as ``stats.paired_difference_table`` returns).
+
+    Left, the seeds at the longest pre-training; right, each learner's mean effect with its 95%
+    interval against the pre-training length (log axis). ``None`` (the lesson's value while
+    exercise 1 is unfinished) raises ``NotImplementedError``.
+    """
+    if animals is None or effects is None or copying is None:
+        raise NotImplementedError("finish exercise 1 first")
+    longest = int(animals["n_pretraining"].max())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[0.8, 1.2])
+    full = animals[animals["n_pretraining"] == longest]
+    for _, row in full.iterrows():
+        left.plot(
+            [0, 1],
+            [row["B_control"], row["B_blocking"]],
+            color=PALETTE["sky"],
+            marker="o",
+            alpha=0.8,
+        )
+    left.axhline(0, color=ROLE["guide"], linewidth=1, linestyle=":")
+    left.set_xticks([0, 1], ["control", "blocking"])
+    left.set_xlim(-0.3, 1.3)
+    left.set_ylabel("final strength of B (λ = 1)")
+    left.set_title(f"error-driven learner, each seed ({len(full)})")
+    for learner, table, color in (
+        ("error-driven", effects, PALETTE["blue"]),
+        ("copying", copying, PALETTE["purple"]),
+    ):
+        right.errorbar(
+            table["knob"],
+            table["estimate"],
+            yerr=[table["estimate"] - table["low"], table["high"] - table["estimate"]],
+            marker="o",
+            capsize=4,
+            color=color,
+            label=learner,
+        )
+    right.axhline(0, color=ROLE["guide"], linewidth=1, linestyle=":")
+    right.set_xscale("log")
+    right.set_xticks(effects["knob"], [str(n) for n in effects["knob"]])
+    right.set_xlabel("pre-training trials of A alone")
+    right.set_ylabel("blocking effect: B_control − B_blocking")
+    right.set_title(f"paired difference, mean ± 95% CI over {len(full)} seeds")
+    right.legend()
+    plt.tight_layout()
+
+
+def plot_deployment_differences(differences: pd.DataFrame | None) -> None:
+    """Paired differences in mean surprise between deployed models, in three windows of steps.
+
+    Parameters
+    ----------
+    differences : one row per (window, difference) with columns ``window`` (``"after"``,
+        ``"settled"``, ``"fresh"``), ``difference`` (``"in_context − online"`` or
+        ``"frozen − in_context"``), ``mean``, ``ci_low``, ``ci_high`` and ``n``.
+
+    Drawn on a symmetric log axis (linear within ±0.01), so that differences of either sign and
+    of very different sizes fit on one axis with 0 on it. ``None`` (the lesson's value while
+    exercise 2 is unfinished) raises ``NotImplementedError``.
+    """
+    if differences is None:
+        raise NotImplementedError("finish exercise 2 first")
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    colors = {"in_context − online": PALETTE["green"], "frozen − in_context": PALETTE["vermillion"]}
+    for i, window in enumerate(("after", "settled", "fresh")):
+        for j, (name, color) in enumerate(colors.items()):
+            row = differences[
+                (differences["window"] == window) & (differences["difference"] == name)
+            ]
+            mean, low, high = row[["mean", "ci_low", "ci_high"]].iloc[0]
+            ax.errorbar(
+                [i + 0.15 * (2 * j - 1)],
+                [mean],
+                yerr=[[mean - low], [high - mean]],
+                fmt="s",
+                capsize=5,
+                color=color,
+                label=name if i == 0 else None,
+            )
+    ax.axhline(0, color=ROLE["guide"], linewidth=1, linestyle=":")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.set_xticks(
+        [0, 1, 2],
+        ["after the change\n(25 steps)", "settled\n(25 steps)", "fresh session\n(10 steps)"],
+    )
+    ax.set_ylabel("paired difference in\nmean surprise (symlog)")
+    ax.set_title(f"{int(differences['n'].iloc[0])} seeds, mean ± 95% CI")
+    ax.legend()
+    plt.tight_layout()
