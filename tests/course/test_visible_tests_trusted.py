@@ -30,8 +30,6 @@ LESSONS = all_lessons()
 
 #: Visible tests that still share the kernel, by lesson: the grade ids, and why.
 PENDING: dict[str, dict[str, str]] = {
-    "00-the-debate": {"rebuttal_counts_visible": "names of other cells"},
-    "01-predicting-the-next-state": {"fit_transition_counts_visible": "names of other cells"},
     "02-two-meanings-of-world-model": {"oracle_probabilities_visible": "names of other cells"},
     "03-copying-and-closure": {
         "ngram_novelty_visible": "names of other cells",
