@@ -225,4 +225,7 @@ EQUIVALENT_MUTANTS = {
     ],
 }
 
-__all__ = ["EQUIVALENT_MUTANTS", "WRONG_ANSWERS", "pd"]
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"paired_permutation_p"}
+
+__all__ = ["DESIGN_TASKS", "EQUIVALENT_MUTANTS", "WRONG_ANSWERS", "pd"]

@@ -145,3 +145,6 @@ EQUIVALENT_MUTANTS = {
         "line 3: `1` → `2`",  # the 'no prediction' marker -1 becomes -2: still never a token
     ],
 }
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"choose_intervention_share"}
