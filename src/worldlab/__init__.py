@@ -48,6 +48,7 @@ Science, one package per topic (model, experiments, figures):
     research.search             random search, hill climbing, evolution of ideas (11)
     research.experiments        lesson 11's measurements over seeds (11)
     research.plots              lesson 11's figures (11)
+    research.verdict            lesson 11's verdict rules and the interval tables they judge (11)
     lifelong.agent              agents through the phases of a changing world (12)
     lifelong.plots              lesson 12's comparisons and figures (12)
     lifelong.verdict            lesson 12's verdict quantities, paired over worlds (12)

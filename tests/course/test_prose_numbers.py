@@ -60,7 +60,6 @@ PENDING: dict[str, list[str]] = {
     "08-continual-learning": ["64", "4,000", "4,000", "12", "3,000", "10,000", "15"],
     "09-curiosity-and-its-trap": ["3.4"],
     "10-drives-and-homeostasis": ["200"],
-    "11-ideas-and-experiments": ["320", "400", "0.15"],
     "12-a-lifelong-agent": ["60%"],
     "13-long-tasks-and-recovery": [
         "300",
