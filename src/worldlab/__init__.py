@@ -61,6 +61,7 @@ Science, one package per topic (model, experiments, figures):
     representations.measures    linear read-out, an image-token model, planning to a goal (14)
     representations.experiments lesson 14's sweep over seeds and distractors (14)
     representations.plots       lesson 14's figures and demo (14)
+    representations.verdict     lesson 14's verdict rules and the paired tables they judge (14)
 Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
     plots                       style and the plots several lessons share

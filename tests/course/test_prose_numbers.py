@@ -74,7 +74,7 @@ PENDING: dict[str, list[str]] = {
         "240",
         "85%",
     ],
-    "14-predicting-in-a-representation": ["12", "0.001", "1000"],
+    "14-predicting-in-a-representation": ["12"],
 }
 
 
