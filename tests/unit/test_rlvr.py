@@ -255,3 +255,46 @@ def test_paired_ci_is_the_paired_t_interval():
     assert np.isclose(mean - low, high - mean)
     with pytest.raises(ValueError, match="at least 2"):
         paired_ci([1.0], [0.0])
+
+
+def test_verdict_tables_pair_each_row_over_seeds():
+    import pandas as pd
+
+    from worldlab.debate import judge
+    from worldlab.rlvr.verdict import RULES, verdict_tables
+
+    seeds = np.arange(4)
+    results = pd.DataFrame(
+        {
+            "seed": seeds,
+            "rl_pass@1": [0.6, 0.62, 0.58, 0.61],
+            "base_pass@1": [0.2, 0.21, 0.19, 0.2],
+            "rl_pass@256": [0.7, 0.72, 0.69, 0.7],
+            "base_pass@256": [0.9, 0.88, 0.89, 0.9],
+            "rl_ood_pass@1": [0.1, 0.12, 0.11, 0.1],
+            "base_ood_pass@1": [0.1, 0.1, 0.12, 0.11],
+        }
+    )
+    sweep = pd.DataFrame(
+        [
+            {"correct fraction": 0.1, "temperature": 0.25, "estimate": 0.05}
+            | {"low": 0.01, "high": 0.1, "n": 24}
+        ]
+    )
+    progress = pd.DataFrame(
+        {"seed": np.repeat(seeds, 2), "rl_steps": [0, 400] * 4, "coverage": [23, 7] * 4}
+    )
+    chains = pd.DataFrame(
+        {
+            "seed": np.repeat(seeds, 2),
+            "schedule": ["your curriculum", "length 10 only"] * 4,
+            "rl_pass@1": [0.95, 0.0] * 4,
+        }
+    )
+    tables = verdict_tables(results, sweep, results, progress, chains)
+    assert set(tables) == {key for key, rule in RULES.items() if not rule.untestable}
+    assert tables["C11"]["knob"].tolist() == ["default (0.5, 1)", "(0.1, 0.25)"]
+    assert np.isclose(tables["C10 pass@1"]["estimate"].item(), 0.4025)
+    assert tables["C14"]["estimate"].item() == -16 and tables["C10 curriculum"]["n"].item() == 4
+    rows = [judge(rule, tables.get(key)) for key, rule in RULES.items()]
+    assert rows[0].status == "supported"
