@@ -56,7 +56,6 @@ PENDING: dict[str, list[str]] = {
     "03-copying-and-closure": ["64", "64", "64", "64", "64"],
     "05-learning-from-surprise": ["0.25", "0.125", "0.25"],
     "06-acting-and-planning": ["47", "188"],
-    "07-rl-on-pretraining": ["150", "100,000"],
     "08-continual-learning": ["64", "4,000", "4,000", "12", "3,000", "10,000", "15"],
     "09-curiosity-and-its-trap": ["3.4"],
     "10-drives-and-homeostasis": ["200"],
@@ -74,7 +73,7 @@ PENDING: dict[str, list[str]] = {
         "240",
         "85%",
     ],
-    "14-predicting-in-a-representation": ["12", "0.001", "1000"],
+    "14-predicting-in-a-representation": ["12"],
 }
 
 
