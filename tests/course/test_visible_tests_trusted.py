@@ -42,12 +42,6 @@ PENDING: dict[str, dict[str, str]] = {
     },
     "05-learning-from-surprise": {"rescorla_wagner_visible": "names of other cells"},
     "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
-    "08-continual-learning": {
-        "acc_bwt_visible": "names of other cells",
-        "choose_memory_policy_visible": "names of other cells",
-        "reservoir_add_visible": "too many calls",
-    },
-    "09-curiosity-and-its-trap": {"choose_signal_visible": "too many calls"},
     "10-drives-and-homeostasis": {"design_genome_visible": "too many calls"},
     "12-a-lifelong-agent": {"exploration_bonus_visible": "too many calls"},
 }
