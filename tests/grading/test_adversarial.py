@@ -330,6 +330,7 @@ def attacked(tmp_path_factory):
         submit(root, name, attack_submission(root, name, LESSON))
     submit(root, "points", edited_points(root, LESSON))
     submit(root, "reset_wrapped", _with_cell(root, RESET_WRAPPED, answers={"double": STUB}))
+    submit(root, "reset_targeted", _with_cell(root, RESET_TARGETED, answers={"double": STUB}))
     result = worldlab(
         root,
         "grade",
@@ -380,7 +381,7 @@ def test_the_gradebook_is_intact(attacked):
             for s in gb.assignment_submissions(LESSON)
             for g in s.notebooks[0].grades
         )
-    assert len(students) == 12 + len(ATTACKS) and worst <= 2
+    assert len(students) == 13 + len(ATTACKS) and worst <= 2
 
 
 @pytest.mark.parametrize(
@@ -747,8 +748,14 @@ _RESET_WRAPPED = textwrap.dedent(
 )
 #: Every assert goes (a cell that must fail passes: the canary sees it).
 RESET_WRAPPED = _RESET_WRAPPED.format(which="True")
-#: Only the asserts that call double go (the canary's own assert stays).
+#: Only the asserts that call double go (the canary, which carries the test's asserts, loses its
+#: own too: caught).
 RESET_TARGETED = _RESET_WRAPPED.format(which="'double' in ast.unparse(node)")
+#: Only the asserts shaped exactly like the test's (``double(…) == …``) go: the canary's own
+#: (``17 == … and (double(…) == …)``) stays, so only the trusted run of the test can see it.
+RESET_SPARES_CANARY = _RESET_WRAPPED.format(
+    which="isinstance(node.test, ast.Compare) and 'double' in ast.unparse(node.test.left)"
+)
 #: The same wrapped reset, with an input transformer that keeps every cell the kernel is sent
 #: (the canary's included), printed at the end: no hidden check may be among them.
 SPY = (
@@ -759,6 +766,7 @@ SPY = (
 TRUST_ATTACKS["spy"] = (STUB, SPY, "print('CELLS', _CELLS)")
 TRUST_ATTACKS["reset_wrapped"] = (STUB, RESET_WRAPPED, None)
 TRUST_ATTACKS["reset_targeted"] = (STUB, RESET_TARGETED, None)
+TRUST_ATTACKS["reset_spares_canary"] = (STUB, RESET_SPARES_CANARY, None)
 
 #: 7 (markdown): a written answer with a script and an event handler.
 MARKDOWN_SCRIPT = 'My answer. <script>alert("md")</script><img src=x onerror=alert("md2")>'
@@ -937,7 +945,7 @@ def test_forged_experiment_runners_score_what_a_stub_scores(checked):
     assert "replayed with your function ends in" in printed  # lesson 08's claim, replayed here
 
 
-@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted"])
+@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted", "reset_spares_canary"])
 def test_a_wrapped_reset_gains_no_visible_point(checked, student):
     """Family 4 on a course lesson: visible tests are judged outside the kernel too."""
     root, runs = checked
@@ -951,11 +959,19 @@ def test_a_wrapped_reset_gains_no_visible_point(checked, student):
     assert any(o.output_type == "error" for o in cell.outputs), "the faked visible test fails"
 
 
-def test_a_targeted_transformer_is_caught_by_the_trusted_visible_run(checked):
+def test_a_transformer_that_spares_the_canary_is_caught_by_the_trusted_visible_run(checked):
+    root, runs = checked
+    student = "reset_spares_canary"
+    assert totals(root, CHECKED)[student] == 3.0, runs[student]
+    assert "must fail" not in (runs[student]["reason"] or ""), "the canary did not see it"
+    assert "not written yet" in json.dumps(_outputs(root, student))
+    assert "failed when the grader ran it" in (runs[student]["reason"] or ""), runs[student]
+
+
+def test_a_targeted_transformer_is_caught_by_the_canary_too(checked):
     root, runs = checked
     assert totals(root, CHECKED)["reset_targeted"] == 3.0, runs["reset_targeted"]
-    assert "not written yet" in json.dumps(_outputs(root, "reset_targeted"))
-    assert any("failed when the grader ran it" in r for r in [runs["reset_targeted"]["reason"]])
+    assert "must fail" in (runs["reset_targeted"]["reason"] or ""), runs["reset_targeted"]
 
 
 def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):
@@ -966,12 +982,13 @@ def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):
     assert totals(root, CHECKED)["spy"] == 3.0, runs["spy"]
 
 
-def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked):
-    """Family 4 on an assignment whose tests share the kernel: the canary fails, flagged."""
+@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted"])
+def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked, student):
+    """Family 4 on an assignment whose tests share the kernel: the canary fails, flagged — also
+    when the transformer drops only the asserts that call the student's function (the canary
+    carries the test's assertions, so it loses its own)."""
     root, runs, _ = attacked
-    assert totals(root)["reset_wrapped"] <= 3.0, runs["reset_wrapped"]
-    assert "must fail" in runs["reset_wrapped"]["reason"]
-    hits = [
-        h for h in runs["reset_wrapped"]["tamper"] if "_worldlab_reset_" in h and ", line " in h
-    ]
-    assert hits, runs["reset_wrapped"]["tamper"]
+    assert totals(root)[student] <= 3.0, runs[student]
+    assert "must fail" in runs[student]["reason"], runs[student]
+    hits = [h for h in runs[student]["tamper"] if "_worldlab_reset_" in h and ", line " in h]
+    assert hits, runs[student]["tamper"]
