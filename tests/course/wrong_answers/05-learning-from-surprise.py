@@ -174,9 +174,33 @@ DESIGN_TASKS = {"detect_change"}
 #: promises (numpy arrays, which is what the grader's data channel delivers), found by
 #: ``worldlab check --mutants 05``: every operation after the ``np.asarray`` lines already works
 #: in floating point (``strengths`` is a float array), so they have nothing to convert.
+#:
+#: Re-measured 2026-12-05 with default mutants and the design task (``worldlab check --mutants
+#: 05``). ``rescorla_wagner``'s default ``alpha`` (0.3 → 0.45) is equivalent for this lesson: the
+#: ``def`` line is given, and no experiment or check calls the rule without its saliences (the
+#: blocking experiment, the figures, the demo and the hidden checks all pass ``alpha``; only the
+#: visible test's closing print uses the default). ``detect_change``'s survivors are other right
+#: answers: a window of 16 steps instead of 15, or a threshold of 7.5 floors instead of 5, still
+#: separate a change (10 to 100 times the floor for many steps) from bad luck at every noise level,
+#: which is what the hidden checks judge; ``>=`` for ``>`` differs only on an exact tie; the
+#: cumulative sum's start (0.0 → 1.0) cancels in every difference; the ``asarray`` line has
+#: nothing to convert; and a loop that stops two window ends early (``len + 1`` → ``len - 1``)
+#: raises an alarm at most two steps later, and only at the very end of a stream. (One survivor
+#: of the first run, ``end - 1`` → ``end + 1``, could return a step past the end of the stream; the
+#: visible test now checks that an alarm is a step of the stream, which kills it.)
 EQUIVALENT_MUTANTS = {
     "rescorla_wagner": [
         "line 1: delete `cues = np.asarray(cues, dtype=float)`",
         "line 2: delete `food = np.asarray(food, dtype=float)`",
+        "default: `0.3` → `0.44999999999999996`",
+    ],
+    "detect_change": [
+        "line 6: delete `surprise = np.asarray(surprise, dtype=float)`",
+        "line 7: `15` → `16`",
+        "line 7: `5.0` → `7.5`",
+        "line 8: `0.0` → `1.0`",
+        "line 9: `len(surprise) + 1` → `len(surprise) - 1`",
+        "line 10: `(sums[end] - sums[end - window]) / window > factor * noise_floor` → "
+        "`(sums[end] - sums[end - window]) / window >= factor * noise_floor`",
     ],
 }
