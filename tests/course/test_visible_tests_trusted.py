@@ -51,8 +51,6 @@ PENDING: dict[str, dict[str, str]] = {
         "reservoir_add_visible": "too many calls",
     },
     "09-curiosity-and-its-trap": {"choose_signal_visible": "too many calls"},
-    "10-drives-and-homeostasis": {"design_genome_visible": "too many calls"},
-    "12-a-lifelong-agent": {"exploration_bonus_visible": "too many calls"},
     "14-predicting-in-a-representation": {"anti_collapse_weight_visible": "too many calls"},
 }
 

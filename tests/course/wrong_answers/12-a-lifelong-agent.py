@@ -159,6 +159,16 @@ EQUIVALENT_MUTANTS = {
         "line 1: `0.05` → `0.07500000000000001`",
         "line 1: `1.0` → `1.5`",
     ],
+    # a design task: any rule whose rate stays well above keep-all counts after many visits is a
+    # right answer (the check asks it to follow the changes and to beat keep-all counts clearly on
+    # new worlds). A floor of 0.75 instead of 0.5 trusts the last observation more: in this grid a
+    # transition is deterministic until the world changes, so one contradicting observation
+    # suffices either way. `1 / (visits + 2)` under the floor of 0.5 is the constant rate 0.5,
+    # the other design the exercise names (exponential forgetting).
+    "step_size": [
+        "line 1: `0.5` → `0.75`",
+        "line 1: `1` → `2`",
+    ],
 }
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"step_size"}
