@@ -37,6 +37,7 @@ Science, one package per topic (model, experiments, figures):
     prediction_error.plots      lesson 05's figures and demos (05)
     planning                    Q-learning, Dyna-Q, behaviour cloning, planning on a model (06)
     planning.plots              lesson 06's figures, the maze drawing and the demo (06)
+    planning.verdict            lesson 06's verdict rules and the interval tables they judge (06)
     rlvr.training               imitation pre-training, RL loops that take the update (07)
     rlvr.pass_at_k              unbiased pass@k and its curves (07)
     rlvr.experiments            lesson 07's one-seed experiments and demo (07)

@@ -55,7 +55,6 @@ PENDING: dict[str, list[str]] = {
     "02-two-meanings-of-world-model": ["600"],
     "03-copying-and-closure": ["64", "64", "64", "64", "64"],
     "05-learning-from-surprise": ["0.25", "0.125", "0.25"],
-    "06-acting-and-planning": ["47", "188"],
     "07-rl-on-pretraining": ["150", "100,000"],
     "08-continual-learning": ["64", "4,000", "4,000", "12", "3,000", "10,000", "15"],
     "09-curiosity-and-its-trap": ["3.4"],

@@ -43,7 +43,6 @@ PENDING: dict[str, dict[str, str]] = {
         "checked_generation_visible": "names of other cells",
     },
     "05-learning-from-surprise": {"rescorla_wagner_visible": "names of other cells"},
-    "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
     "07-rl-on-pretraining": {"design_curriculum_visible": "too many calls"},
     "08-continual-learning": {
         "acc_bwt_visible": "names of other cells",

@@ -100,30 +100,6 @@ def dyna_off_by_one_planning(
     )
 
 
-def model_unknown_goes_to_zero(states, actions, next_states, n_states, n_actions=4):
-    model = np.zeros((n_states, n_actions), dtype=int)
-    known = np.zeros((n_states, n_actions), dtype=bool)
-    model[states, actions] = next_states
-    known[states, actions] = True
-    return model, known
-
-
-def model_transposed_index(states, actions, next_states, n_states, n_actions=4):
-    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
-    known = np.zeros((n_states, n_actions), dtype=bool)
-    model[states, actions] = states  # records where it came from, not where it went
-    known[states, actions] = True
-    return model, known
-
-
-def model_known_as_counts(states, actions, next_states, n_states, n_actions=4):
-    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
-    known = np.zeros((n_states, n_actions), dtype=int)
-    model[states, actions] = next_states
-    np.add.at(known, (states, actions), 1)
-    return model, known
-
-
 def vi_terminal_not_zero(model, reward, terminal, gamma=0.95, tolerance=1e-10):
     v = np.zeros(model.shape[0])
     while True:
@@ -175,23 +151,6 @@ def dyna_ignores_alpha(
     return _dyna(q, model, state, action, reward, next_state, done, n_planning, rng, 0.1, gamma)
 
 
-def model_ignores_n_actions(states, actions, next_states, n_states, n_actions=4):
-    # the maze's four actions, whatever the caller passes
-    model = np.tile(np.arange(n_states)[:, None], (1, 4))
-    known = np.zeros((n_states, 4), dtype=bool)
-    model[states, actions] = next_states
-    known[states, actions] = True
-    return model, known
-
-
-def model_known_whole_row(states, actions, next_states, n_states, n_actions=4):
-    model = np.tile(np.arange(n_states)[:, None], (1, n_actions))
-    known = np.zeros((n_states, n_actions), dtype=bool)
-    model[states, actions] = next_states
-    known[states] = True  # a state visited counts as every move from it tried
-    return model, known
-
-
 def vi_default_gamma(model, reward, terminal, gamma=0.95, tolerance=1e-10):
     # the signature's default discount, whatever the caller passes
     v = np.zeros(model.shape[0])
@@ -225,9 +184,6 @@ WRONG_ANSWERS = [
     ("dyna_q_update", "plans only with the last transition", dyna_replays_only_the_last),
     ("dyna_q_update", "skips the update from the real step", dyna_no_real_update),
     ("dyna_q_update", "one planning update too many", dyna_off_by_one_planning),
-    ("learn_transition_model", "untried moves lead to state 0", model_unknown_goes_to_zero),
-    ("learn_transition_model", "records the state it came from", model_transposed_index),
-    ("learn_transition_model", "known holds counts, not booleans", model_known_as_counts),
     ("value_iteration", "terminal states keep their value", vi_terminal_not_zero),
     ("value_iteration", "a single sweep", vi_one_sweep),
     ("value_iteration", "q from the previous v, loose tolerance", vi_q_from_previous_v),
@@ -236,8 +192,6 @@ WRONG_ANSWERS = [
     ("explore_action", "untried first, then always up", explore_first_untried_then_up),
     ("explore_action", "reads the wrong row of tried", explore_wrong_row),
     ("dyna_q_update", "ignores the step size passed in", dyna_ignores_alpha),
-    ("learn_transition_model", "assumes four actions", model_ignores_n_actions),
-    ("learn_transition_model", "a visited state marks all its moves known", model_known_whole_row),
     ("value_iteration", "ignores the discount passed in", vi_default_gamma),
     (
         "value_iteration",
