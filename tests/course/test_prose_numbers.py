@@ -61,19 +61,6 @@ PENDING: dict[str, list[str]] = {
     "10-drives-and-homeostasis": ["200"],
     "11-ideas-and-experiments": ["320", "400", "0.15"],
     "12-a-lifelong-agent": ["60%"],
-    "13-long-tasks-and-recovery": [
-        "300",
-        "240",
-        "240",
-        "300",
-        "240",
-        "20%",
-        "60",
-        "60",
-        "200",
-        "240",
-        "85%",
-    ],
     "14-predicting-in-a-representation": ["12", "0.001", "1000"],
 }
 
