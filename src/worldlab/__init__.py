@@ -30,6 +30,7 @@ Science, one package per topic (model, experiments, figures):
     language.ngram_lm           n-gram models and the novelty of their text (03)
     language.reversal           the reversal curse, tied and untied embeddings (03)
     language.hallucination      missing mass; calibrated, closure and grounded models (04)
+    language.plots              lesson 03's figures: routes out of the closure, reversal (03)
     prediction_error            learning from surprise (05)
     prediction_error.rescorla_wagner  conditioning schedules, the copying learner, blocking (05)
     prediction_error.online     an online world model in a world that changes; surprise (05)

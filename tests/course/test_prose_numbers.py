@@ -52,7 +52,6 @@ YEAR = re.compile(r"^(19\d\d|20[0-3]\d)$")
 PENDING: dict[str, list[str]] = {
     "00-the-debate": ["200", "0.002", "0.75"],
     "01-predicting-the-next-state": ["65", "2,000", "192", "0.15"],
-    "03-copying-and-closure": ["64", "64", "64", "64", "64"],
     "05-learning-from-surprise": ["0.25", "0.125", "0.25"],
     "06-acting-and-planning": ["47", "188"],
     "07-rl-on-pretraining": ["150", "100,000"],

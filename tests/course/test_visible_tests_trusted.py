@@ -32,11 +32,6 @@ LESSONS = all_lessons()
 PENDING: dict[str, dict[str, str]] = {
     "00-the-debate": {"rebuttal_counts_visible": "names of other cells"},
     "01-predicting-the-next-state": {"fit_transition_counts_visible": "names of other cells"},
-    "03-copying-and-closure": {
-        "ngram_novelty_visible": "names of other cells",
-        "in_closure_visible": "names of other cells",
-        "outside_the_closure_visible": "names of other cells",
-    },
     "04-hallucination-and-grounding": {
         "good_turing_missing_mass_visible": "names of other cells",
         "checked_generation_visible": "names of other cells",
