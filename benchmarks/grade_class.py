@@ -5,7 +5,9 @@
 Prints, for each class size (by default 30 students, and 2: a small class measures the fixed
 cost of a run, start-up included), the total seconds of both graders and their ratio, and
 the overhead per submission of the safe grader beyond the notebook's own execution time (measured
-by executing the solution notebook once, headless, in this process). The class mixes correct,
+by executing the solution notebook once, headless, in this process), and the peak resident memory
+of a grading worker (the largest ``worker_mb`` of the run record; the kernel it drives is counted
+apart, under its own limit). The class mixes correct,
 partial and untouched submissions. Budget (DESIGN.md): overhead under 1 s per submission; the safe
 grader no slower than plain nbgrader on 2 cores, faster on more.
 
@@ -16,6 +18,7 @@ fastest run of each is reported (on a shared machine the slowest runs measure th
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -65,11 +68,18 @@ def notebook_seconds(lesson_id: str) -> float:
     return time.perf_counter() - start
 
 
-def compare(args: argparse.Namespace, students: int) -> tuple[float, float]:
-    """Fastest of ``args.repeat`` turns of each grader on a fresh class of ``students``."""
+def worker_peak_mb(root: Path, lesson: str) -> float:
+    """The largest peak resident memory (MiB) of one grading worker in the run's record."""
+    runs = json.loads((root / "grading" / "runs" / f"{lesson}.json").read_text())
+    return max((entry.get("worker_mb") or 0.0) for entry in runs.values())
+
+
+def compare(args: argparse.Namespace, students: int) -> tuple[float, float, float]:
+    """Fastest of ``args.repeat`` turns of each grader on a fresh class of ``students``, and
+    the largest worker's peak memory (MiB) over the safe grader's turns."""
     nbgrader = [sys.executable, "-m", "nbgrader"]
     grade = [sys.executable, "-m", "worldlab", "grade", args.lesson, "--jobs", str(args.jobs)]
-    plains, safes = [], []
+    plains, safes, peaks = [], [], []
     for _ in range(max(1, args.repeat)):
         with tempfile.TemporaryDirectory(prefix="worldlab-bench-") as scratch:
             plain_root = copy_real_lessons(Path(scratch) / "plain", [args.lesson])
@@ -79,11 +89,12 @@ def compare(args: argparse.Namespace, students: int) -> tuple[float, float]:
                 timed([*nbgrader, "generate_assignment", args.lesson, "--force"], root)
             plains.append(timed([*nbgrader, "autograde", args.lesson], plain_root))
             safes.append(timed(grade, safe_root))
+            peaks.append(worker_peak_mb(safe_root, args.lesson))
             shutil.rmtree(plain_root / "grading" / "autograded", ignore_errors=True)
     if len(plains) > 1:
         print(f"{students} students, plain runs (s): {', '.join(f'{t:.1f}' for t in plains)}")
         print(f"{students} students, safe runs (s):  {', '.join(f'{t:.1f}' for t in safes)}")
-    return min(plains), min(safes)
+    return min(plains), min(safes), max(peaks)
 
 
 def main() -> None:
@@ -107,9 +118,11 @@ def main() -> None:
         f"safe grader with {args.jobs} parallel sandboxed kernels"
     )
     print(f"{'students':>8} {'plain s':>8} {'safe s':>8} {'safe s / sub':>13} {'safe / plain':>13}")
-    for n, (plain, safe) in results.items():
+    for n, (plain, safe, _) in results.items():
         print(f"{n:>8} {plain:>8.1f} {safe:>8.1f} {safe / n:>13.2f} {safe / plain:>13.2f}")
     print(f"notebook alone (headless, one kernel): {own:.2f} s")
+    peak = max(peak for _, _, peak in results.values())
+    print(f"peak resident memory of one grading worker: {peak:.0f} MiB")
     n = max(results)
     cost = results[n][1] * args.jobs / n
     print(

@@ -130,11 +130,14 @@ def interactive_demo(
         return None
     from IPython.display import display
 
+    from worldlab.plots.alt_text import keep_cell_alt
+
     unfinished: list[str | None] = []
+    draw = keep_cell_alt(callback)  # a redraw (a control moved) keeps the cell's alt text
 
     def first_draw_reports(**values: Any) -> Any:
         try:
-            return callback(**values)
+            return draw(**values)
         except NotImplementedError as error:
             unfinished.append(figures.unfinished_exercise(error))
             raise

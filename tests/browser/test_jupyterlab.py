@@ -8,7 +8,8 @@ lessons in sequence. For each lesson:
   would go on): the only errors are the unfinished exercises (``NotImplementedError``) and their
   own test cells; each demo is shown once, with exactly the controls the lesson names, without
   "Error displaying widget"; moving each control redraws its figure;
-- the solution notebook, run all: no error.
+- the solution notebook, run all: no error;
+- in both, every figure the lesson gives alt text reaches the page with it (`<img alt>`).
 
 Then the Nbgrader menu is present and its formgrader lists every assignment.
 """
@@ -247,6 +248,31 @@ def _errors(page) -> list[dict]:
     )
 
 
+def _figures_without_alt(page) -> list[str]:
+    """Cells whose figure has alt text in the lesson but reaches the reader without it.
+
+    Every ``<img>`` a cell with ``mystnb.image.alt`` shows must carry a non-empty ``alt`` (what a
+    screen reader reads in JupyterLab), a demo's redrawn figure too.
+    """
+    return page.evaluate(
+        """() => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            const found = [];
+            notebook.widgets.forEach((cell, index) => {
+                if (cell.model.type !== 'code') return;
+                const options = cell.model.getMetadata('mystnb') || {};
+                const alt = (options.image || {}).alt;
+                if (!alt) return;
+                const images = [...cell.node.querySelectorAll('.jp-OutputArea-output img')];
+                const bare = images.filter(img => !(img.getAttribute('alt') || '').trim());
+                if (bare.length) found.push(`cell ${index}: ${bare.length} of `
+                    + `${images.length} images without alt text`);
+            });
+            return found;
+        }"""
+    )
+
+
 def _close(page) -> None:
     """Close the notebook without saving and shut its kernel down."""
     page.evaluate(
@@ -423,6 +449,7 @@ def test_student_notebook(page, lesson):
             for e in errors
             if not _allowed(e)
         ]
+        problems += _figures_without_alt(page)
         demos = _demo_cells(page)
         if not demos:
             problems.append("no interactive demo")
@@ -454,6 +481,8 @@ def test_solution_notebook(page, lesson):
         assert not errors, "; ".join(
             f"cell {e['index']} {e['ename']}: {e['evalue']}" for e in errors
         )
+        missing = _figures_without_alt(page)
+        assert not missing, "figures a screen reader cannot read: " + "; ".join(missing)
         for demo in _demo_cells(page):
             assert demo["views"] == 1, (
                 f"demo in cell {demo['index']} is shown {demo['views']} times"
@@ -461,6 +490,8 @@ def test_solution_notebook(page, lesson):
             assert _check_demo(page, demo), (
                 f"cell {demo['index']}: a solution's demo shows a reference figure"
             )
+        missing = _figures_without_alt(page)
+        assert not missing, "after the demos moved: " + "; ".join(missing)
     finally:
         _close(page)
 

@@ -330,6 +330,7 @@ def attacked(tmp_path_factory):
         submit(root, name, attack_submission(root, name, LESSON))
     submit(root, "points", edited_points(root, LESSON))
     submit(root, "reset_wrapped", _with_cell(root, RESET_WRAPPED, answers={"double": STUB}))
+    submit(root, "reset_targeted", _with_cell(root, RESET_TARGETED, answers={"double": STUB}))
     result = worldlab(
         root,
         "grade",
@@ -380,7 +381,7 @@ def test_the_gradebook_is_intact(attacked):
             for s in gb.assignment_submissions(LESSON)
             for g in s.notebooks[0].grades
         )
-    assert len(students) == 12 + len(ATTACKS) and worst <= 2
+    assert len(students) == 13 + len(ATTACKS) and worst <= 2
 
 
 @pytest.mark.parametrize(
@@ -966,12 +967,13 @@ def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):
     assert totals(root, CHECKED)["spy"] == 3.0, runs["spy"]
 
 
-def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked):
-    """Family 4 on an assignment whose tests share the kernel: the canary fails, flagged."""
+@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted"])
+def test_a_wrapped_reset_in_a_shared_kernel_fails_its_tests_and_is_flagged(attacked, student):
+    """Family 4 on an assignment whose tests share the kernel: the canary fails, flagged — also
+    when the transformer drops only the asserts that call the student's function (the canary
+    carries the test's assertions, so it loses its own)."""
     root, runs, _ = attacked
-    assert totals(root)["reset_wrapped"] <= 3.0, runs["reset_wrapped"]
-    assert "must fail" in runs["reset_wrapped"]["reason"]
-    hits = [
-        h for h in runs["reset_wrapped"]["tamper"] if "_worldlab_reset_" in h and ", line " in h
-    ]
-    assert hits, runs["reset_wrapped"]["tamper"]
+    assert totals(root)[student] <= 3.0, runs[student]
+    assert "must fail" in runs[student]["reason"], runs[student]
+    hits = [h for h in runs[student]["tamper"] if "_worldlab_reset_" in h and ", line " in h]
+    assert hits, runs[student]["tamper"]

@@ -173,3 +173,24 @@ def test_jupyterlab_sends_the_cells_metadata_and_the_alt_text_is_read_from_it():
     shell = _Shell(None, None)
     shell.kernel = Kernel()
     assert kernel_side.current_cell_alt(shell) == "A line rising."
+
+
+def test_a_demos_redraw_keeps_the_alt_text_of_the_cell_that_built_it(tmp_path):
+    """A control that moves redraws while the kernel handles a widget message, not a cell."""
+    path = _session_notebook(tmp_path)
+    shell = _Shell("c007-figure", str(path))
+    published = shell.display_pub
+    kernel_side.install_alt_text(shell)
+    png = base64.b64encode(_png()).decode()
+
+    def redraw():
+        shell.display_pub.publish({"image/png": png, "text/plain": "<Figure>"}, {})
+
+    kept = kernel_side.keep_cell_alt(redraw, shell)
+    shell.kernel.cell_id = None  # now a comm message is being handled: no cell
+    redraw()
+    kept()
+    assert "text/html" not in published.sent[0], "a bare redraw finds no cell"
+    assert published.sent[1]["text/html"] == kernel_side.image_html(png, ALT)
+    redraw()
+    assert "text/html" not in published.sent[2], "the pin ends with the callback"

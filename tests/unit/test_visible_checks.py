@@ -1,5 +1,6 @@
 """Visible tests judged again outside the kernel, and the canary after each reset (issue 22)."""
 
+import ast
 import textwrap
 
 import nbformat
@@ -103,3 +104,18 @@ def test_the_canary_must_fail_with_its_own_message():
     assert not kernel_reset.canary_failed_as_it_must({**reply, "evalue": "other"}, token)
     assert kernel_reset.canary("")[1] != token, "a fresh token each time"
     assert "return" not in kernel_reset.canary("return 1")[0]  # what cannot nest is left out
+
+
+def test_the_canary_carries_the_tests_assertions_without_running_them():
+    calls = []
+    code, token = kernel_reset.canary("for x in [1, 2]:\n    assert double(x) == 2 * x, 'no'")
+    with pytest.raises(AssertionError, match=token):
+        exec(compile(code, "<canary>", "exec"), {"double": calls.append})
+    assert not calls, "the carried assertion is never evaluated"
+    tree = ast.parse(code)
+    (last,) = [node for node in tree.body if isinstance(node, ast.Assert)]
+    assert "double(x)" in ast.unparse(last.test), "dropping asserts that call double drops it"
+    # A transformer that drops only the asserts that call the student's function: the canary
+    # then passes, so the kernel is caught.
+    kept = [n for n in tree.body if not (isinstance(n, ast.Assert) and "double" in ast.unparse(n))]
+    exec(compile(ast.Module(kept, []), "<canary>", "exec"), {"double": calls.append})

@@ -172,19 +172,42 @@ def canary(test_source: str) -> tuple[str, str]:
     """A cell that must fail, and the message it must fail with (a fresh random token).
 
     The test's own source sits under ``if False:`` (never run, but there for a transformer that
-    picks test cells by their text), then comes a false assertion whose message is the token.
+    picks test cells by their text). Then comes a false assertion whose message is the token and
+    whose condition carries every assertion of the test, short-circuited so they never run:
+    ``assert 17 == 1000000042 and (double(2) == 4), token``. A transformer that drops the
+    assertions that look like the test's (those that call the student's function, say) drops this
+    one too, and the canary passes where it must fail.
     """
     import textwrap
 
     token = f"canary-{secrets.token_hex(8)}"
     left, right = secrets.randbelow(10**9), 10**9 + secrets.randbelow(10**9)
+    false = f"{left} == {right}"
+    carried = " and ".join(f"({condition})" for condition in _assertions(test_source))
+    condition = f"{false} and {carried}" if carried else false
     body = textwrap.indent(test_source.strip("\n") or "pass", "    ")
-    code = f"if False:\n{body}\nassert {left} == {right}, {token!r}\n"
+    for code in (
+        f"if False:\n{body}\nassert {condition}, {token!r}\n",
+        f"assert {condition}, {token!r}\n",
+        f"assert {false}, {token!r}\n",
+    ):
+        try:
+            compile(code, "<canary>", "exec")
+        except (SyntaxError, ValueError):  # a test that only parses at the top level
+            continue
+        return code, token
+    raise AssertionError("unreachable: the last canary always compiles")
+
+
+def _assertions(test_source: str) -> list[str]:
+    """The conditions of the test's ``assert`` statements, as source (none if it does not parse)."""
+    import ast
+
     try:
-        compile(code, "<canary>", "exec")
-    except (SyntaxError, ValueError):  # a test that only parses at the top level
-        code = f"assert {left} == {right}, {token!r}\n"
-    return code, token
+        tree = ast.parse(test_source)
+    except (SyntaxError, ValueError):
+        return []
+    return [ast.unparse(node.test) for node in ast.walk(tree) if isinstance(node, ast.Assert)]
 
 
 def canary_failed_as_it_must(content: dict, token: str) -> bool:

@@ -21,11 +21,14 @@ import base64
 import html
 import json
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 #: The PNG text keyword that holds a reference figure's alt text (a keyword PNG defines).
 PNG_KEYWORD = b"Description"
+#: The alt text a demo's redraw uses while it runs (:func:`keep_cell_alt`), else None.
+_PINNED: list[str] = []
 
 
 def image_html(png_base64: str, alt: str) -> str:
@@ -118,6 +121,34 @@ def current_cell_alt(shell: Any, cache: dict | None = None) -> str | None:
     return None
 
 
+def keep_cell_alt(callback: Callable[..., Any], shell: Any | None = None) -> Callable[..., Any]:
+    """``callback``, drawing with the alt text of the cell that runs this call.
+
+    A demo redraws when a control moves: the kernel then handles a widget's message, not a
+    cell's execution, and :func:`current_cell_alt` finds no cell. The wrapped callback shows its
+    figures with the alt text of the cell that built the demo.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return callback
+        shell = get_ipython()
+    alt = current_cell_alt(shell) if shell is not None else None
+    if not alt:
+        return callback
+
+    def drawing(*args: Any, **kwargs: Any) -> Any:
+        _PINNED.append(alt)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            _PINNED.pop()
+
+    drawing.__name__ = getattr(callback, "__name__", "demo")
+    return drawing
+
+
 def install_alt_text(shell: Any | None = None) -> bool:
     """Make every image a cell displays carry the cell's alt text as ``text/html``.
 
@@ -139,7 +170,8 @@ def install_alt_text(shell: Any | None = None) -> bool:
 
     def publish_with_alt_text(data, *args, **kwargs):
         if isinstance(data, dict) and "image/png" in data and "text/html" not in data:
-            data = with_alt_text(data, current_cell_alt(shell, cache))
+            alt = _PINNED[-1] if _PINNED else current_cell_alt(shell, cache)
+            data = with_alt_text(data, alt)
         return publish(data, *args, **kwargs)
 
     publisher.publish = publish_with_alt_text
