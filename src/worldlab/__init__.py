@@ -39,8 +39,10 @@ Science, one package per topic (model, experiments, figures):
     planning                    Q-learning, Dyna-Q, behaviour cloning, planning on a model (06)
     planning.plots              lesson 06's figures, the maze drawing and the demo (06)
     rlvr.training               imitation pre-training, RL loops that take the update (07)
-    rlvr.pass_at_k              unbiased pass@k and its curves (07)
+    rlvr.pass_at_k              unbiased pass@k and its curves, coverage of k tries (07)
     rlvr.experiments            lesson 07's one-seed experiments and demo (07)
+    rlvr.plots                  lesson 07's figures (07)
+    rlvr.verdict                lesson 07's verdict rules and the interval tables they judge (07)
     continual                   forgetting, replay, EWC, memory and their figures (08)
     curiosity.agents            curious agents: surprise, count and progress bonuses (09)
     curiosity.plots             lesson 09's figures (09)
@@ -49,6 +51,7 @@ Science, one package per topic (model, experiments, figures):
     research.search             random search, hill climbing, evolution of ideas (11)
     research.experiments        lesson 11's measurements over seeds (11)
     research.plots              lesson 11's figures (11)
+    research.verdict            lesson 11's verdict rules and the interval tables they judge (11)
     lifelong.agent              agents through the phases of a changing world (12)
     lifelong.plots              lesson 12's comparisons and figures (12)
     lifelong.verdict            lesson 12's verdict quantities, paired over worlds (12)
@@ -60,6 +63,7 @@ Science, one package per topic (model, experiments, figures):
     representations.measures    linear read-out, an image-token model, planning to a goal (14)
     representations.experiments lesson 14's sweep over seeds and distractors (14)
     representations.plots       lesson 14's figures and demo (14)
+    representations.verdict     lesson 14's verdict rules and the paired tables they judge (14)
 Face (shared look and interaction):
     stats                       experiments over seeds, means with intervals, paired comparisons
     plots                       style and the plots several lessons share

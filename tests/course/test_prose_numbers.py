@@ -54,11 +54,9 @@ PENDING: dict[str, list[str]] = {
     "01-predicting-the-next-state": ["65", "2,000", "192", "0.15"],
     "05-learning-from-surprise": ["0.25", "0.125", "0.25"],
     "06-acting-and-planning": ["47", "188"],
-    "07-rl-on-pretraining": ["150", "100,000"],
     "08-continual-learning": ["64", "4,000", "4,000", "12", "3,000", "10,000", "15"],
     "09-curiosity-and-its-trap": ["3.4"],
     "10-drives-and-homeostasis": ["200"],
-    "11-ideas-and-experiments": ["320", "400", "0.15"],
     "12-a-lifelong-agent": ["60%"],
     "13-long-tasks-and-recovery": [
         "300",
@@ -73,7 +71,7 @@ PENDING: dict[str, list[str]] = {
         "240",
         "85%",
     ],
-    "14-predicting-in-a-representation": ["12", "0.001", "1000"],
+    "14-predicting-in-a-representation": ["12"],
 }
 
 

@@ -38,7 +38,6 @@ PENDING: dict[str, dict[str, str]] = {
     },
     "05-learning-from-surprise": {"rescorla_wagner_visible": "names of other cells"},
     "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
-    "07-rl-on-pretraining": {"design_curriculum_visible": "too many calls"},
     "08-continual-learning": {
         "acc_bwt_visible": "names of other cells",
         "choose_memory_policy_visible": "names of other cells",
@@ -47,7 +46,6 @@ PENDING: dict[str, dict[str, str]] = {
     "09-curiosity-and-its-trap": {"choose_signal_visible": "too many calls"},
     "10-drives-and-homeostasis": {"design_genome_visible": "too many calls"},
     "12-a-lifelong-agent": {"exploration_bonus_visible": "too many calls"},
-    "14-predicting-in-a-representation": {"anti_collapse_weight_visible": "too many calls"},
 }
 
 
