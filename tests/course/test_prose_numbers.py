@@ -54,8 +54,7 @@ PENDING: dict[str, list[str]] = {
     "01-predicting-the-next-state": ["65", "2,000", "192", "0.15"],
     "05-learning-from-surprise": ["0.25", "0.125", "0.25"],
     "06-acting-and-planning": ["47", "188"],
-    "08-continual-learning": ["64", "4,000", "4,000", "12", "3,000", "10,000", "15"],
-    "09-curiosity-and-its-trap": ["3.4"],
+    "08-continual-learning": ["12", "3,000"],
     "10-drives-and-homeostasis": ["200"],
     "12-a-lifelong-agent": ["60%"],
     "13-long-tasks-and-recovery": [
