@@ -1,10 +1,10 @@
 """Lesson 07's hidden checks on the grading seeds where the 100-seed run found them unfair.
 
-``worldlab check --seeds 100 07`` (2026-12-05) found two: the curriculum check failed the
-reference on grading seed 58 (0.966 against a constant length 5's 0.948: beaten, but by less
-than its fixed margin of 0.02, near the ceiling), and the ``expected_distinct`` check let
-``1 - p**k`` pass on seeds 57 and 76 (with two strategies it sums to the right count, and every
-exact trial had drawn two). Each test fails without its fix.
+``worldlab check --seeds 100 07`` (2026-12-05) found the curriculum check failing the reference
+on grading seed 58 (0.966 against a constant length 5's 0.948: beaten, but by less than its fixed
+margin of 0.02, near the ceiling); the test fails without its fix. (The same run found the
+``expected_distinct`` check letting ``1 - p**k`` pass on seeds 57 and 76; that exercise has since
+left the lesson, the count is the kit's ``worldlab.rlvr.pass_at_k.expected_distinct``.)
 """
 
 import runpy
@@ -38,13 +38,6 @@ def failed_seeds(namespace: dict, seeds, only: str) -> list[int]:
             with checks_run_by(runner):
                 exec(compile(block, LESSON, "exec"), {"__name__": "hidden_checks"})
     return failed
-
-
-def test_one_minus_p_to_the_k_fails_on_the_seeds_it_escaped():
-    reference = {"expected_distinct": load_reference(LESSON, "expected_distinct")}
-    assert failed_seeds(reference, [57, 76], "expected_distinct") == []
-    wrong = {"expected_distinct": WRONG["p_to_the_k_distinct"]}
-    assert failed_seeds(wrong, [57, 76], "expected_distinct") == [57, 76]
 
 
 @pytest.mark.slow

@@ -30,28 +30,11 @@ LESSONS = all_lessons()
 
 #: Visible tests that still share the kernel, by lesson: the grade ids, and why.
 PENDING: dict[str, dict[str, str]] = {
-    "00-the-debate": {"rebuttal_counts_visible": "names of other cells"},
-    "01-predicting-the-next-state": {"fit_transition_counts_visible": "names of other cells"},
-    "02-two-meanings-of-world-model": {"oracle_probabilities_visible": "names of other cells"},
-    "03-copying-and-closure": {
-        "ngram_novelty_visible": "names of other cells",
-        "in_closure_visible": "names of other cells",
-        "outside_the_closure_visible": "names of other cells",
-    },
     "04-hallucination-and-grounding": {
         "good_turing_missing_mass_visible": "names of other cells",
         "checked_generation_visible": "names of other cells",
     },
     "05-learning-from-surprise": {"rescorla_wagner_visible": "names of other cells"},
-    "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
-    "07-rl-on-pretraining": {"design_curriculum_visible": "too many calls"},
-    "08-continual-learning": {
-        "acc_bwt_visible": "names of other cells",
-        "choose_memory_policy_visible": "names of other cells",
-        "reservoir_add_visible": "too many calls",
-    },
-    "09-curiosity-and-its-trap": {"choose_signal_visible": "too many calls"},
-    "14-predicting-in-a-representation": {"anti_collapse_weight_visible": "too many calls"},
 }
 
 

@@ -748,8 +748,14 @@ _RESET_WRAPPED = textwrap.dedent(
 )
 #: Every assert goes (a cell that must fail passes: the canary sees it).
 RESET_WRAPPED = _RESET_WRAPPED.format(which="True")
-#: Only the asserts that call double go (the canary's own assert stays).
+#: Only the asserts that call double go (the canary, which carries the test's asserts, loses its
+#: own too: caught).
 RESET_TARGETED = _RESET_WRAPPED.format(which="'double' in ast.unparse(node)")
+#: Only the asserts shaped exactly like the test's (``double(…) == …``) go: the canary's own
+#: (``17 == … and (double(…) == …)``) stays, so only the trusted run of the test can see it.
+RESET_SPARES_CANARY = _RESET_WRAPPED.format(
+    which="isinstance(node.test, ast.Compare) and 'double' in ast.unparse(node.test.left)"
+)
 #: The same wrapped reset, with an input transformer that keeps every cell the kernel is sent
 #: (the canary's included), printed at the end: no hidden check may be among them.
 SPY = (
@@ -760,6 +766,7 @@ SPY = (
 TRUST_ATTACKS["spy"] = (STUB, SPY, "print('CELLS', _CELLS)")
 TRUST_ATTACKS["reset_wrapped"] = (STUB, RESET_WRAPPED, None)
 TRUST_ATTACKS["reset_targeted"] = (STUB, RESET_TARGETED, None)
+TRUST_ATTACKS["reset_spares_canary"] = (STUB, RESET_SPARES_CANARY, None)
 
 #: 7 (markdown): a written answer with a script and an event handler.
 MARKDOWN_SCRIPT = 'My answer. <script>alert("md")</script><img src=x onerror=alert("md2")>'
@@ -938,7 +945,7 @@ def test_forged_experiment_runners_score_what_a_stub_scores(checked):
     assert "replayed with your function ends in" in printed  # lesson 08's claim, replayed here
 
 
-@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted"])
+@pytest.mark.parametrize("student", ["reset_wrapped", "reset_targeted", "reset_spares_canary"])
 def test_a_wrapped_reset_gains_no_visible_point(checked, student):
     """Family 4 on a course lesson: visible tests are judged outside the kernel too."""
     root, runs = checked
@@ -952,11 +959,19 @@ def test_a_wrapped_reset_gains_no_visible_point(checked, student):
     assert any(o.output_type == "error" for o in cell.outputs), "the faked visible test fails"
 
 
-def test_a_targeted_transformer_is_caught_by_the_trusted_visible_run(checked):
+def test_a_transformer_that_spares_the_canary_is_caught_by_the_trusted_visible_run(checked):
+    root, runs = checked
+    student = "reset_spares_canary"
+    assert totals(root, CHECKED)[student] == 3.0, runs[student]
+    assert "must fail" not in (runs[student]["reason"] or ""), "the canary did not see it"
+    assert "not written yet" in json.dumps(_outputs(root, student))
+    assert "failed when the grader ran it" in (runs[student]["reason"] or ""), runs[student]
+
+
+def test_a_targeted_transformer_is_caught_by_the_canary_too(checked):
     root, runs = checked
     assert totals(root, CHECKED)["reset_targeted"] == 3.0, runs["reset_targeted"]
-    assert "not written yet" in json.dumps(_outputs(root, "reset_targeted"))
-    assert any("failed when the grader ran it" in r for r in [runs["reset_targeted"]["reason"]])
+    assert "must fail" in (runs["reset_targeted"]["reason"] or ""), runs["reset_targeted"]
 
 
 def test_no_hidden_check_reaches_a_kernel_that_keeps_every_cell(checked):

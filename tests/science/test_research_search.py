@@ -13,6 +13,7 @@ from worldlab.research.experiments import (
     gap_or_spike,
     levers,
     one_step_claims,
+    select_held_out,
     winners_curse,
 )
 from worldlab.research.plots import pooled_share
@@ -26,7 +27,7 @@ SEEDS = range(100, 112)  # not the lesson's seeds
 
 @pytest.fixture(scope="module")
 def ref():
-    names = ("mutate", "false_discovery_rate", "select_with_replication", "allocate_budget")
+    names = ("mutate", "false_discovery_rate", "allocate_budget")
     return {name: load_reference(LESSON, name) for name in names}
 
 
@@ -65,9 +66,9 @@ def test_false_improvements_vanish_without_noise_grow_with_it_and_replication_cu
         assert d["ci_low"] > 0.03, (noise, d)
 
 
-def test_the_winners_curse_grows_with_candidates_and_replication_removes_it(ref):
+def test_the_winners_curse_grows_with_candidates_and_replication_removes_it():
     """Could fail: with few candidates the naive overstatement could be too small to see."""
-    curse = winners_curse(SEEDS, [4, 64], 1.0, ref["select_with_replication"])
+    curse = winners_curse(SEEDS, [4, 64], 1.0, select_held_out)
     summary = mean_ci(curse, by=["candidates", "method"], value="overstatement")
     assert summary.loc[(64, "naive"), "ci_low"] > summary.loc[(4, "naive"), "ci_high"]
     assert summary.loc[(64, "naive"), "mean"] > 0.6

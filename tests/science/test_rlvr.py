@@ -21,12 +21,12 @@ from worldlab.rlvr.experiments import (
     strategy_experiment,
     transfer_experiment,
 )
+from worldlab.rlvr.pass_at_k import expected_distinct
 from worldlab.stats import run_over_seeds
 
 LESSON = "07-rl-on-pretraining"
 grpo_update = load_reference(LESSON, "grpo_update")
 pass_at_k = load_reference(LESSON, "pass_at_k")
-expected_distinct = load_reference(LESSON, "expected_distinct")
 design_curriculum = load_reference(LESSON, "design_curriculum")
 SEEDS = range(10)
 
@@ -135,7 +135,7 @@ def test_whether_rl_reaches_beyond_a_narrow_base_depends_on_its_temperature(
 ):
     """Issue 24: the narrow-base result is not one setting's luck, and not a law either. From a
     sharp base (temperature 0.15) RL ends above it at k = 256; from the same corpus sampled at
-    temperature 0.5 the base's breadth wins (the lesson's C11 row and figure 4b). Measured on
+    temperature 0.5 the base's breadth wins (the lesson's C11 row and figure 3). Measured on
     seeds 0–23: +0.12 [+0.07, +0.17] and −0.10 [−0.11, −0.09]; on 1000–1029: +0.14 [+0.10,
     +0.17] and −0.11 [−0.11, −0.10]."""
     df = run_over_seeds(

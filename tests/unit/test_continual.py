@@ -367,3 +367,41 @@ def test_demo_controls_reach_both_ends(monkeypatch):
             )
             assert len(fig.axes) == len(METHODS) + 1
             plt.close("all")
+
+
+def test_verdict_tables_pair_the_methods_seed_by_seed():
+    from worldlab.continual.verdict import RULES, paired_ci, verdict_tables
+    from worldlab.debate import judge
+
+    seeds = range(4)
+    rows = []
+    for s in seeds:
+        rows += [
+            {"method": "naive", "label": "naive fine-tuning", "seed": s, "acc": 0.7 + 0.01 * s, "bwt": -0.3},
+            {"method": "ewc", "label": "EWC λ=100", "seed": s, "acc": 0.8, "bwt": -0.01 * s},
+            {"method": "retrain", "label": "re-fine-tune the base", "seed": s, "acc": 0.9 + 0.01 * s, "bwt": 0.0},
+            {"method": "memory", "label": "memory", "seed": s, "acc": 0.85, "bwt": 0.0},
+        ]  # fmt: skip
+    # the order of the rows must not matter
+    others = pd.DataFrame(rows).sample(frac=1.0, random_state=0)
+    buffers = pd.DataFrame([{"buffer": 100, "seed": s, "bwt": -0.05} for s in seeds])
+    skills = pd.DataFrame(
+        [
+            {"n_distractors": d, "seed": s, "network": 0.9, "memory": 0.9 - 0.01 * d - 0.001 * s}
+            for d in (0, 4)
+            for s in seeds
+        ]
+    )
+    tables = verdict_tables(others, buffers, skills, [0, 4])
+    assert set(tables) == set(RULES) - {"C21"}  # C21 is untestable: no table
+    gain = tables["C25 acc"].iloc[0]
+    assert gain["estimate"] == pytest.approx(0.2) and gain["n"] == 4  # paired by seed: exactly 0.2
+    assert gain["low"] == pytest.approx(0.2) and gain["high"] == pytest.approx(0.2)
+    assert list(tables["C24"]["knob"]) == ["naive fine-tuning", "replay, buffer 100", "EWC λ=100"]
+    assert tables["C23"]["estimate"].tolist() == pytest.approx([0.0015, 0.0415])
+    assert [judge(rule, tables.get(key)).claim for key, rule in RULES.items()] == [
+        rule.claim for rule in RULES.values()
+    ]
+    mean, low, high = paired_ci([1.0, 2.0, 3.0, 4.0], np.zeros(4))
+    assert mean == 2.5 and high - mean == pytest.approx(mean - low)
+    assert high - mean == pytest.approx(3.182446 * np.std([1, 2, 3, 4], ddof=1) / 2)

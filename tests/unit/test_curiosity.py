@@ -122,3 +122,63 @@ def test_surprise_sweep_repeats_the_exploration_tables_runs_and_checks_its_kinds
             surprise,
             surprise_kind="entropy",
         )
+
+
+def _runs(agents, channels, seeds, coverage, tv_share):
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "seed": s,
+                "channels": c,
+                "agent": a,
+                "coverage": coverage(a, c, s),
+                "far_room": 0.5,
+                "tv_share": tv_share(a, c, s),
+            }
+            for a in agents
+            for c in channels
+            for s in seeds
+        ]
+    )
+
+
+def test_verdict_tables_and_reports_pair_each_agent_with_the_random_walk(capsys):
+    from worldlab.curiosity.report import print_sweep, print_trap
+    from worldlab.curiosity.verdict import RULES, verdict_tables
+    from worldlab.debate import judge
+
+    seeds = range(5)
+    table = _runs(
+        AGENTS,
+        [30, 1],
+        seeds,
+        lambda a, c, s: 0.5 + 0.01 * s if a == "random" else 0.9,
+        lambda a, c, s: 0.3 if a == "surprise" and c == 30 else 0.0,
+    )
+    sweep = _runs(
+        ["random", *SURPRISE_KINDS],
+        [1, 5, 30],
+        seeds,
+        lambda a, c, s: 0.5 if a == "random" else 0.8,
+        lambda a, c, s: 0.2 if a == "after" and c == 30 else 0.0,
+    )
+    tables = verdict_tables(table, sweep)
+    assert set(tables) == set(RULES) - {"C20"}  # C20 is untestable: no table
+    explore_rows = tables["C27 explore"]
+    assert list(explore_rows["knob"]) == ["count, 1", "count, 30", "progress, 1", "progress, 30"]
+    assert explore_rows["estimate"].tolist() == pytest.approx([0.38] * 4)  # 0.9 − mean(0.50…0.54)
+    trap = tables["C27 trap"]  # judged without the 30-channel TV
+    assert list(trap["knob"]) == [f"{k}, {c}" for k in SURPRISE_KINDS for c in (1, 5)]
+    hooked = tables["C27 hooked"]
+    assert list(hooked["knob"]) == list(SURPRISE_KINDS)
+    assert hooked["estimate"].tolist() == pytest.approx([0.2, 0.0, 0.0])
+    assert (hooked["low"] >= -1).all() and (hooked["high"] <= 1).all()
+    assert len([judge(rule, tables.get(key)) for key, rule in RULES.items()]) == len(RULES)
+    print_trap(table)
+    print_sweep(sweep)
+    printed = capsys.readouterr().out
+    assert "30 channel(s): coverage of surprise  − random +0.38" in printed
+    assert "after  30 channel(s): coverage − random +0.30" in printed
+    assert "TV share − random +0.200" in printed

@@ -112,3 +112,27 @@ def test_planning_counts_reached_goals_and_the_latent_planner_uses_its_model():
     x, a, xn, _ = world.collect(0, 0.0, 20, 30).transitions()
     model = train_latent_predictor(x, a, xn, 4, loss=loss, penalty=penalty, weight=1.0)
     assert planning_success(latent_chooser(model), 0, 0.0, 0) > 0.6
+
+
+def test_verdict_rows_judge_each_rule_on_its_paired_table():
+    import pandas as pd
+
+    from worldlab.representations.verdict import RULES, verdict_rows
+
+    rows = []
+    for seed in range(5):
+        for strength in (0.0, 4.0):
+            for arm, readout, planning in (
+                ("pixels", 0.9 - 0.8 * strength / 4, 0.5),
+                ("latent", 0.95, 0.9 + 0.01 * seed),
+                ("latent, no anti-collapse", 0.7, 0.4),
+                ("image tokens", 0.9, 0.3),
+            ):
+                rows.append(
+                    {"seed": seed, "strength": strength, "arm": arm}
+                    | {"readout": readout + 0.01 * seed, "planning": planning}
+                )
+    judged = verdict_rows(pd.DataFrame(rows))
+    assert [row.claim for row in judged] == [rule.claim for rule, _ in RULES]
+    # C33 (optimists: "not yet useful"): latent − pixels plans +0.4 better, beyond the useful 0.1
+    assert judged[0].status == "contradicted"

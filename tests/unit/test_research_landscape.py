@@ -125,3 +125,14 @@ def test_the_demo_and_every_figure_draw(mutate):
         for end in (control.min, control.max):
             control.value = end  # each end of each control draws without an error
     plt.close("all")
+
+
+def test_select_held_out_chooses_on_the_first_half_and_reports_with_the_rest():
+    from worldlab.research.experiments import select_held_out
+
+    scores = np.array([[0.0, 0.0, 5.0, 5.0], [1.0, 1.0, 0.0, 0.0]])
+    assert select_held_out(scores) == (1, 0.0)
+    # odd replicates: the choosing part is the smaller one
+    assert select_held_out(np.array([[1.0, 0.0, 0.0], [0.0, 9.0, 9.0]])) == (0, 0.0)
+    with pytest.raises(ValueError, match="n_replicates >= 2"):
+        select_held_out(np.ones((3, 1)))

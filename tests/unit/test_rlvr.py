@@ -9,11 +9,13 @@ from worldlab.rlvr import experiments as rlvr_experiments
 from worldlab.rlvr import training as rlvr
 from worldlab.rlvr.experiments import (
     chain_experiment,
+    paired_ci,
     reach_experiment,
     rl_checkpoints,
     strategy_experiment,
     transfer_experiment,
 )
+from worldlab.rlvr.pass_at_k import expected_distinct
 from worldlab.rlvr.training import (
     action_probabilities,
     chain_success_probability,
@@ -37,7 +39,6 @@ from worldlab.worlds.strategy_tasks import (
 LESSON = "07-rl-on-pretraining"
 grpo_update = load_reference(LESSON, "grpo_update")
 pass_at_k = load_reference(LESSON, "pass_at_k")
-expected_distinct = load_reference(LESSON, "expected_distinct")
 design_curriculum = load_reference(LESSON, "design_curriculum")
 
 
@@ -219,3 +220,81 @@ def test_demo_controls_reach_both_ends(monkeypatch):
             callback(**{**defaults, name: value})
             assert len(shown) == before + 1, f"{name}={value} drew no figure"
             plt.close("all")
+
+
+def test_expected_distinct_matches_enumeration_and_rows():
+    from itertools import product
+
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(3))
+    exact = sum(np.prod(p[list(seq)]) * len(set(seq)) for seq in product(range(3), repeat=4))
+    assert np.isclose(expected_distinct(p, 4), exact)
+    rows = rng.dirichlet(np.ones(5), size=4)
+    counts = expected_distinct(rows, 7)
+    assert counts.shape == (4,)
+    assert np.allclose(counts, [expected_distinct(row, 7) for row in rows])
+    assert expected_distinct(np.array([1.0, 0.0]), 50) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "k", "message"),
+    [
+        (np.array([0.5, 0.6]), 2, "sum to 1"),
+        (np.array([[[1.0]]]), 2, "shape"),
+        (np.array([0.5, 0.5]), 0, "positive integer"),
+    ],
+)
+def test_expected_distinct_names_bad_input(probabilities, k, message):
+    with pytest.raises(ValueError, match=message):
+        expected_distinct(probabilities, k)
+
+
+def test_paired_ci_is_the_paired_t_interval():
+    mean, low, high = paired_ci([1.0, 2.0, 3.0], [0.0, 0.0, 0.0])
+    assert mean == 2.0 and np.isclose(high - mean, 4.302653 * 1.0 / np.sqrt(3))
+    assert np.isclose(mean - low, high - mean)
+    with pytest.raises(ValueError, match="at least 2"):
+        paired_ci([1.0], [0.0])
+
+
+def test_verdict_tables_pair_each_row_over_seeds():
+    import pandas as pd
+
+    from worldlab.debate import judge
+    from worldlab.rlvr.verdict import RULES, verdict_tables
+
+    seeds = np.arange(4)
+    results = pd.DataFrame(
+        {
+            "seed": seeds,
+            "rl_pass@1": [0.6, 0.62, 0.58, 0.61],
+            "base_pass@1": [0.2, 0.21, 0.19, 0.2],
+            "rl_pass@256": [0.7, 0.72, 0.69, 0.7],
+            "base_pass@256": [0.9, 0.88, 0.89, 0.9],
+            "rl_ood_pass@1": [0.1, 0.12, 0.11, 0.1],
+            "base_ood_pass@1": [0.1, 0.1, 0.12, 0.11],
+        }
+    )
+    sweep = pd.DataFrame(
+        [
+            {"correct fraction": 0.1, "temperature": 0.25, "estimate": 0.05}
+            | {"low": 0.01, "high": 0.1, "n": 24}
+        ]
+    )
+    progress = pd.DataFrame(
+        {"seed": np.repeat(seeds, 2), "rl_steps": [0, 400] * 4, "coverage": [23, 7] * 4}
+    )
+    chains = pd.DataFrame(
+        {
+            "seed": np.repeat(seeds, 2),
+            "schedule": ["your curriculum", "length 10 only"] * 4,
+            "rl_pass@1": [0.95, 0.0] * 4,
+        }
+    )
+    tables = verdict_tables(results, sweep, results, progress, chains)
+    assert set(tables) == {key for key, rule in RULES.items() if not rule.untestable}
+    assert tables["C11"]["knob"].tolist() == ["default (0.5, 1)", "(0.1, 0.25)"]
+    assert np.isclose(tables["C10 pass@1"]["estimate"].item(), 0.4025)
+    assert tables["C14"]["estimate"].item() == -16 and tables["C10 curriculum"]["n"].item() == 4
+    rows = [judge(rule, tables.get(key)) for key, rule in RULES.items()]
+    assert rows[0].status == "supported"

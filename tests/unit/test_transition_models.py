@@ -12,7 +12,7 @@ from worldlab.worlds import pixel_strip as ps
 LESSON = "01-predicting-the-next-state"
 fit_transition_counts = load_reference(LESSON, "fit_transition_counts")
 next_frame_accuracy = load_reference(LESSON, "next_frame_accuracy")
-rollout = load_reference(LESSON, "imagine_rollout")
+rollout = tm.imagine_rollout
 
 
 def test_rollout_error_by_horizon_zero_for_deterministic_world():
@@ -23,6 +23,57 @@ def test_rollout_error_by_horizon_zero_for_deterministic_world():
     assert np.allclose(errors, 0.0), "a fully covered deterministic world is predicted exactly"
     with pytest.raises(ValueError, match="horizon"):
         tm.rollout_error_by_horizon(rollout, conditioned, obs, 13, actions)
+
+
+def test_imagine_rollout_feeds_its_predictions_back_and_stays_lost():
+    cycle = np.zeros((3, 3), dtype=int)
+    cycle[0, 1] = cycle[1, 2] = cycle[2, 0] = 5  # 0 -> 1 -> 2 -> 0 ...
+    assert tm.imagine_rollout(cycle, np.array([0, 2]), 4).tolist() == [[1, 2, 0, 1], [0, 1, 2, 0]]
+    dead_end = np.zeros((3, 3), dtype=int)
+    dead_end[0, 1] = dead_end[2, 0] = 1  # frame 1 never seen as a context; counts[-1] is not
+    assert tm.imagine_rollout(dead_end, np.array([0]), 3).tolist() == [[1, -1, -1]]
+    switch = np.zeros((2, 2, 2), dtype=int)
+    switch[:, 0, 0] = switch[:, 1, 1] = 1  # button a sends you to frame a
+    planned = np.array([[1, 1, 0]])
+    assert tm.imagine_rollout(switch, np.array([0]), 3, planned).tolist() == [[1, 1, 0]]
+
+
+def test_imagine_rollout_matches_a_step_by_step_loop_on_random_tables():
+    rng = np.random.default_rng(13)
+    for trial in range(6):
+        k, a = int(rng.integers(3, 8)), int(rng.integers(2, 4))
+        n, horizon = int(rng.integers(2, 9)), int(rng.integers(2, 7))
+        for shape in ((k, k), (k, a, k)):
+            table = rng.permuted(np.arange(np.prod(shape))).reshape(shape)  # no ties
+            unseen = int(rng.integers(1, k - 1))
+            table[unseen] = 0
+            start = rng.integers(0, k, size=n)
+            start[0] = unseen  # lost at once, and stays lost
+            acts = None if len(shape) == 2 else rng.integers(0, a, size=(n, horizon))
+            expected = np.empty((n, horizon), dtype=int)
+            for i in range(n):
+                current = start[i]
+                for h in range(horizon):
+                    if current >= 0:
+                        row = table[current] if acts is None else table[current, acts[i, h]]
+                        current = int(row.argmax()) if row.sum() > 0 else -1
+                    expected[i, h] = current
+            given = table.tolist() if trial == 3 else table
+            assert np.array_equal(tm.imagine_rollout(given, start, horizon, acts), expected)
+
+
+def test_imagine_rollout_names_bad_input():
+    table = np.ones((3, 2, 3), dtype=int)
+    with pytest.raises(ValueError, match="needs actions"):
+        tm.imagine_rollout(table, np.array([0]), 2)
+    with pytest.raises(ValueError, match="actions must have shape"):
+        tm.imagine_rollout(table, np.array([0]), 2, np.zeros((1, 3), dtype=int))
+    with pytest.raises(ValueError, match="start frames"):
+        tm.imagine_rollout(table, np.array([3]), 2, np.zeros((1, 2), dtype=int))
+    with pytest.raises(ValueError, match="horizon"):
+        tm.imagine_rollout(np.ones((3, 3), dtype=int), np.array([0]), 0)
+    with pytest.raises(ValueError, match="counts must be"):
+        tm.imagine_rollout(np.ones(3, dtype=int), np.array([0]), 2)
 
 
 def test_next_token_table_on_interleaved_stream_matches_the_conditioned_table():

@@ -14,7 +14,8 @@ Modules, one idea each:
 * :mod:`~worldlab.continual.ewc` — elastic weight consolidation;
 * :mod:`~worldlab.continual.memory` — a nearest-neighbour memory, and skill against memory;
 * :mod:`~worldlab.continual.runners` — every method over seeds, and why naive forgets;
-* :mod:`~worldlab.continual.plots` — the lesson's figures and its demo.
+* :mod:`~worldlab.continual.plots` — the lesson's figures and its demo;
+* :mod:`~worldlab.continual.verdict` — the verdict's rules and the interval tables they judge.
 """
 
 from worldlab.continual.base import PRETRAIN_EXAMPLES, pretrain_base

@@ -15,6 +15,8 @@ from worldlab.research.search import Mutate, evolve, hill_climb, judge_search, r
 from worldlab.worlds.research_landscape import ResearchLandscape
 
 SEARCHERS = ("random", "hill climb", "evolution", "judge")
+#: A pick within this much true quality of the gap-filling optimum has *filled the gap*.
+GAP_TOLERANCE = 0.15
 
 
 def run_searcher(
@@ -223,6 +225,29 @@ def false_discoveries(
     return pd.DataFrame(rows)
 
 
+def select_held_out(scores: np.ndarray) -> tuple[int, float]:
+    """Choose on one part of the replicates, report with the others (the winner's curse cure).
+
+    Parameters
+    ----------
+    scores : float array of shape (n_candidates, n_replicates), n_replicates >= 2; ``scores[i, j]``
+        is the ``j``-th measurement of candidate ``i``.
+
+    Returns
+    -------
+    (index, estimate): the candidate with the largest mean over the first ``n_replicates // 2``
+    columns, and the mean of its remaining columns, which played no part in the choice.
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 2 or scores.shape[1] < 2:
+        raise ValueError(
+            f"scores must have shape (n_candidates, n_replicates >= 2), got {scores.shape}"
+        )
+    half = scores.shape[1] // 2
+    index = int(np.argmax(scores[:, :half].mean(axis=1)))
+    return index, float(scores[index, half:].mean())
+
+
 def winners_curse(
     seeds: Iterable[int],
     candidates: Iterable[int],
@@ -234,7 +259,7 @@ def winners_curse(
     """How much the reported quality of the best of ``n`` tested ideas overstates its truth.
 
     Each candidate idea gets ``replicates`` measurements. *naive*: pick the best mean and report
-    that mean. *replicated*: ``select(scores)`` picks and reports (the lesson's exercise).
+    that mean. *replicated*: ``select(scores)`` picks and reports (e.g. :func:`select_held_out`).
     Returns columns ``seed``, ``candidates``, ``method``, ``overstatement`` (reported − true) and
     ``true`` (true quality of the pick), each averaged over ``repeats`` draws of candidates.
     """
@@ -277,7 +302,7 @@ def gap_or_spike(
     """Does a searcher reach the best combination of known pieces, or a spike beyond them?
 
     Returns columns ``seed``, ``searcher``, ``runs`` (= ``repeats``), ``gap_filled`` (share of
-    runs whose pick is within 0.15 of the gap-filling optimum) and ``spike`` (share of runs
+    runs whose pick is within :data:`GAP_TOLERANCE` of the gap-filling optimum) and ``spike`` (share of runs
     whose pick is a spike).
     """
     rows = []
@@ -298,7 +323,7 @@ def gap_or_spike(
                 spike.append(result["is_spike"])
                 gap.append(
                     not result["is_spike"]
-                    and result["true"] >= landscape.gap_filling_optimum - 0.15
+                    and result["true"] >= landscape.gap_filling_optimum - GAP_TOLERANCE
                 )
             rows.append(
                 {

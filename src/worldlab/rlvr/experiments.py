@@ -2,7 +2,7 @@
 
 Each experiment pre-trains a base, runs RL with the step passed as ``update`` (lesson 07's
 ``grpo_update``) and returns plain numbers. pass@k estimates take the estimator as ``estimator``
-(``pass_at_k``), coverage the counting function as ``distinct`` (``expected_distinct``).
+(``pass_at_k``); coverage counts with :func:`~worldlab.rlvr.pass_at_k.expected_distinct`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from worldlab.plots.palette import COLORS
 from worldlab.rlvr.pass_at_k import (
     DEFAULT_KS,
     Estimator,
+    expected_distinct,
     pass_at_k_curve,
     pass_at_k_from_probabilities,
     plot_pass_at_k_curves,
@@ -38,6 +39,7 @@ from worldlab.rlvr.training import (
     train_rl_on_strategies,
     train_sft_on_strategies,
 )
+from worldlab.stats import run_over_seeds, t_critical
 from worldlab.worlds.strategy_tasks import (
     make_chain_world,
     make_strategy_world,
@@ -46,6 +48,85 @@ from worldlab.worlds.strategy_tasks import (
 )
 
 # --- experiments (one seed each; repeat with worldlab.stats.run_over_seeds) ----------------------
+
+
+def paired_ci(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over shared seeds, with its 95% Student-t interval (lesson 00's method).
+
+    Parameters
+    ----------
+    a, b : float arrays (n_seeds,), paired by position (n_seeds >= 2).
+
+    Returns
+    -------
+    (mean, low, high).
+    """
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if d.ndim != 1 or d.size < 2:
+        raise ValueError(f"need two paired 1-D arrays of at least 2 seeds, got shape {d.shape}")
+    half = t_critical(d.size) * d.std(ddof=1) / np.sqrt(d.size)
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
+def describe(label: str, a: Sequence[float], b: Sequence[float]) -> str:
+    """One line: ``label``, the paired mean difference, its interval and whether it excludes 0."""
+    mean, low, high = paired_ci(a, b)
+    verdict = "no difference this toy can see" if low <= 0 <= high else "decided"
+    return f"{label}: {mean:+.3f} [{low:+.3f}, {high:+.3f}] ({len(a)} seeds; {verdict})"
+
+
+def reach_sweep(
+    update: Update,
+    seeds: Sequence[int],
+    fractions: Sequence[float] = (0.1, 0.25),
+    temperatures: Sequence[float] = (0.15, 0.25, 0.5),
+    focus: tuple[float, float] | None = None,
+    focus_seeds: Sequence[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """:func:`reach_experiment` for every narrow base (correct fraction × temperature).
+
+    Parameters
+    ----------
+    update : the RL step (lesson 07's ``grpo_update``).
+    seeds : the seeds of each base.
+    focus, focus_seeds : one base (correct fraction, temperature) run on its own, larger set
+        of seeds instead.
+
+    Returns
+    -------
+    (sweep, focus_runs): ``sweep`` has one row per base with ``correct fraction``,
+    ``temperature``, ``estimate``, ``low``, ``high`` (RL − base at k = 256, paired over seeds,
+    95% interval), ``n`` (seeds), ``ceiling``, ``base pass@256`` and ``RL pass@256`` (means);
+    ``focus_runs`` is the focus base's table, one row per seed (None without a focus).
+    """
+    cells, focus_runs = [], None
+    for fraction in fractions:
+        for temperature in temperatures:
+            chosen = focus_seeds if (fraction, temperature) == focus else seeds
+            runs = run_over_seeds(
+                reach_experiment,
+                chosen,
+                update=[update],
+                correct_fraction=[fraction],
+                temperature=[temperature],
+            )
+            if (fraction, temperature) == focus:
+                focus_runs = runs
+            mean, low, high = paired_ci(runs["rl_pass@256"], runs["base_pass@256"])
+            cells.append(
+                {
+                    "correct fraction": fraction,
+                    "temperature": temperature,
+                    "estimate": mean,
+                    "low": low,
+                    "high": high,
+                    "n": len(runs),
+                    "ceiling": float(runs["solvable"].mean()),
+                    "base pass@256": float(runs["base_pass@256"].mean()),
+                    "RL pass@256": float(runs["rl_pass@256"].mean()),
+                }
+            )
+    return pd.DataFrame(cells), focus_runs
 
 
 def strategy_experiment(
@@ -174,7 +255,7 @@ def transfer_experiment(
 def rl_checkpoints(
     seed: int,
     update: Update,
-    distinct: Distinct,
+    distinct: Distinct = expected_distinct,
     checkpoints: Sequence[int] = (0, 50, 100, 200, 400, 800, 1600),
     k_large: int = 256,
     n_test_problems: int = 300,
@@ -190,7 +271,7 @@ def rl_checkpoints(
         The RL step (lesson 07's ``grpo_update``).
     distinct
         ``distinct(probabilities (n, A), k) -> (n,)``: expected distinct strategies in k tries
-        (lesson 07's ``expected_distinct``).
+        (by default :func:`~worldlab.rlvr.pass_at_k.expected_distinct`).
 
     Returns
     -------

@@ -9,7 +9,8 @@ replacement, how likely is it that at least one is correct? That is
 
 an unbiased estimate of ``1 - (1 - p)**k`` for a problem solved with probability ``p`` per try.
 Writing that estimator is lesson 07's first exercise, so this module holds none: the curves take
-it as the argument ``estimator``.
+it as the argument ``estimator``. It also holds :func:`expected_distinct`, the *coverage* of k tries
+(how many different strategies they use, on average).
 """
 
 from __future__ import annotations
@@ -134,3 +135,31 @@ def plot_pass_at_k_curves(
     if title:
         ax.set_title(title)
     return ax
+
+
+def expected_distinct(probabilities: np.ndarray, k: int) -> float | np.ndarray:
+    """Expected number of distinct strategies among ``k`` independent draws.
+
+    The count is a sum over strategies of "drawn at least once", so by linearity of expectation
+    it is ``sum_s 1 - (1 - p_s) ** k``.
+
+    Parameters
+    ----------
+    probabilities
+        float array (S,) or (n, S), each row a distribution over the S strategies.
+    k
+        Number of draws (k >= 1).
+
+    Returns
+    -------
+    float for shape (S,), float array (n,) for shape (n, S).
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.ndim not in (1, 2) or probabilities.shape[-1] == 0:
+        raise ValueError(f"probabilities must have shape (S,) or (n, S), got {probabilities.shape}")
+    if np.any(probabilities < 0) or not np.allclose(probabilities.sum(axis=-1), 1.0):
+        raise ValueError("each row of probabilities must be non-negative and sum to 1")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    counts = np.sum(1.0 - (1.0 - probabilities) ** k, axis=-1)
+    return float(counts) if counts.ndim == 0 else counts

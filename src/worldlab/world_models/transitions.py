@@ -5,11 +5,12 @@ Two models are fitted by counting transitions in episodes of frame tokens: the *
 ``P(o' | o, a)``, a table of shape (K, A, K). Both predict the most-counted next frame (top-1); a
 context never seen in training has no prediction (``-1``), scored as wrong.
 
-The counting, the scoring and the rollout are the lesson's exercises, so this module does not
-define them: its experiments take them as arguments (``fit_counts``, ``accuracy``, ``rollout``),
-with the signatures of the lesson's ``fit_transition_counts(obs, n_obs, actions=None,
-n_actions=3)``, ``next_frame_accuracy(counts, obs, actions=None)`` and ``imagine_rollout(counts,
-start, horizon, actions=None)``. The kit's tests load the lesson's reference answers for them.
+The counting and the scoring are the lesson's exercises, so this module does not define them:
+its experiments take them as arguments (``fit_counts``, ``accuracy``), with the signatures of the
+lesson's ``fit_transition_counts(obs, n_obs, actions=None, n_actions=3)`` and
+``next_frame_accuracy(counts, obs, actions=None)``; the kit's tests load the lesson's reference
+answers for them. The rollout, which the lesson shows in its optional "Going further" part, is
+:func:`imagine_rollout`; the horizon experiments take it as an argument too (``rollout``).
 
 A next-token model of the interleaved stream ``o a o a …`` (see
 :func:`worldlab.worlds.pixel_strip.interleave_tokens`) that looks back two tokens predicts, at
@@ -54,6 +55,60 @@ def _check_episodes(obs: np.ndarray, actions: np.ndarray | None) -> tuple[np.nda
     return obs, actions
 
 
+def imagine_rollout(
+    counts: np.ndarray,
+    start: np.ndarray,
+    horizon: int,
+    actions: np.ndarray | None = None,
+) -> np.ndarray:
+    """Imagine ``horizon`` frames ahead by feeding a count table its own top-1 predictions.
+
+    Parameters
+    ----------
+    counts
+        (K, K) passive table or (K, A, K) action-conditioned table.
+    start
+        int array (n,): the real frames the rollouts start from.
+    horizon
+        Number of steps H to imagine, at least 1.
+    actions
+        int array (n, H) of planned buttons, needed when ``counts`` has three axes: step ``h``
+        uses ``actions[:, h]``.
+
+    Returns
+    -------
+    int array (n, H): column ``h`` is the frame predicted ``h + 1`` steps ahead; a rollout that
+    reaches a context without counts is lost, ``-1`` from there on.
+    """
+    counts, current = np.asarray(counts), np.asarray(start)
+    if counts.ndim not in (2, 3):
+        raise ValueError(f"counts must be a (K, K) or (K, A, K) table, got shape {counts.shape}")
+    if current.ndim != 1 or not np.issubdtype(current.dtype, np.integer):
+        raise ValueError(f"start must be an int array (n,), got {current.dtype} {current.shape}")
+    if np.any((current < 0) | (current >= counts.shape[0])):
+        raise ValueError(f"start frames must lie in 0 … {counts.shape[0] - 1}")
+    if int(horizon) < 1:
+        raise ValueError(f"horizon must be at least 1, got {horizon}")
+    if (counts.ndim == 3) != (actions is not None):
+        raise ValueError("an action-conditioned (K, A, K) table needs actions, a (K, K) one none")
+    if actions is not None:
+        actions = np.asarray(actions)
+        if actions.shape != (len(current), int(horizon)):
+            raise ValueError(
+                f"actions must have shape (n, horizon) = {(len(current), int(horizon))}, "
+                f"got {actions.shape}"
+            )
+    predicted = np.empty((len(current), int(horizon)), dtype=int)
+    for h in range(int(horizon)):
+        lost = current < 0
+        safe = np.where(lost, 0, current)  # a real row: counts[-1] would be the last one
+        rows = counts[safe] if actions is None else counts[safe, actions[:, h]]
+        step = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=-1), UNSEEN)
+        current = np.where(lost, UNSEEN, step)
+        predicted[:, h] = current
+    return predicted
+
+
 def rollout_error_by_horizon(
     rollout: Callable[..., np.ndarray],
     counts: np.ndarray,
@@ -69,8 +124,8 @@ def rollout_error_by_horizon(
     Parameters
     ----------
     rollout
-        ``rollout(counts, start, horizon, actions=None)`` returning (n, horizon) frame tokens
-        (the lesson's exercise).
+        ``rollout(counts, start, horizon, actions=None)`` returning (n, horizon) frame tokens,
+        e.g. :func:`imagine_rollout`.
     counts
         (K, K) or (K, A, K) table.
     obs, actions
@@ -259,7 +314,7 @@ def horizon_experiment(
     Parameters
     ----------
     fit_counts, rollout
-        The lesson's ``fit_transition_counts`` and ``imagine_rollout``.
+        The lesson's ``fit_transition_counts`` and a rollout, e.g. :func:`imagine_rollout`.
 
     Returns
     -------

@@ -212,6 +212,12 @@ WRONG_ANSWERS = [
 
 #: Mutants that behave exactly like the reference (``worldlab check --mutants``).
 EQUIVALENT_MUTANTS = {
+    "bootstrap_ci": [
+        # the default number of resamples (part of the given signature, not of the answer): 2001
+        # resampled means instead of 2000 move the interval's ends by Monte Carlo noise only, and
+        # every check asks for its own number of resamples or accepts any reasonable default
+        "default: `2000` → `2001`",
+    ],
     "paired_permutation_p": [
         # ties are compared with a 1e-12 tolerance, so >= and > (and 1e-12 or 1.5e-12) agree
         "line 7: `flipped >= observed - 1e-12` → `flipped > observed - 1e-12`",
@@ -219,4 +225,7 @@ EQUIVALENT_MUTANTS = {
     ],
 }
 
-__all__ = ["EQUIVALENT_MUTANTS", "WRONG_ANSWERS", "pd"]
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"paired_permutation_p"}
+
+__all__ = ["DESIGN_TASKS", "EQUIVALENT_MUTANTS", "WRONG_ANSWERS", "pd"]

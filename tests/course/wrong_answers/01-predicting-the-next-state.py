@@ -73,40 +73,6 @@ def wasteful_share():
     return 0.8
 
 
-def rollout_wraps_to_last_row(counts, start, horizon, actions=None):
-    counts = np.asarray(counts)
-    current = np.asarray(start).copy()
-    out = np.empty((len(current), horizon), dtype=int)
-    for h in range(horizon):
-        rows = counts[current] if actions is None else counts[current, np.asarray(actions)[:, h]]
-        current = np.where(rows.sum(axis=-1) > 0, rows.argmax(axis=-1), -1)  # -1 indexes a row
-        out[:, h] = current
-    return out
-
-
-def rollout_includes_start(counts, start, horizon, actions=None):
-    counts = np.asarray(counts)
-    current = np.asarray(start).copy()
-    out = np.empty((len(current), horizon), dtype=int)
-    for h in range(horizon):
-        out[:, h] = current  # column h is h steps ahead, not h + 1
-        lost = current < 0
-        safe = np.where(lost, 0, current)
-        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, h]]
-        current = np.where(lost, -1, np.where(rows.sum(-1) > 0, rows.argmax(-1), -1))
-    return out
-
-
-def rollout_one_step_from_truth(counts, start, horizon, actions=None):
-    counts = np.asarray(counts)
-    start = np.asarray(start)
-    out = np.empty((len(start), horizon), dtype=int)
-    for h in range(horizon):  # never feeds its prediction back in
-        rows = counts[start] if actions is None else counts[start, np.asarray(actions)[:, h]]
-        out[:, h] = np.where(rows.sum(-1) > 0, rows.argmax(-1), -1)
-    return out
-
-
 def counts_shaped_by_the_data(obs, n_obs, actions=None, n_actions=3):
     obs = np.asarray(obs)
     current, following = obs[:, :-1].ravel(), obs[:, 1:].ravel()
@@ -155,31 +121,6 @@ def share_far_above_the_goal():
     return 0.65
 
 
-def rollout_first_planned_button(counts, start, horizon, actions=None):
-    counts = np.asarray(counts)
-    current = np.asarray(start).copy()
-    out = np.empty((len(current), horizon), dtype=int)
-    for h in range(horizon):
-        lost = current < 0
-        safe = np.where(lost, 0, current)
-        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, 0]]
-        current = np.where(lost, -1, np.where(rows.sum(-1) > 0, rows.argmax(-1), -1))
-        out[:, h] = current
-    return out
-
-
-def rollout_lost_recovers(counts, start, horizon, actions=None):
-    counts = np.asarray(counts)
-    current = np.asarray(start).copy()
-    out = np.empty((len(current), horizon), dtype=int)
-    for h in range(horizon):
-        safe = np.where(current < 0, 0, current)  # a lost rollout restarts from frame 0
-        rows = counts[safe] if actions is None else counts[safe, np.asarray(actions)[:, h]]
-        current = np.where(rows.sum(-1) > 0, rows.argmax(-1), -1)
-        out[:, h] = current
-    return out
-
-
 WRONG_ANSWERS = [
     ("fit_transition_counts", "counts across episode boundaries", counts_across_episodes),
     ("fit_transition_counts", "buffered += counts repeats once", counts_with_buffered_add),
@@ -196,11 +137,6 @@ WRONG_ANSWERS = [
     ("choose_intervention_share", "far more than needed", wasteful_share),
     ("choose_intervention_share", "near the goal with no margin", share_without_margin),
     ("choose_intervention_share", "0.15 less would do", share_far_above_the_goal),
-    ("imagine_rollout", "a lost rollout indexes the last row", rollout_wraps_to_last_row),
-    ("imagine_rollout", "column h is the frame h steps ahead", rollout_includes_start),
-    ("imagine_rollout", "predicts every step from the start", rollout_one_step_from_truth),
-    ("imagine_rollout", "the first planned button at every step", rollout_first_planned_button),
-    ("imagine_rollout", "a lost rollout restarts from frame 0", rollout_lost_recovers),
 ]
 
 #: Mutants that behave exactly like the reference (``worldlab check --mutants``).
@@ -208,8 +144,7 @@ EQUIVALENT_MUTANTS = {
     "next_frame_accuracy": [
         "line 3: `1` → `2`",  # the 'no prediction' marker -1 becomes -2: still never a token
     ],
-    "imagine_rollout": [
-        "line 6: `0` → `1`",  # a lost rollout may index any real row: its result is discarded
-        "line 8: `-1` → `1`",  # axis=-1 and axis=1 are the same axis of the (n, K) rows
-    ],
 }
+
+#: Exercises with many right answers: judged by properties of the choice, not by mutants.
+DESIGN_TASKS = {"choose_intervention_share"}

@@ -57,18 +57,6 @@ def std_scaled_grpo(weights, features, actions, rewards, learning_rate):
     return weights + learning_rate * features.T @ grad / rewards.size
 
 
-def wrong_axis_distinct(probabilities, k):
-    return np.sum(1.0 - (1.0 - np.asarray(probabilities)) ** k, axis=0)
-
-
-def p_to_the_k_distinct(probabilities, k):
-    return np.sum(1.0 - np.asarray(probabilities) ** k, axis=-1)
-
-
-def k_times_p_distinct(probabilities, k):
-    return np.sum(np.minimum(1.0, k * np.asarray(probabilities)), axis=-1)
-
-
 def no_curriculum(max_length, steps):
     return np.full(steps, max_length)
 
@@ -116,9 +104,6 @@ WRONG_ANSWERS = [
     ("grpo_update", "sums instead of averaging over tries", sum_not_mean_grpo),
     ("grpo_update", "modifies the weights in place", in_place_grpo),
     ("grpo_update", "divides by the group's std (not the update asked for)", std_scaled_grpo),
-    ("expected_distinct", "sums over the wrong axis", wrong_axis_distinct),
-    ("expected_distinct", "1 - p**k instead of 1 - (1 - p)**k", p_to_the_k_distinct),
-    ("expected_distinct", "k * p capped at 1", k_times_p_distinct),
     ("design_curriculum", "no curriculum: every step at max_length", no_curriculum),
     ("design_curriculum", "lengths start at 0", off_by_one_curriculum),
     ("design_curriculum", "lengths are floats", float_curriculum),
@@ -137,8 +122,6 @@ DESIGN_TASKS = {"design_curriculum"}
 #:   bit-identical with ``pi`` replaced by zeros). Mutants that change only ``pi`` are
 #:   equivalent; the max shift only guards against overflow beyond logits of ~700, which the
 #:   docstring does not ask for.
-#: - ``expected_distinct``: the inputs are arrays, as the docstring says (the grader's data
-#:   channel delivers numpy arrays), so the ``np.asarray`` line has nothing to convert.
 EQUIVALENT_MUTANTS = {
     "pass_at_k": [
         "line 1: `n - c` → `n + c`",
@@ -153,5 +136,4 @@ EQUIVALENT_MUTANTS = {
         "line 7: `onehot - pi[:, None, :]` → `onehot + pi[:, None, :]`",
         "line 2: delete `logits = logits - logits.max(axis=1, keepdims=True`",
     ],
-    "expected_distinct": ["line 1: delete `probabilities = np.asarray(probabilities, dtype=fl`"],
 }

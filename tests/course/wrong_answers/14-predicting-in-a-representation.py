@@ -131,3 +131,12 @@ WRONG_ANSWERS = [
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"anti_collapse_weight"}
+
+#: Surviving mutants of the design task that are other right answers (``worldlab check --mutants
+#: 14``, 2026-12-05): a weight of 1.5 instead of 1.0 lies well inside the range the task's
+#: property accepts. Measured on worlds 0-2 at strength 2 with the reference losses (100 steps):
+#: weights 0.3 to 5 keep a read-out R² of 0.97-0.99 and a spread of 0.43-0.97, while 0.1 collapses
+#: (spread 0.05) and 20 drowns the prediction (R² 0.69); 1.5 sits between 1 (R² 0.99, spread
+#: 0.86) and 2 (R² 0.99, spread 0.93). Weights outside that range are caught as wrong answers
+#: above (0, 0.003, 300).
+EQUIVALENT_MUTANTS = {"anti_collapse_weight": ["line 1: `1.0` → `1.5`"]}
