@@ -52,25 +52,9 @@ YEAR = re.compile(r"^(19\d\d|20[0-3]\d)$")
 PENDING: dict[str, list[str]] = {
     "00-the-debate": ["200", "0.002", "0.75"],
     "01-predicting-the-next-state": ["65", "2,000", "192", "0.15"],
-    "02-two-meanings-of-world-model": ["600"],
-    "03-copying-and-closure": ["64", "64", "64", "64", "64"],
-    "06-acting-and-planning": ["47", "188"],
     "08-continual-learning": ["12", "3,000"],
     "10-drives-and-homeostasis": ["200"],
     "12-a-lifelong-agent": ["60%"],
-    "13-long-tasks-and-recovery": [
-        "300",
-        "240",
-        "240",
-        "300",
-        "240",
-        "20%",
-        "60",
-        "60",
-        "200",
-        "240",
-        "85%",
-    ],
     "14-predicting-in-a-representation": ["12"],
 }
 

@@ -29,17 +29,7 @@ from worldlab.grading.visible_checks import MAX_CALLS, VisibleTest, visible_test
 LESSONS = all_lessons()
 
 #: Visible tests that still share the kernel, by lesson: the grade ids, and why.
-PENDING: dict[str, dict[str, str]] = {
-    "02-two-meanings-of-world-model": {"oracle_probabilities_visible": "names of other cells"},
-    "03-copying-and-closure": {
-        "ngram_novelty_visible": "names of other cells",
-        "in_closure_visible": "names of other cells",
-        "outside_the_closure_visible": "names of other cells",
-    },
-    "06-acting-and-planning": {"explore_action_visible": "names of other cells"},
-    "10-drives-and-homeostasis": {"design_genome_visible": "too many calls"},
-    "12-a-lifelong-agent": {"exploration_bonus_visible": "too many calls"},
-}
+PENDING: dict[str, dict[str, str]] = {}
 
 
 def _visible_grade_ids(notebook) -> list[str]:

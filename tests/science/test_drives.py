@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.drives.homeostasis import behaviour, evolve_genomes, plan_lifetime, simulate, survival
+from worldlab.drives.homeostasis import (
+    behaviour,
+    evolve_genomes,
+    plan_lifetime,
+    simulate,
+    survival,
+    tournament_select,
+)
 from worldlab.stats import paired_difference
 from worldlab.worlds.seasons import Ecology
 
@@ -18,8 +25,10 @@ SEEDS = range(100, 112)
 
 @pytest.fixture(scope="module")
 def ref():
-    names = ("homeostatic_reward", "value_backup", "tournament_select")
-    return {name: load_reference(LESSON, name) for name in names}
+    names = ("homeostatic_reward", "value_backup")
+    return {name: load_reference(LESSON, name) for name in names} | {
+        "tournament_select": tournament_select
+    }
 
 
 def _behaviour(ecology, genome, ref, seed, n=50):

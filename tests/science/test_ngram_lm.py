@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from worldlab.course.references import load_reference
-from worldlab.language.ngram_lm import closure_experiment
+from worldlab.language.ngram_lm import closure_experiment, ngram_novelty
 from worldlab.stats import paired_difference, run_over_seeds
 
 SEEDS = range(10)
@@ -26,7 +26,7 @@ LESSON = "03-copying-and-closure"
 @pytest.fixture(scope="module")
 def steps():
     return {
-        "novelty": [load_reference(LESSON, "ngram_novelty")],
+        "novelty": [ngram_novelty],
         "closure": [load_reference(LESSON, "in_closure")],
     }
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from worldlab import planning as pl
-from worldlab.course.references import load_reference
+from worldlab.course.references import load_reference, load_worked_example
 from worldlab.stats import paired_difference
 from worldlab.worlds.maze import dyna_maze
 
@@ -20,9 +20,9 @@ SEEDS = range(10)
 
 @pytest.fixture(scope="module")
 def steps():
-    return {
-        name: load_reference(LESSON, name)
-        for name in ("dyna_q_update", "learn_transition_model", "value_iteration", "explore_action")
+    answers = ("dyna_q_update", "value_iteration", "explore_action")
+    return {name: load_reference(LESSON, name) for name in answers} | {
+        "learn_transition_model": load_worked_example(LESSON, "learn_transition_model")
     }
 
 

@@ -13,7 +13,7 @@ K_VALUES = (0, 1, 2, 3, 4, 5, 6)
 LESSON = "02-two-meanings-of-world-model"
 SCORE = load_reference(LESSON, "compression_distinction")
 ORACLE = load_reference(LESSON, "oracle_probabilities")
-PROBE = load_reference(LESSON, "fit_linear_probe")
+PROBE = wm.fit_linear_probe
 CONTROL = load_reference(LESSON, "control_task")
 
 

@@ -8,6 +8,7 @@ from worldlab.lifelong.agent import (
     MAX_STEPS,
     _without_loops,
     expert_policy,
+    planning_sweep,
     run_frozen,
     run_lifelong,
     run_memory,
@@ -20,9 +21,9 @@ LESSON = "12-a-lifelong-agent"
 
 @pytest.fixture(scope="module")
 def parts():
-    names = ["update_model", "planning_sweep", "exploration_bonus", "step_size"]
-    update, sweep, bonus, step = (load_reference(LESSON, n) for n in names)
-    return dict(update=update, sweep=sweep, bonus=bonus, step_size=step)
+    names = ["update_model", "exploration_bonus", "step_size"]
+    update, bonus, step = (load_reference(LESSON, n) for n in names)
+    return dict(update=update, sweep=planning_sweep, bonus=bonus, step_size=step)
 
 
 def test_doors_move_and_actions_swap_by_phase():
@@ -118,3 +119,20 @@ def test_the_world_demo_draws_at_both_ends_of_its_slider():
     for end in (slider.min, slider.max):
         slider.value = end
     plt.close("all")
+
+
+def test_the_planning_sweep_backs_up_on_the_model():
+    # was lesson 12's exercise 2 (and its visible test); now the kit's planning step
+    q = np.array([[0.0, 1.0], [2.0, 0.0], [5.0, 5.0]])
+    model = np.zeros((3, 2, 3))
+    model[:, 0, 1] = 1.0  # action 0 leads to state 1
+    model[:, 1, 2] = 1.0  # action 1 leads to state 2, where episodes end
+    new = planning_sweep(q, model, np.full((3, 2), 0.5), np.array([False, False, True]), 0.9)
+    assert new.shape == (3, 2)
+    assert np.allclose(new[:, 0], 0.5 + 0.9 * 2.0)
+    assert np.allclose(new[:, 1], 0.5)  # terminal: the reward only
+    rng = np.random.default_rng(1)
+    q, model = rng.normal(size=(4, 3)), rng.dirichlet(np.ones(4), (4, 3))
+    reward, terminal = rng.normal(size=(4, 3)), np.array([False, True, False, False])
+    v = np.where(terminal, 0.0, q.max(axis=1))
+    assert np.allclose(planning_sweep(q, model, reward, terminal, 0.8), reward + 0.8 * model @ v)

@@ -12,6 +12,7 @@ from worldlab.drives.homeostasis import (
     plan_lifetime,
     reward_table,
     simulate,
+    tournament_select,
 )
 from worldlab.worlds.seasons import ACTIONS, Ecology
 
@@ -20,8 +21,10 @@ LESSON = "10-drives-and-homeostasis"
 
 @pytest.fixture(scope="module")
 def ref():
-    names = ("homeostatic_reward", "value_backup", "tournament_select")
-    return {name: load_reference(LESSON, name) for name in names}
+    names = ("homeostatic_reward", "value_backup")
+    return {name: load_reference(LESSON, name) for name in names} | {
+        "tournament_select": tournament_select
+    }
 
 
 def test_step_tables_are_distributions_and_follow_the_rules():
@@ -127,3 +130,18 @@ def test_stocking_up_is_undefined_without_winter_not_zero():
     lives = simulate(ecology, policy, 5, np.random.default_rng(0))
     result = behaviour(ecology, lives, setpoint=10)
     assert np.isnan(result["stocking_up"]) and np.isnan(result["energy_at_winter"])
+
+
+def test_tournament_select_follows_its_stated_rules():
+    # the genetic algorithm's selection (an exercise until issue 25 moved it into the kit)
+    rng = np.random.default_rng(0)
+    fitness = np.array([0.1, 0.9, 0.5, 0.3])
+    chosen = tournament_select(fitness, 20000, rng)
+    assert chosen.shape == (20000,) and chosen.min() >= 0 and chosen.max() < 4
+    # drawn with replacement from the whole population: the fittest wins 1 - (3/4)^3 of them
+    assert abs(np.mean(chosen == 1) - (1 - 0.75**3)) < 0.015
+    assert abs(np.mean(chosen == 0) - 0.25**3) < 0.005  # the weakest wins only against itself
+    # a tie goes to the first entrant drawn, so tied individuals win equally often
+    tied = tournament_select(np.array([5.0, 0.0, 5.0, 5.0, 0.0]), 30000, rng, tournament_size=2)
+    shares = [np.mean(tied == i) for i in (0, 2, 3)]
+    assert max(shares) - min(shares) < 0.02

@@ -11,6 +11,7 @@ from worldlab.language.ngram_lm import (
     apply_temperature,
     closure_experiment,
     fit_ngram,
+    ngram_novelty,
     novelty_demo,
     sentence_novelty,
 )
@@ -19,9 +20,22 @@ from worldlab.widgets import build_demo
 LESSON = "03-copying-and-closure"
 TRAIN = [("a", "b", "c"), ("a", "c"), ("b", "c", "a")]
 STEPS = {
-    "novelty": load_reference(LESSON, "ngram_novelty"),
+    "novelty": ngram_novelty,
     "closure": load_reference(LESSON, "in_closure"),
 }
+
+
+def test_ngram_novelty_counts_occurrences_inside_each_sentence():
+    tiny_train = [("a", "b", "c"), ("c", "a")]
+    tiny_generated = [("a", "b", "a", "b"), ("c", "a")]
+    assert ngram_novelty(tiny_generated, tiny_train, 2) == 0.25  # only "b a", 1 of 4 occurrences
+    assert ngram_novelty(tiny_generated, tiny_train, 1) == 0.0
+    assert np.isnan(ngram_novelty([("a", "b")], tiny_train, 3))  # no 3-gram: nan, not 0
+    assert ngram_novelty([("b", "c")], [("a", "b"), ("c", "d")], 2) == 1.0  # training not joined
+    assert np.isnan(ngram_novelty([("a",), ("b",)], [("a", "b")], 2))  # generated not joined
+    assert ngram_novelty([("a", "b", "c")], [("a", "b", "c")], 3) == 0.0  # the last n-gram counts
+    with pytest.raises(ValueError, match="positive integer"):
+        ngram_novelty(tiny_generated, tiny_train, 0)
 
 
 def test_sentence_novelty():

@@ -11,7 +11,7 @@ import pytest
 from ipywidgets import IntSlider
 
 from worldlab import planning as pl
-from worldlab.course.references import load_reference
+from worldlab.course.references import load_reference, load_worked_example
 from worldlab.widgets import build_demo
 from worldlab.worlds.maze import dyna_maze
 
@@ -25,7 +25,7 @@ def update():
 
 @pytest.fixture(scope="module")
 def learn_model():
-    return load_reference(LESSON, "learn_transition_model")
+    return load_worked_example(LESSON, "learn_transition_model")
 
 
 @pytest.fixture(scope="module")
@@ -293,3 +293,20 @@ def test_plot_goal_change_marks_budget_and_optimum(update, learn_model, planner)
     ]
     assert ax.get_yscale() == "log" and len(ax.collections) >= 4
     plt.close("all")
+
+
+def test_share_difference_stays_within_bounds_and_rejects_bad_counts():
+    from worldlab.planning.verdict import share_difference
+
+    d, low, high = share_difference(20, 20, 0, 20)
+    assert d == 1.0 and -1.0 <= low < d <= high <= 1.0
+    d, low, high = share_difference(3, 10, 6, 10)
+    assert np.isclose(d, -0.3) and low < d < high
+    with pytest.raises(ValueError, match="0 <= k <= n"):
+        share_difference(11, 10, 0, 10)
+
+
+def test_the_worked_transition_model_assumes_untried_moves_stay(learn_model):
+    model, known = learn_model(np.array([0]), np.array([1]), np.array([2]), 3, 2)
+    assert model.tolist() == [[0, 2], [1, 1], [2, 2]]
+    assert known.tolist() == [[False, True], [False, False], [False, False]]

@@ -17,7 +17,7 @@ from worldlab.long_tasks.agents import (
     success_by_horizon,
     with_recovery_rule,
 )
-from worldlab.long_tasks.experiments import check_plan, paired_table
+from worldlab.long_tasks.experiments import DEMO_BUDGET, arm_settings, check_plan, paired_table
 from worldlab.long_tasks.verdict import RULES
 from worldlab.worlds.program_edits import feedback, make_edit_world, new_episodes, slip, step
 
@@ -165,3 +165,10 @@ def test_the_rules_judge_paired_tables():
     )
     table = paired_table(results, "a", "b", knob="h")
     assert table.loc[0, "estimate"] == pytest.approx(0.4) and table.loc[0, "n"] == 2
+
+
+def test_arm_settings_are_the_ones_the_arms_train_with():
+    settings = arm_settings()
+    assert settings["labelled steps"] == DEMO_BUDGET
+    assert settings["DAgger steps per round"] * settings["DAgger rounds"] == DEMO_BUDGET
+    assert 0 < settings["DART perturbed share"] < 1 and settings["RL temperature"] > 1

@@ -13,7 +13,7 @@ from worldlab.worlds import grid_walks as gw
 LESSON = "02-two-meanings-of-world-model"
 oracle_probabilities = load_reference(LESSON, "oracle_probabilities")
 compression_distinction = load_reference(LESSON, "compression_distinction")
-fit_linear_probe = load_reference(LESSON, "fit_linear_probe")
+fit_linear_probe = wm.fit_linear_probe
 control_task = load_reference(LESSON, "control_task")
 
 
@@ -115,6 +115,18 @@ def test_apply_linear_probe_validates():
     assert wm.apply_linear_probe(weights, np.ones((5, 3))).shape == (5, 2)
     with pytest.raises(ValueError, match="rows of weights"):
         wm.apply_linear_probe(weights, np.ones((5, 2)))
+
+
+def test_fit_linear_probe_puts_the_bias_last_and_copes_with_redundant_features():
+    x = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = 2 * x + 1
+    assert np.allclose(wm.fit_linear_probe(x, y)[:, 0], [2.0, 1.0])
+    redundant = np.hstack([x, x, np.zeros((4, 1))])  # a copied and a constant feature
+    weights = wm.fit_linear_probe(redundant, y)
+    assert weights.shape == (4, 1)
+    assert np.allclose(wm.apply_linear_probe(weights, redundant), y)
+    with pytest.raises(ValueError, match="same n"):
+        wm.fit_linear_probe(np.ones((5, 2)), np.ones((4, 1)))
 
 
 def test_position_probe_on_raw_input_is_exact():

@@ -92,6 +92,31 @@ def load_reference(lesson_id: str, name: str, root: Path | None = None) -> Calla
     return namespace[name]
 
 
+def load_worked_example(lesson_id: str, name: str, root: Path | None = None) -> Callable:
+    """A function the lesson defines in a plain code cell: a worked example, not an exercise.
+
+    Only the function's own definition runs (after the lesson's imports), not the rest of its
+    cell, so a kit test can use the lesson's code without running the lesson's experiments.
+    """
+    (lesson,) = resolve([lesson_id], root)
+    for cell in instructor_notebook(lesson.source, lesson.id).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution") or meta.get("grade"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                namespace: dict = {"__name__": f"example_{lesson_id.replace('-', '_')}"}
+                imports = _import_lines(lesson_id, root)
+                exec(compile(imports, f"<{lesson_id} imports>", "exec"), namespace)
+                exec(compile(ast.unparse(node), f"<{lesson_id} example>", "exec"), namespace)
+                return namespace[name]
+    raise CourseError(f"lesson {lesson_id!r} has no plain code cell defining {name!r}")
+
+
 def _stub_source(source: str) -> str:
     """An answer cell as nbgrader's ClearSolutions leaves it: the solution region replaced."""
     lines, out, inside = source.splitlines(), [], False

@@ -202,6 +202,30 @@ def mutate_genome(genome: dict, ecology: Ecology, rng: np.random.Generator) -> d
     return child
 
 
+def tournament_select(
+    fitness: np.ndarray, n_select: int, rng: np.random.Generator, tournament_size: int = 3
+) -> np.ndarray:
+    """Indices of parents chosen by tournaments (the lesson's genetic algorithm uses it).
+
+    Each parent is the fittest of ``tournament_size`` entrants drawn uniformly, with replacement,
+    from the whole population; on a tie the first entrant drawn wins.
+
+    Parameters
+    ----------
+    fitness : float array-like (n_population,).
+    n_select : number of parents to choose.
+    rng : the random generator.
+    tournament_size : entrants per tournament.
+
+    Returns
+    -------
+    int array (n_select,) of indices into ``fitness``.
+    """
+    fitness = np.asarray(fitness, dtype=float)
+    entrants = rng.integers(0, len(fitness), (int(n_select), int(tournament_size)))
+    return entrants[np.arange(int(n_select)), fitness[entrants].argmax(axis=1)]
+
+
 def evolve_genomes(
     ecology: Ecology,
     select: Select,
@@ -216,7 +240,7 @@ def evolve_genomes(
     """A small genetic algorithm whose fitness is survival.
 
     Each generation keeps its fittest genome and fills the rest with mutated copies of parents
-    chosen by ``select(fitness, n, rng) -> indices`` (the lesson's exercise); a genome's fitness
+    chosen by ``select(fitness, n, rng) -> indices`` (e.g. :func:`tournament_select`); a genome's fitness
     is its :func:`survival` over ``n_episodes`` lives of ``lifetime`` steps. Returns ``best``
     (a genome), ``best_fitness``, and per-generation arrays ``mean_fitness`` and ``top_fitness``.
     """

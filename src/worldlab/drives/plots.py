@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 
 from worldlab.drives.homeostasis import Backup, RewardFn, plan_lifetime, simulate
 from worldlab.plots import PALETTE, ci_errors
-from worldlab.plots.palette import COLORS
+from worldlab.plots.palette import COLORS, ROLE
 from worldlab.stats import mean_ci
 from worldlab.worlds.seasons import Ecology
 
@@ -203,3 +203,25 @@ def drives_demo(
         title=f"winter {winter_length} of 24 steps, meals of {meal_size}, predation {predation:g}",
     )
     plt.show()
+
+
+def plot_instinct(rows: pd.DataFrame, setpoint: float = 10.0, ax: Axes | None = None) -> Axes:
+    """Mean energy of the instinct and of the re-planning drive in each world, with 95% intervals.
+
+    Parameters
+    ----------
+    rows : one row per seed, world and agent, with columns ``world``, ``agent`` (``"instinct"`` or
+        ``"re-planning drive"``) and ``mean_energy``.
+    setpoint : drawn as a dashed line.
+    """
+    table = rows.assign(condition=rows["agent"] + "\n(" + rows["world"] + ")")
+    summary = mean_ci(table, by="condition", value="mean_energy")
+    colors = {
+        c: ROLE_COLORS["instinct" if c.startswith("instinct") else "re-planning drive"]
+        for c in summary.index
+    }
+    ax = plot_paired_bars(summary, "mean energy of the living", ax=ax, colors=colors)
+    ax.axhline(setpoint, color=ROLE["guide"], linestyle="--", linewidth=1, label="set-point")
+    ax.set_ylim(0, 21)
+    ax.legend()
+    return ax

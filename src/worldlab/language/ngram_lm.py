@@ -11,8 +11,9 @@ fraction for held-out text written by the "human" (here: the grammar of
 :mod:`worldlab.worlds.grammar`).
 
 Sentences are tuples of words. Models pad each sentence with ``n - 1`` start markers ``<s>`` and
-one end marker ``</s>``. The measurements themselves (n-gram novelty, closure membership) are
-lesson 03's exercises: :func:`closure_experiment` takes them as arguments.
+one end marker ``</s>``. :func:`ngram_novelty` measures n-gram novelty; closure membership is
+lesson 03's exercise, so :func:`closure_experiment` takes it (and the novelty measure) as
+arguments.
 """
 
 from __future__ import annotations
@@ -52,6 +53,35 @@ def _grams(words: Sentence, n: int, pad: bool) -> list[tuple[str, ...]]:
     if pad:
         words = (BOS,) * (n - 1) + words + (EOS,)
     return list(zip(*(words[i:] for i in range(n)), strict=False))  # shifted copies, cut short
+
+
+def ngram_novelty(
+    generated: Iterable[Sequence[str]], train: Iterable[Sequence[str]], n: int
+) -> float:
+    """Fraction of the n-gram occurrences in ``generated`` that never occur in ``train``.
+
+    n-grams are taken inside each sentence (never across two; a sentence shorter than ``n`` has
+    none), and every occurrence counts (a new n-gram written twice counts twice).
+
+    Parameters
+    ----------
+    generated, train
+        Lists of sentences, each a sequence of words (strings).
+    n
+        Length of the n-grams (1 = single words).
+
+    Returns
+    -------
+    float in [0, 1], or nan when ``generated`` has no n-gram of length ``n``.
+    """
+    n = _check_n(n)
+    seen = {
+        gram for sentence in _as_sentences(train, "train") for gram in _grams(sentence, n, False)
+    }
+    written = [gram for s in _as_sentences(generated, "generated") for gram in _grams(s, n, False)]
+    if not written:
+        return float("nan")
+    return sum(gram not in seen for gram in written) / len(written)
 
 
 def sentence_novelty(generated: Iterable[Sequence[str]], train: Iterable[Sequence[str]]) -> float:

@@ -1,7 +1,7 @@
 """Run agents through the phases of a :class:`~worldlab.worlds.changing_grid.ChangingGrid`.
 
 The learning agent is assembled from four functions the caller passes in (the lesson's
-exercises); the kit only wires them together:
+exercises, and the planning backup :func:`planning_sweep`); the kit only wires them together:
 
 ``update(model, state, action, obs, rate) -> model``
     the model ``(n_cells, n_actions, n_obs)`` after one observed transition;
@@ -398,3 +398,27 @@ def surprise_bonus(visits: np.ndarray, surprise: np.ndarray) -> np.ndarray:
 def no_bonus(visits: np.ndarray, surprise: np.ndarray) -> np.ndarray:
     """No exploration bonus at all (the control of C27), ``(S, A)`` zeros."""
     return np.zeros(np.shape(visits), dtype=float)
+
+
+def planning_sweep(
+    q: np.ndarray, model: np.ndarray, reward: np.ndarray, terminal: np.ndarray, gamma: float
+) -> np.ndarray:
+    """One Bellman backup of ``q`` on a model over positions (the agent's planning step).
+
+    With ``v(s) = max_a q(s, a)``, and ``v(s) = 0`` where ``terminal[s]``, every pair gets
+    ``q'(s, a) = reward(s, a) + gamma * sum_s' model[s, a, s'] v(s')``.
+
+    Parameters
+    ----------
+    q : float array (n_states, n_actions).
+    model : float array (n_states, n_actions, n_states).
+    reward : float array (n_states, n_actions), the expected reward of each action.
+    terminal : bool array (n_states,), where episodes end.
+    gamma : discount in [0, 1).
+
+    Returns
+    -------
+    float array (n_states, n_actions).
+    """
+    v = np.where(np.asarray(terminal, dtype=bool), 0.0, np.max(np.asarray(q, dtype=float), axis=1))
+    return np.asarray(reward, dtype=float) + gamma * np.asarray(model, dtype=float) @ v

@@ -7,6 +7,7 @@ episodes (the same generator seed), so differences between arms are paired.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -62,6 +63,29 @@ def train_arms(
             world, budget, TRAIN_HORIZON, noise, np.random.default_rng([seed, 3])
         ),
         "DAgger": dagger(world, budget, TRAIN_HORIZON, np.random.default_rng([seed, 4])),
+    }
+
+
+def arm_settings() -> dict[str, float]:
+    """The settings :func:`train_arms` trains the arms with, read from the functions it calls.
+
+    Returns
+    -------
+    dict: the labelled steps of each copier, RL's rounds, episodes per round and sampling
+    temperature, the share of DART's perturbed calls, and DAgger's rounds and steps per round.
+    """
+    arms = inspect.signature(train_arms).parameters
+    rl = inspect.signature(train_rl).parameters
+    rounds = inspect.signature(dagger).parameters["rounds"].default
+    budget = arms["budget"].default
+    return {
+        "labelled steps": budget,
+        "RL rounds": rl["iterations"].default,
+        "RL episodes per round": rl["episodes"].default,
+        "RL temperature": arms["temperature"].default,
+        "DART perturbed share": arms["noise"].default,
+        "DAgger rounds": rounds,
+        "DAgger steps per round": budget // rounds,
     }
 
 

@@ -53,6 +53,7 @@ Modules, one idea each:
 * :mod:`~worldlab.planning.model_based` — explore, learn a model, plan to a goal, and the
   experiment in which the goal moves;
 * :mod:`~worldlab.planning.plots` — the lesson's figures and its demo.
+* :mod:`~worldlab.planning.verdict` — the lesson's verdict rules and the tables they judge.
 """
 
 from worldlab.planning.dyna import (
@@ -78,7 +79,12 @@ from worldlab.planning.model_based import (
     rollout,
     steps_to_goal,
 )
-from worldlab.planning.plots import planning_demo, plot_goal_change, plot_learning_curves
+from worldlab.planning.plots import (
+    planning_demo,
+    plot_goal_change,
+    plot_learning_curves,
+    plot_partial_model,
+)
 from worldlab.planning.steps import (
     ALPHA,
     EPSILON,
@@ -117,6 +123,7 @@ __all__ = [
     "planning_demo",
     "plot_goal_change",
     "plot_learning_curves",
+    "plot_partial_model",
     "rollout",
     "run_dyna",
     "steps_to_goal",

@@ -14,7 +14,7 @@ from worldlab.planning.model_based import AGENTS, explore, plan_to_goal, rollout
 from worldlab.planning.steps import DynaUpdate, ModelLearner, Planner, checked_model
 from worldlab.plots import PALETTE
 from worldlab.plots.palette import COLORS, colormap
-from worldlab.stats import mean_ci
+from worldlab.stats import bounded_mean_ci, mean_ci, wilson_interval
 from worldlab.worlds.maze import ACTION_DELTAS, Maze, dyna_maze
 
 _VALUE_MAP = colormap("value")
@@ -383,3 +383,66 @@ def plot_goal_change(moved: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("steps to reach the new goal")
     ax.legend(loc="center left", fontsize=9)
     return ax
+
+
+def plot_partial_model(
+    sweep: pd.DataFrame, told_steps: pd.Series | None = None, within: int = 200
+) -> plt.Figure:
+    """The planner with a partial model: coverage and success against the exploration budget.
+
+    Parameters
+    ----------
+    sweep : the rows of :func:`exploration_sweep` for one or more explorers, with a column
+        ``explorer`` naming each ("random walk", "your explorer").
+    told_steps : steps (one per seed) the Q-learner told the goal needed in
+        :func:`goal_change_experiment`; drawn as its share within ``within`` steps, with a Wilson
+        95% band. None leaves the reference line out.
+    within : the step limit of a success, in moves.
+
+    Returns
+    -------
+    The figure: left, the share of the maze's moves tried; right, the share of plans reaching the
+    goal within ``within`` moves; means with intervals that stay in [0, 1] (Wilson for shares).
+    """
+    colors = {"random walk": PALETTE["blue"], "your explorer": PALETTE["green"]}
+    budgets = sorted(sweep["n_exploration"].unique())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for name, part in sweep.groupby("explorer"):
+        for ax, column in ((left, "coverage"), (right, "reached")):
+            summary = bounded_mean_ci(
+                part.assign(reached=part["reached"].astype(float)), by="n_exploration", value=column
+            )
+            ax.errorbar(
+                summary.index,
+                summary["mean"],
+                capsize=4,
+                marker="o",
+                color=colors.get(name, PALETTE["black"]),
+                yerr=[summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]],
+                label=name,
+            )
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xticks(budgets, [str(b) for b in budgets])
+        ax.set_xlabel("exploration steps before the goal is given")
+        ax.set_ylim(-0.03, 1.1)
+    left.set_ylabel("share of the maze's moves tried")
+    right.set_ylabel(f"share of plans reaching the goal\nwithin {within} moves")
+    if told_steps is not None:
+        reached = int((np.asarray(told_steps) <= within).sum())
+        low, high = wilson_interval(reached, len(told_steps))
+        right.axhspan(low, high, color=PALETTE["orange"], alpha=0.15, linewidth=0)
+        right.axhline(
+            reached / len(told_steps),
+            color=PALETTE["orange"],
+            linestyle="--",
+            label=f"Q-learner told the goal,\nwithin {within} steps (band: 95%)",
+        )
+    left.legend()
+    right.legend(fontsize=8, loc="lower right")
+    fig.suptitle(
+        f"The planner with a partial model (mean and 95% interval, {sweep['seed'].nunique()} "
+        "seeds per budget)"
+    )
+    plt.tight_layout()
+    return fig

@@ -21,11 +21,12 @@ with probability above a small threshold.
 with controls (the same network at random initialisation, the raw input, and a control task in
 the manner of Hewitt & Liang, 2019), without which a high probe accuracy means little.
 
-The oracle, the two behavioural tests, the probe and the control task are the lesson's exercises,
-so this module does not define them: its experiments take them as arguments (``oracle``,
-``score`` with the signature of ``compression_distinction(accepted, cells, legal)``,
-``fit_probe`` with that of ``fit_linear_probe(features, targets)``, ``control`` with that of
-``control_task(cells, size, rng)``). The kit's tests load the lesson's references for them.
+The oracle, the two behavioural tests and the control task are the lesson's exercises, so this
+module does not define them: its experiments take them as arguments (``oracle``, ``score`` with
+the signature of ``compression_distinction(accepted, cells, legal)``, ``control`` with that of
+``control_task(cells, size, rng)``). The kit's tests load the lesson's references for them. The
+least-squares probe, :func:`fit_linear_probe`, is not an exercise (the lesson states its formula)
+and is defined here; the experiments still take any ``fit_probe`` of its signature.
 The figures of these experiments are in :mod:`worldlab.world_models.figures`.
 """
 
@@ -278,6 +279,34 @@ def behavioural_scores(
 # --- linear probes ----------------------------------------------------------------------------
 
 
+def fit_linear_probe(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Least-squares linear probe with a bias: the ``W`` minimising ``||[X, 1] W - Y||^2``.
+
+    Parameters
+    ----------
+    features
+        float array (n, d), ``X``; redundant (constant or copied) columns are allowed: the
+        minimum-norm solution is returned.
+    targets
+        float array (n, m), ``Y``.
+
+    Returns
+    -------
+    float array (d + 1, m); the last row is the bias, so predictions are
+    ``features @ W[:-1] + W[-1]`` (:func:`apply_linear_probe`).
+    """
+    features = np.asarray(features, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    if features.ndim != 2 or targets.ndim != 2 or len(features) != len(targets):
+        raise ValueError(
+            f"features must be (n, d) and targets (n, m) with the same n, got {features.shape} "
+            f"and {targets.shape}"
+        )
+    design = np.hstack([features, np.ones((len(features), 1))])
+    weights, *_ = np.linalg.lstsq(design, targets, rcond=None)
+    return weights
+
+
 def apply_linear_probe(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
     """Predictions ``[features, 1] @ weights``: (n,) or (n, m)."""
     features = np.asarray(features, dtype=float)
@@ -303,7 +332,7 @@ def position_probe_accuracy(
     ----------
     fit_probe
         ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)``, the last row the
-        bias (the lesson's ``fit_linear_probe``).
+        bias (:func:`fit_linear_probe`).
     train_features, test_features
         float arrays (n, d).
     train_positions, test_positions
@@ -338,7 +367,7 @@ def probe_experiment(
     seed
         Seed of the walks, of the network's initialisation and of the control task.
     fit_probe, score
-        The lesson's ``fit_linear_probe`` and ``compression_distinction``.
+        :func:`fit_linear_probe` and the lesson's ``compression_distinction``.
     control
         ``control(cells (n,), size, rng) -> (n, 2)`` control labels (the lesson's
         ``control_task``), or ``None`` for no control task.
@@ -414,8 +443,8 @@ def network_sweep(
     Parameters
     ----------
     fit_probe
-        Optional ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)`` (the
-        lesson's ``fit_linear_probe``): after each stage a (row, col) probe is fitted to the
+        Optional ``fit_probe(features (n, d), targets (n, m)) -> weights (d + 1, m)``
+        (:func:`fit_linear_probe`): after each stage a (row, col) probe is fitted to the
         hidden layer on the training walks and scored on the test walks (key ``probe``), so the
         two meanings of "world model" are measured on the same network at every stage.
 

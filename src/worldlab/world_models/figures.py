@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from worldlab.plots import PALETTE, paired_marker
-from worldlab.plots.palette import COLORS, colormap
+from worldlab.plots.palette import COLORS, ROLE, colormap
 from worldlab.stats import paired_difference
 from worldlab.world_models.evaluation import kgram_experiment
 from worldlab.worlds import grid_walks
@@ -260,4 +260,52 @@ def plot_network_sweep(rows: list[dict[str, float]]) -> None:
         ax.grid(False)
     axes[0].set_ylabel("training length (epochs)")
     fig.colorbar(image, ax=axes, fraction=0.03, label="score (fraction of pairs)")
+    plt.show()
+
+
+def plot_two_meanings(means, gap) -> None:
+    """The two meanings of "world model" on the same networks, against training length.
+
+    Parameters
+    ----------
+    means
+        DataFrame indexed by training length (epochs) with columns ``probe`` (the probe's
+        exact-cell accuracy) and ``behaviour`` (the best ``min(compression, distinction)`` over
+        the thresholds), means over seeds.
+    gap
+        The paired ``probe − behaviour`` difference per training length, as
+        :func:`worldlab.stats.paired_difference_table` returns it (``knob``, ``estimate``,
+        ``low``, ``high``).
+
+    Ends with ``plt.show()``.
+    """
+    epochs = means.index.to_numpy()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    left.plot(
+        epochs, means["probe"], "o-", color=PALETTE["blue"],
+        label="probe accuracy (representation)",
+    )  # fmt: skip
+    left.plot(
+        epochs, means["behaviour"], "s-", color=PALETTE["vermillion"],
+        label="best min(compression, distinction) (behaviour)",
+    )  # fmt: skip
+    left.axhline(1, color=ROLE["guide"], linestyle=":", label="the oracle's behaviour")
+    left.set_ylabel("score (fraction)")
+    left.set_ylim(0, 1.05)
+    left.set_title("The two meanings on the same networks")
+    gap = gap.set_index("knob").loc[epochs]
+    right.errorbar(
+        epochs, gap["estimate"], capsize=5, marker="o", color=PALETTE["black"],
+        yerr=[gap["estimate"] - gap["low"], gap["high"] - gap["estimate"]],
+    )  # fmt: skip
+    right.axhline(0, color=ROLE["guide"], linestyle="--")
+    right.set_ylabel("probe − behaviour (paired, 95% CI)")
+    right.set_ylim(-0.1, 1.0)
+    right.set_title("Where they would agree: 0")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xticks(epochs, [str(e) for e in epochs])
+        ax.minorticks_off()
+        ax.set_xlabel("training length (epochs)")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
     plt.show()

@@ -70,29 +70,6 @@ def scores_any_move_agrees(accepted, cells, legal):
     )
 
 
-def probe_without_bias(features, targets):
-    features = np.asarray(features, dtype=float)
-    weights, *_ = np.linalg.lstsq(features, np.asarray(targets, dtype=float), rcond=None)
-    return np.vstack([weights, np.zeros((1, weights.shape[1]))])
-
-
-def probe_bias_first(features, targets):
-    features = np.asarray(features, dtype=float)
-    design = np.hstack([np.ones((len(features), 1)), features])  # bias in the first row
-    weights, *_ = np.linalg.lstsq(design, np.asarray(targets, dtype=float), rcond=None)
-    return weights
-
-
-def probe_normal_equations(features, targets):
-    features = np.asarray(features, dtype=float)
-    design = np.hstack([features, np.ones((len(features), 1))])
-    return (
-        np.linalg.pinv(design.T @ design)[:, :1]
-        @ np.ones((1, 1))
-        @ (design.T @ np.asarray(targets, dtype=float))[:1]
-    )
-
-
 def control_identity(cells, size, rng):
     cells = np.asarray(cells)
     return np.stack([cells // size, cells % size], axis=-1)  # keeps the geometry
@@ -156,21 +133,6 @@ def compression_over_same_legal_moves(accepted, cells, legal):
     )
 
 
-def probe_ridge(features, targets):
-    features = np.asarray(features, dtype=float)
-    design = np.hstack([features, np.ones((len(features), 1))])
-    penalty = np.eye(design.shape[1])  # a "safe" ridge penalty of 1 the statement never asked for
-    return np.linalg.solve(design.T @ design + penalty, design.T @ np.asarray(targets, float))
-
-
-def probe_centred_bias(features, targets):
-    features, targets = np.asarray(features, dtype=float), np.asarray(targets, dtype=float)
-    weights, *_ = np.linalg.lstsq(
-        features - features.mean(0), targets - targets.mean(0), rcond=None
-    )
-    return np.vstack([weights, targets.mean(0)])  # forgot the features' means in the bias
-
-
 def control_labels_with_repeats(cells, size, rng):
     cells = np.asarray(cells)
     relabel = rng.integers(0, size * size, size=size * size)  # drawn with replacement
@@ -201,9 +163,6 @@ WRONG_ANSWERS = [
         distinction_over_different_cells,
     ),
     ("compression_distinction", "any move agreeing counts as same", scores_any_move_agrees),
-    ("fit_linear_probe", "no bias column", probe_without_bias),
-    ("fit_linear_probe", "bias in the first row", probe_bias_first),
-    ("fit_linear_probe", "a garbled normal-equation solve", probe_normal_equations),
     ("control_task", "the identity (keeps the geometry)", control_identity),
     ("control_task", "a transpose (keeps the geometry)", control_transpose),
     ("control_task", "a random label per history", control_per_history),
@@ -221,8 +180,6 @@ WRONG_ANSWERS = [
         "compression over pairs with the same legal moves",
         compression_over_same_legal_moves,
     ),
-    ("fit_linear_probe", "adds a ridge penalty", probe_ridge),
-    ("fit_linear_probe", "bias from centred data without the feature means", probe_centred_bias),
     ("control_task", "labels drawn with replacement (cells collide)", control_labels_with_repeats),
     ("control_task", "permutes the histories, not the cell types", control_shuffles_histories),
     ("control_task", "a cyclic shift of the cell index", control_cyclic_shift),
@@ -233,7 +190,6 @@ EQUIVALENT_MUTANTS = {
     # numpy turns a list into an array wherever these answers index or stack with it, so the
     # first np.asarray is redundant even for list inputs (the checks pass lists to be sure)
     "oracle_probabilities": ["line 1: delete `moves = np.asarray(moves)`"],
-    "fit_linear_probe": ["line 1: delete `features = np.asarray(features, dtype=float)`"],
     "control_task": [
         "line 1: delete `cells = np.asarray(cells)`",
         "line 4: `-1` → `1`",  # stacking two 1-D arrays on axis=1 is stacking them on axis=-1

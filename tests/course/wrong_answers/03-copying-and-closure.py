@@ -1,57 +1,17 @@
 """Plausible wrong answers to lesson 03's exercises; each must fail a hidden check.
 
-Test notes (mutants that survive the hidden checks, all equivalent): in ``ngram_novelty``, making
-the *training* range longer (``len(s) + n + 1``, ``- n + 2``) only adds slices shorter than
-``n``, which no generated n-gram equals; in ``in_closure`` and ``outside_the_closure``, padding
-both sides with more start markers or taking longer ranges adds the same short tails to the
-candidates and to the training set; in ``outside_the_closure``, the search constants (1000 seeds,
+Test notes (mutants that survive the hidden checks, all equivalent): in ``in_closure`` and
+``outside_the_closure``, padding both sides with more start markers or taking longer ranges adds
+the same short tails to the candidates and to the training set; in ``outside_the_closure``, the search constants (1000 seeds,
 500 sentences) and the filters against duplicates and sentences over 30 words never bind for
 the grammar's generator, whose sentences out of the closure are long-tailed and distinct.
 """
-
-import numpy as np
 
 from worldlab.worlds.grammar import generate_sentences
 
 
 def _grams(sentence, n):
     return [tuple(sentence[i : i + n]) for i in range(len(sentence) - n + 1)]
-
-
-def novelty_distinct(generated, train, n):
-    seen = {g for s in train for g in _grams(s, n)}
-    distinct = {g for s in generated for g in _grams(s, n)}
-    return sum(g not in seen for g in distinct) / len(distinct) if distinct else float("nan")
-
-
-def novelty_joined(generated, train, n):
-    seen = set(_grams([w for s in train for w in s], n))
-    grams = _grams([w for s in generated for w in s], n)
-    return sum(g not in seen for g in grams) / len(grams) if grams else float("nan")
-
-
-def novelty_off_by_one(generated, train, n):
-    def grams(s):
-        return [tuple(s[i : i + n]) for i in range(len(s) - n)]
-
-    seen = {g for s in train for g in grams(s)}
-    written = [g for s in generated for g in grams(s)]
-    return sum(g not in seen for g in written) / len(written) if written else float("nan")
-
-
-def novelty_zero_when_empty(generated, train, n):
-    seen = {g for s in train for g in _grams(s, n)}
-    written = [g for s in generated for g in _grams(s, n)]
-    return sum(g not in seen for g in written) / len(written) if written else 0.0
-
-
-def novelty_padded(generated, train, n):
-    def grams(s):
-        return _grams(("<s>",) * (n - 1) + tuple(s) + ("</s>",), n)
-
-    seen = {g for s in train for g in grams(s)}
-    written = [g for s in generated for g in grams(s)]
-    return sum(g not in seen for g in written) / len(written) if written else float("nan")
 
 
 def closure_unpadded(sentences, train, n):
@@ -138,27 +98,6 @@ def witnesses_grammar_unchecked(train, n, how_many):
 # --- issue 29: more plausible mistakes --------------------------------------------------------
 
 
-def novelty_share_seen(generated, train, n):
-    seen = {g for s in train for g in _grams(s, n)}
-    written = [g for s in generated for g in _grams(s, n)]
-    return sum(g in seen for g in written) / len(written) if written else float("nan")  # inverted
-
-
-def novelty_short_sentence_is_one_gram(generated, train, n):
-    def grams(s):  # a sentence shorter than n counts as one (short) n-gram
-        return _grams(s, n) if len(s) >= n else [tuple(s)]
-
-    seen = {g for s in train for g in grams(s)}
-    written = [g for s in generated for g in grams(s)]
-    return sum(g not in seen for g in written) / len(written) if written else float("nan")
-
-
-def novelty_per_sentence(generated, train, n):
-    seen = {g for s in train for g in _grams(s, n)}
-    shares = [np.mean([g not in seen for g in _grams(s, n)]) for s in generated if len(s) >= n]
-    return float(np.mean(shares)) if shares else float("nan")  # mean of per-sentence fractions
-
-
 def closure_one_start_marker(sentences, train, n):
     def grams(s):
         return _grams(("<s>",) + tuple(s) + ("</s>",), n)  # one start marker whatever n
@@ -197,11 +136,6 @@ def witnesses_one_short(train, n, how_many):
 
 
 WRONG_ANSWERS = [
-    ("ngram_novelty", "counts distinct n-grams instead of occurrences", novelty_distinct),
-    ("ngram_novelty", "joins the sentences into one text", novelty_joined),
-    ("ngram_novelty", "off by one: misses each sentence's last n-gram", novelty_off_by_one),
-    ("ngram_novelty", "returns 0 instead of nan when there is no n-gram", novelty_zero_when_empty),
-    ("ngram_novelty", "pads the sentences with start and end markers", novelty_padded),
     ("in_closure", "forgets the padding", closure_unpadded),
     ("in_closure", "pads the start but not the end", closure_start_only),
     ("in_closure", "any n-gram seen instead of all", closure_any),
@@ -212,13 +146,6 @@ WRONG_ANSWERS = [
     ("outside_the_closure", "new sentences, closure never checked", witnesses_unchecked),
     ("outside_the_closure", "one witness repeated", witnesses_with_repeats),
     ("outside_the_closure", "new but ungrammatical sentences", witnesses_grammar_unchecked),
-    ("ngram_novelty", "the share of seen n-grams (inverted)", novelty_share_seen),
-    (
-        "ngram_novelty",
-        "a sentence shorter than n counts as one n-gram",
-        novelty_short_sentence_is_one_gram,
-    ),
-    ("ngram_novelty", "mean of per-sentence fractions", novelty_per_sentence),
     ("in_closure", "one start marker whatever n", closure_one_start_marker),
     ("in_closure", "pads the end but not the start", closure_end_only),
     ("in_closure", "whole training sentences instead of n-grams", closure_whole_sentence_seen),
@@ -233,7 +160,7 @@ WRONG_ANSWERS = [
 #: Surviving mutants that return what the reference returns (``worldlab check --mutants 03``),
 #: argued in the test notes above:
 #: - longer ``range`` ends (``+ n``, ``- n + 2``) only add slices shorter than ``n``; in
-#:   ``ngram_novelty`` no n-gram equals one, and in the closure exercises a candidate's short tails
+#:   the closure exercises a candidate's short tails
 #:   are the short tails of the training sentence that ends like it, whenever its last full n-gram
 #:   was seen;
 #: - more start markers (``n + 1``) add the all-marker n-gram to every sentence, candidates and
@@ -245,7 +172,6 @@ WRONG_ANSWERS = [
 #:   ``how_many`` sentences outside the closure; the statement promises nothing there, and no
 #:   check can reach it in seconds. (Not equivalent in general: an unspecified case.)
 EQUIVALENT_MUTANTS = {
-    "ngram_novelty": ["line 3: `len(sentence) - n` → `len(sentence) + n`", "line 3: `1` → `2`"],
     "in_closure": [
         "line 2: `n - 1` → `n + 1`",
         "line 3: `len(padded) - n` → `len(padded) + n`",

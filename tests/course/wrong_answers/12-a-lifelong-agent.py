@@ -33,21 +33,6 @@ def update_wrong_row(model, state, action, obs, rate):
     return model
 
 
-def sweep_ignores_terminal(q, model, reward, terminal, gamma):
-    return np.asarray(reward) + gamma * np.asarray(model) @ np.max(q, axis=1)
-
-
-def sweep_averages_actions(q, model, reward, terminal, gamma):
-    v = np.where(terminal, 0.0, np.mean(q, axis=1))
-    return np.asarray(reward) + gamma * np.asarray(model) @ v
-
-
-def sweep_wrong_axis(q, model, reward, terminal, gamma):
-    q = np.asarray(q, dtype=float)
-    v = np.where(terminal, 0.0, np.max(q, axis=1))
-    return np.asarray(reward) + gamma * np.einsum("sat,s->sa", np.asarray(model), v)
-
-
 def bonus_from_surprise(visits, surprise):
     return 0.5 * np.asarray(surprise, dtype=float)
 
@@ -85,19 +70,6 @@ def update_rate_swapped(model, state, action, obs, rate):
     return model
 
 
-def sweep_discounts_the_reward(q, model, reward, terminal, gamma):
-    # discounts what an action pays now as well as what comes after
-    v = np.where(np.asarray(terminal, bool), 0.0, np.max(np.asarray(q, float), axis=1))
-    return gamma * (np.asarray(reward, float) + np.asarray(model, float) @ v)
-
-
-def sweep_zeroes_terminal_rewards(q, model, reward, terminal, gamma):
-    # a stated rule misread: zeroes the reward of actions taken in terminal states, not their value
-    reward = np.where(np.asarray(terminal, bool)[:, None], 0.0, np.asarray(reward, float))
-    v = np.max(np.asarray(q, float), axis=1)
-    return reward + gamma * np.asarray(model, float) @ v
-
-
 def bonus_zero(visits, surprise):
     # the trivial choice: no bonus, so nothing draws the agent to an unknown place
     return np.zeros(np.shape(visits))
@@ -128,9 +100,6 @@ WRONG_ANSWERS = [
     ("update_model", "jumps to the observation whatever the rate", update_ignores_rate),
     ("update_model", "adds the rate without shrinking the row", update_forgets_to_shrink),
     ("update_model", "swaps state and action", update_wrong_row),
-    ("planning_sweep", "backs up values past the end of an episode", sweep_ignores_terminal),
-    ("planning_sweep", "averages over actions instead of the best", sweep_averages_actions),
-    ("planning_sweep", "sums the model over the wrong axis", sweep_wrong_axis),
     ("exploration_bonus", "curiosity from prediction error: the TV trap", bonus_from_surprise),
     ("exploration_bonus", "divides by zero visits", bonus_inverse_count),
     ("exploration_bonus", "grows with visits", bonus_grows_with_visits),
@@ -138,12 +107,6 @@ WRONG_ANSWERS = [
     ("step_size", "keeps all counts: follows the changes too slowly", step_size_keeps_all),
     ("step_size", "a rate above 1", step_size_out_of_range),
     ("update_model", "keeps the fraction rate of the old row", update_rate_swapped),
-    ("planning_sweep", "discounts the reward of the step itself", sweep_discounts_the_reward),
-    (
-        "planning_sweep",
-        "zeroes terminal rewards instead of terminal values",
-        sweep_zeroes_terminal_rewards,
-    ),
     ("exploration_bonus", "no bonus at all", bonus_zero),
     ("exploration_bonus", "a bonus as large as the goal's reward", bonus_far_too_large),
     ("exploration_bonus", "a constant bonus that never fades", bonus_constant),
@@ -158,6 +121,16 @@ EQUIVALENT_MUTANTS = {
     "exploration_bonus": [
         "line 1: `0.05` → `0.07500000000000001`",
         "line 1: `1.0` → `1.5`",
+    ],
+    # a design task: any rule whose rate stays well above keep-all counts after many visits is a
+    # right answer (the check asks it to follow the changes and to beat keep-all counts clearly on
+    # new worlds). A floor of 0.75 instead of 0.5 trusts the last observation more: in this grid a
+    # transition is deterministic until the world changes, so one contradicting observation
+    # suffices either way. `1 / (visits + 2)` under the floor of 0.5 is the constant rate 0.5,
+    # the other design the exercise names (exponential forgetting).
+    "step_size": [
+        "line 1: `0.5` → `0.75`",
+        "line 1: `1` → `2`",
     ],
 }
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.

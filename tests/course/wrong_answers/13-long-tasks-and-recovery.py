@@ -108,3 +108,11 @@ WRONG_ANSWERS = [
 
 #: Exercises with many right answers: judged by properties of the choice, not by mutants.
 DESIGN_TASKS = {"choose_data"}
+
+#: Surviving mutants of the design task, each another defensible design. Perturbing 60% of the
+#: expert's calls instead of 40%: in 48 unseen worlds (seeds 5000-5047, 80 perturbed steps), a
+#: noise of 0.3, 0.4, 0.5 or 0.6 solves 100% of 16-step tasks in the median world and 93-98% on
+#: average (0.6: 93.5%), against the check's 97% and 85%; the copier starts to collapse in a
+#: quarter of the worlds only from 0.7 on (mean 82%, under the check's floor), where the check
+#: fails it. Which noise in 0.3-0.6 to choose is the student's call, not a mistake.
+EQUIVALENT_MUTANTS = {"choose_data": ["line 1: `0.4` → `0.6000000000000001`"]}
