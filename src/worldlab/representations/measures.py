@@ -17,10 +17,19 @@ import numpy as np
 from worldlab.representations.models import Predictor
 from worldlab.worlds import distracted_strip as world
 
-__all__ = ["PROBE_DECAY", "TokenModel", "latent_chooser", "planning_success", "probe_r2"]
+__all__ = [
+    "EPISODE_STEPS",
+    "PROBE_DECAY",
+    "TokenModel",
+    "latent_chooser",
+    "planning_success",
+    "probe_r2",
+]
 
 #: The probe's weight decay (per coordinate, in squared embedding units).
 PROBE_DECAY = 1e-3
+#: Steps an episode of :func:`planning_success` allows the agent to reach its goal.
+EPISODE_STEPS = 12
 
 
 def probe_r2(
@@ -166,7 +175,7 @@ def planning_success(
     strength: float,
     world_seed: int,
     n_episodes: int = 40,
-    n_steps: int = 12,
+    n_steps: int = EPISODE_STEPS,
 ) -> float:
     """Share of episodes whose agent reaches the goal cell within ``n_steps`` steps.
 
