@@ -77,6 +77,36 @@ def t_critical(n: int, confidence: float = 0.95) -> float:
     return float(_scipy_stats.t.ppf(0.5 + confidence / 2, df=n - 1))
 
 
+def mean_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``values`` (shape (n,), n >= 2) with its Student-t interval (lesson 00's method).
+
+    Returns
+    -------
+    ``(mean, low, high)``: ``mean ± t(0.975, n-1) · s / sqrt(n)``, ``s`` the sample standard
+    deviation (ddof=1).
+    """
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"an interval needs a 1-D array of at least 2 values, got shape {x.shape}")
+    half = t_critical(x.size, confidence) * x.std(ddof=1) / np.sqrt(x.size)
+    mean = float(x.mean())
+    return mean, float(mean - half), float(mean + half)
+
+
+def paired_ci(
+    a: Sequence[float], b: Sequence[float], confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """:func:`mean_interval` of ``a - b``, two arrays of shape (n_seeds,) paired by position."""
+    return mean_interval(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), confidence)
+
+
+def interval_row(knob: Any, values: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
+    """One line of the table :func:`worldlab.debate.judge` takes: ``knob`` and the
+    :func:`mean_interval` of ``values`` (shape (n,)) as ``estimate``, ``low``, ``high``, with ``n``."""
+    mean, low, high = mean_interval(values, confidence)
+    return {"knob": knob, "estimate": mean, "low": low, "high": high, "n": len(values)}
+
+
 def mean_ci(
     df: pd.DataFrame, by: str | list[str], value: str = "value", confidence: float = 0.95
 ) -> pd.DataFrame:
@@ -137,9 +167,8 @@ def paired_difference(
     n = len(diffs)
     if n < 2:
         raise ValueError(f"conditions {a!r} and {b!r} share {n} {pair_on}s; need at least 2")
-    half = t_critical(n, confidence) * diffs.std(ddof=1) / np.sqrt(n)
-    mean = float(diffs.mean())
-    return {"mean": mean, "ci_low": float(mean - half), "ci_high": float(mean + half), "n": n}
+    mean, low, high = mean_interval(diffs.to_numpy(), confidence)
+    return {"mean": mean, "ci_low": low, "ci_high": high, "n": n}
 
 
 def wilson_interval(

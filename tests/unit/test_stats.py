@@ -55,3 +55,20 @@ def test_t_critical_needs_two_observations():
     assert np.isclose(t_critical(3), 4.302652729911275)
     with pytest.raises(ValueError):
         t_critical(1)
+
+
+def test_one_interval_serves_arrays_pairs_and_judge_rows():
+    from worldlab.stats import interval_row, mean_interval, paired_ci, paired_difference
+
+    mean, low, high = mean_interval([1.0, 2.0, 3.0])
+    assert mean == 2.0 and np.isclose(high - mean, 4.302653 / np.sqrt(3))
+    assert paired_ci([2.0, 3.0, 4.0], [1.0, 1.0, 1.0]) == (mean, low, high)
+    row = interval_row("k", np.array([1.0, 2.0, 3.0]))
+    assert row == {"knob": "k", "estimate": mean, "low": low, "high": high, "n": 3}
+    df = pd.DataFrame(
+        {"seed": [0, 1, 2] * 2, "arm": ["a"] * 3 + ["b"] * 3, "value": [2, 3, 4, 1, 1, 1]}
+    )
+    d = paired_difference(df, "arm", "a", "b")
+    assert (d["mean"], d["ci_low"], d["ci_high"]) == (mean, low, high)
+    with pytest.raises(ValueError, match="at least 2 values"):
+        mean_interval([1.0])

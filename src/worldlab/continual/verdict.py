@@ -16,25 +16,9 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from worldlab.debate import VerdictRule
-
-
-def paired_ci(a, b) -> tuple[float, float, float]:
-    """Mean of ``a - b`` over shared seeds, with its 95% Student-t interval (lesson 00's method).
-
-    Parameters
-    ----------
-    a, b : array-like (n_seeds,), paired by seed.
-
-    Returns
-    -------
-    (mean, low, high) : floats.
-    """
-    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+from worldlab.stats import interval_row, paired_ci
 
 
 def say(label: str, a, b) -> None:
@@ -84,8 +68,7 @@ RULES: dict[str, VerdictRule] = {
 def _row(knob, a, b=None) -> dict:
     """One knob value: the mean of ``a`` (or of ``a − b``, paired over seeds), its interval."""
     a = np.asarray(a, dtype=float)
-    mean, low, high = paired_ci(a, np.zeros(a.size) if b is None else np.asarray(b, dtype=float))
-    return {"knob": knob, "estimate": mean, "low": low, "high": high, "n": a.size}
+    return interval_row(knob, a if b is None else a - np.asarray(b, dtype=float))
 
 
 def _by(frame: pd.DataFrame, **where) -> pd.DataFrame:

@@ -10,14 +10,11 @@ turns into a status and a finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import numpy as np
 import pandas as pd
 
 from worldlab.debate import VerdictRule
 from worldlab.research.plots import pooled_share
-from worldlab.stats import mean_ci, paired_difference, t_critical
+from worldlab.stats import interval_row, mean_ci, paired_difference
 
 #: The searchers that use the known pieces (their mean gain over random ideas is C17's row).
 KNOWN_PIECES_SEARCHERS = ("hill climb", "evolution", "judge")
@@ -121,13 +118,6 @@ def known_pieces_gain(frame: pd.DataFrame) -> pd.Series:
     return wide["random"] - wide[list(KNOWN_PIECES_SEARCHERS)].mean(axis=1)
 
 
-def mean_row(knob: str, values: Iterable[float]) -> dict:
-    """The mean of per-landscape values with its 95% Student-t interval (lesson 00's)."""
-    values = np.asarray(list(values), dtype=float)
-    half = t_critical(values.size) * values.std(ddof=1) / np.sqrt(values.size)
-    return _row(knob, values.mean(), values.mean() - half, values.mean() + half, values.size)
-
-
 def _lever_row(rows: pd.DataFrame, rho: float, noise: float) -> dict:
     d = paired_difference(rows, by="lever", a="10x ideas", b="2x compute", value="gain")
     return _row(f"ρ {rho:g}, noise {noise:g}", d["mean"], d["ci_low"], d["ci_high"], d["n"])
@@ -169,10 +159,10 @@ def verdict_tables(
     return {
         "C17": pd.DataFrame(
             [
-                mean_row(
+                interval_row(
                     "0.3 (the lesson's)", known_pieces_gain(curves[curves["budget"] == C17_BUDGET])
                 ),
-                mean_row("1 (every pair)", known_pieces_gain(rough)),
+                interval_row("1 (every pair)", known_pieces_gain(rough)),
             ]
         ),
         "C18 levers": pd.DataFrame([levers[key] for key in C18_LEVER_SETTINGS]),

@@ -39,7 +39,7 @@ from worldlab.rlvr.training import (
     train_rl_on_strategies,
     train_sft_on_strategies,
 )
-from worldlab.stats import run_over_seeds, t_critical
+from worldlab.stats import paired_ci, run_over_seeds
 from worldlab.worlds.strategy_tasks import (
     make_chain_world,
     make_strategy_world,
@@ -48,24 +48,6 @@ from worldlab.worlds.strategy_tasks import (
 )
 
 # --- experiments (one seed each; repeat with worldlab.stats.run_over_seeds) ----------------------
-
-
-def paired_ci(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
-    """Mean of ``a - b`` over shared seeds, with its 95% Student-t interval (lesson 00's method).
-
-    Parameters
-    ----------
-    a, b : float arrays (n_seeds,), paired by position (n_seeds >= 2).
-
-    Returns
-    -------
-    (mean, low, high).
-    """
-    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    if d.ndim != 1 or d.size < 2:
-        raise ValueError(f"need two paired 1-D arrays of at least 2 seeds, got shape {d.shape}")
-    half = t_critical(d.size) * d.std(ddof=1) / np.sqrt(d.size)
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
 
 
 def describe(label: str, a: Sequence[float], b: Sequence[float]) -> str:

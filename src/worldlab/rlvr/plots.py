@@ -3,7 +3,7 @@
 The lesson's cells compute the experiments (with the student's ``grpo_update`` and
 ``pass_at_k``) and pass the tables here; these functions only draw, so a reader of the lesson
 reads the experiment, not the matplotlib. Paired differences use
-:func:`worldlab.rlvr.experiments.paired_ci` (lesson 00's method).
+:func:`worldlab.stats.paired_ci` (lesson 00's method).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 
 from worldlab.plots import PALETTE
 from worldlab.plots.palette import ROLE, colormap
-from worldlab.rlvr.experiments import paired_ci
 from worldlab.rlvr.pass_at_k import DEFAULT_KS
 from worldlab.rlvr.training import (
     Update,
@@ -26,6 +25,7 @@ from worldlab.rlvr.training import (
     chain_step_accuracy,
     train_rl_on_chains,
 )
+from worldlab.stats import paired_ci
 from worldlab.worlds.strategy_tasks import StrategyWorld, make_chain_world, problem_features
 
 #: One colour per policy, the same in every figure of the lesson.

@@ -4,7 +4,7 @@
 each camp predicts, and the knob the row covers. :func:`verdict_tables` turns the lesson's
 experiment tables into, per row, a table with one line per knob value and the columns ``knob``,
 ``estimate``, ``low``, ``high`` (the mean of a paired difference over seeds and its 95% Student-t
-interval, :func:`worldlab.rlvr.plots.paired_ci`) and ``n``, which
+interval, :func:`worldlab.stats.paired_ci`) and ``n``, which
 :func:`worldlab.debate.judge` turns into a status and a finding.
 """
 
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from worldlab.debate import VerdictRule
-from worldlab.rlvr.plots import paired_ci
+from worldlab.stats import interval_row as _interval_row
 
 RULES = {
     "C10 pass@1": VerdictRule(
@@ -85,8 +86,7 @@ RULES = {
 
 def interval_row(knob: str, a: Sequence[float], b: Sequence[float]) -> dict:
     """One knob value: the mean of ``a - b``, paired over seeds, with its 95% interval."""
-    mean, low, high = paired_ci(a, b)
-    return {"knob": knob, "estimate": mean, "low": low, "high": high, "n": len(a)}
+    return _interval_row(knob, np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
 
 
 def verdict_tables(
