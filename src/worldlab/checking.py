@@ -97,7 +97,12 @@ class ChannelError(ValueError):
 
 
 class StudentError(AssertionError):
-    """The student's function raised, or is missing: the check fails with this message."""
+    """The student's function raised, or is missing: the check fails with this message.
+
+    ``kind`` names the exception the student's side raised (``"ValueError"``), or is None.
+    """
+
+    kind: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,8 +650,11 @@ def read_reply(reply: str, what: str) -> dict:
         if kind == "StudentError":
             raise StudentError(message)
         if kind == "NotImplementedError":
-            raise StudentError(f"{what} is not written yet (it raised NotImplementedError)")
-        raise StudentError(f"{what} raised {kind}: {message}".rstrip(": "))
+            failure = StudentError(f"{what} is not written yet (it raised NotImplementedError)")
+        else:
+            failure = StudentError(f"{what} raised {kind}: {message}".rstrip(": "))
+        failure.kind = kind
+        raise failure
     return decoded
 
 

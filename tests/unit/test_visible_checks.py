@@ -119,3 +119,36 @@ def test_the_canary_carries_the_tests_assertions_without_running_them():
     # then passes, so the kernel is caught.
     kept = [n for n in tree.body if not (isinstance(n, ast.Assert) and "double" in ast.unparse(n))]
     exec(compile(ast.Module(kept, []), "<canary>", "exec"), {"double": calls.append})
+
+
+def test_an_error_the_test_expects_is_raised_as_in_the_kernel():
+    """A test that wants a ValueError for bad input catches the student's ValueError here too."""
+    from worldlab.grading.visible_checks import VisibleTest
+
+    code = textwrap.dedent(
+        """
+        try:
+            half(-1)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a negative input must raise ValueError")
+        assert half(4) == 2
+        """
+    )
+    test = VisibleTest("half_visible", code, "", ("half",))
+
+    def half(x):
+        if x < 0:
+            raise ValueError("negative")
+        return x // 2
+
+    assert run_visible_test(test, LocalStudent({"half": half})) is None
+    lax = run_visible_test(test, LocalStudent({"half": lambda x: x // 2}))
+    assert lax.ename == "AssertionError" and "must raise ValueError" in lax.evalue
+
+    def wrong_type(x):
+        raise TypeError("not a number")
+
+    failure = run_visible_test(test, LocalStudent({"half": wrong_type}))
+    assert failure.ename == "StudentError" and "raised TypeError" in failure.evalue

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,14 @@ from typing import Any
 import numpy as np
 from nbformat import NotebookNode
 
-from worldlab.checking import ChannelError, Student, StudentRef, call_request, read_reply
+from worldlab.checking import (
+    ChannelError,
+    Student,
+    StudentError,
+    StudentRef,
+    call_request,
+    read_reply,
+)
 from worldlab.grading.remote_checks import CheckFailure, KernelLost, split_hidden
 
 #: Most calls of the student's functions one visible test may make when judged here.
@@ -177,7 +185,10 @@ class _Proxies:
                 request = call_request(StudentRef(name), tuple(sent), named, True)
             except ChannelError as exc:  # the test's own argument: not the student's doing
                 raise Undecided(f"an argument of {name}() cannot cross: {exc}") from None
-            reply = read_reply(self.student.send(request), f"{name}()")
+            try:
+                reply = read_reply(self.student.send(request), f"{name}()")
+            except StudentError as error:
+                raise as_raised(error) from None
             for before, after in zip(args, reply.get("args") or [], strict=False):
                 _copy_back(before, after)
             for key, after in (reply.get("kwargs") or {}).items():
@@ -187,6 +198,33 @@ class _Proxies:
 
         call.__name__ = call.__qualname__ = name
         return call
+
+
+@functools.cache
+def _raised_class(kind: str) -> type[StudentError] | None:
+    """A :class:`StudentError` that is also the built-in exception ``kind``, or None."""
+    builtin = getattr(builtins, kind, None)
+    if not (isinstance(builtin, type) and issubclass(builtin, Exception)):
+        return None
+    if issubclass(StudentError, builtin):  # AssertionError, Exception: already one
+        return None
+    try:
+        # named StudentError: the autograded cell shows the same error name as for any other
+        return type("StudentError", (StudentError, builtin), {"__module__": __name__})
+    except TypeError:  # a built-in with its own instance layout (OSError, UnicodeError, ...)
+        return None
+
+
+def as_raised(error: StudentError) -> StudentError:
+    """``error`` as the test would see it in the kernel: an exception of the type the student's
+    function raised (a ``ValueError`` the test expects is caught by its ``except ValueError``),
+    still a :class:`StudentError` with the channel's message."""
+    raised = _raised_class(error.kind) if error.kind else None
+    if raised is None:
+        return error
+    again = raised(*error.args)
+    again.kind = error.kind
+    return again
 
 
 def _copy_back(before: Any, after: Any) -> None:
