@@ -4,9 +4,10 @@ Under ``worldlab grade`` a visible test runs in the student's kernel and again i
 (:mod:`worldlab.grading.visible_checks`), where kernel tricks gain nothing. The grader can do so
 only for a test that reads nothing but its own names, the lesson's imports and the student's
 functions, and that calls those functions at most :data:`MAX_CALLS` times (each call is a round
-trip to the kernel). This test holds every lesson to that, and runs each test here with the
-lesson's reference answers in place of the student's, counting the calls: the reference must
-pass its own visible test in that form too.
+trip to the kernel). This test holds every lesson to that, and runs each test the way the grader
+does (:func:`~worldlab.grading.visible_checks.run_visible_test`, every call crossing the channel as
+data) with the lesson's reference answers in place of the student's: the reference must pass its
+own visible test in that form too.
 
 Tests not yet rewritten are listed in :data:`PENDING` by lesson, exactly: the test fails when one
 is fixed (take it off) as well as when a new one appears, so the list only shrinks.
@@ -14,17 +15,22 @@ is fixed (take it off) as well as when a new one appears, so the list only shrin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 import pytest
 
+from worldlab.checking import LocalStudent
 from worldlab.course.lessons import all_lessons
 from worldlab.course.markings import instructor_notebook
 from worldlab.course.references import load_reference
 from worldlab.grading.remote_checks import split_hidden
-from worldlab.grading.visible_checks import MAX_CALLS, VisibleTest, visible_tests
+from worldlab.grading.visible_checks import (
+    MAX_CALLS,
+    Undecided,
+    VisibleTest,
+    run_visible_test,
+    visible_tests,
+)
 
 LESSONS = all_lessons()
 
@@ -49,24 +55,15 @@ def _tests(lesson_id: str) -> tuple[list[str], dict[str, VisibleTest]]:
     return _visible_grade_ids(notebook), visible_tests(notebook)
 
 
-def _run_with_references(lesson_id: str, test: VisibleTest) -> int:
-    """Run ``test`` as the grader does, the references standing in for the student: the calls."""
-    calls = 0
+def _run_with_references(lesson_id: str, test: VisibleTest):
+    """Run ``test`` as the grader does — :func:`run_visible_test`, each call crossing the channel
+    as data — with the lesson's references standing in for the student: its failure, or None.
 
-    def counted(function: Callable) -> Callable:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return function(*args, **kwargs)
-
-        return call
-
-    namespace: dict[str, Any] = {"__name__": "visible_test_here", "print": lambda *a, **k: None}
-    exec(compile(test.imports, f"<imports of {test.grade_id}>", "exec"), namespace)
-    for name in test.student_names:
-        namespace[name] = counted(load_reference(lesson_id, name))
-    exec(compile(test.code, f"<visible test {test.grade_id}>", "exec"), namespace)
-    return calls
+    Raises :class:`Undecided` when the grader could not judge it (more than :data:`MAX_CALLS`
+    calls, an argument that cannot cross).
+    """
+    references = {name: load_reference(lesson_id, name) for name in test.student_names}
+    return run_visible_test(test, LocalStudent(references))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
@@ -95,13 +92,18 @@ def _judgeable_cases():
 @pytest.mark.parametrize(("lesson_id", "grade_id"), list(_judgeable_cases()))
 def test_the_reference_passes_its_visible_test_within_the_call_budget(lesson_id, grade_id):
     test = _tests(lesson_id)[1][grade_id]
-    calls = _run_with_references(lesson_id, test)
     too_many = PENDING.get(lesson_id, {}).get(grade_id) == "too many calls"
     if too_many:
-        assert calls > MAX_CALLS, f"{grade_id} now makes {calls} calls: take it off PENDING"
-    else:
-        assert calls <= MAX_CALLS, (
-            f"{grade_id} calls the student's functions {calls} times; the grader judges a "
-            f"visible test on the trusted side only up to {MAX_CALLS} (one round trip each): "
-            f"test on fewer cases, and leave the large runs to the hidden checks"
+        with pytest.raises(Undecided, match=f"more than {MAX_CALLS} calls"):
+            _run_with_references(lesson_id, test)
+        return
+    try:
+        failure = _run_with_references(lesson_id, test)
+    except Undecided as undecided:
+        pytest.fail(
+            f"the grader cannot judge {grade_id} on the trusted side ({undecided}); it judges a "
+            f"visible test there only up to {MAX_CALLS} calls (one round trip each) whose "
+            f"arguments cross as data: test on fewer cases, and leave the large runs to the "
+            f"hidden checks"
         )
+    assert failure is None, f"the reference fails {grade_id} when the grader runs it: {failure}"
